@@ -1,0 +1,84 @@
+"""Samvad's Lambda entry point: routes only. Each view hands the request to chalicelib."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from chalice.app import Chalice, Response
+
+from chalicelib.bootstrap import get_services
+from chalicelib.errors import StorageUnavailable
+from chalicelib.web import api, local_pages, pages
+from chalicelib.web.http import WebRequest, WebResponse
+
+app = Chalice(app_name="samvad")
+FORM = ["application/x-www-form-urlencoded"]
+
+
+def _request() -> WebRequest:
+    current = app.current_request
+    assert current is not None
+    return WebRequest(
+        headers={k.lower(): v for k, v in current.headers.items()},
+        query=dict(current.query_params or {}),
+        body=_bytes(current.raw_body),
+    )
+
+
+def _bytes(body: str | bytes | None) -> bytes:
+    return body.encode("utf-8") if isinstance(body, str) else body or b""
+
+
+def _serve(view: Callable[[], WebResponse]) -> Response:
+    try:
+        answer = view()
+    except StorageUnavailable:
+        answer = WebResponse(
+            503,
+            "Service unavailable, please try again.",
+            {"Content-Type": "text/plain", "Retry-After": "5"},
+        )
+    headers: dict[str, str | list[str]] = dict(answer.headers)
+    return Response(body=answer.body, status_code=answer.status, headers=headers)
+
+
+@app.route("/")
+def index() -> Response:
+    return _serve(lambda: pages.index_page(get_services(), _request()))
+
+
+@app.route("/static/{name}")
+def static(name: str) -> Response:
+    return _serve(lambda: pages.static_asset(name))
+
+
+@app.route("/c/{slug}")
+def campaign_redirect(slug: str) -> Response:
+    return _serve(lambda: pages.campaign_redirect(get_services(), slug, _request()))
+
+
+@app.route("/{locale}/c/{slug}", methods=["GET"])
+def campaign_page(locale: str, slug: str) -> Response:
+    return _serve(lambda: pages.campaign_page(get_services(), locale, slug, _request()))
+
+
+@app.route("/{locale}/c/{slug}", methods=["POST"], content_types=FORM)
+def submit_form(locale: str, slug: str) -> Response:
+    return _serve(lambda: pages.submit_form(get_services(), locale, slug, _request()))
+
+
+@app.route("/{locale}/c/{slug}/thanks")
+def thanks(locale: str, slug: str) -> Response:
+    return _serve(lambda: pages.thanks_page(get_services(), locale, slug, _request()))
+
+
+@app.route(
+    "/api/v1/campaigns/{slug}/responses", methods=["POST"], content_types=["application/json"]
+)
+def post_response(slug: str) -> Response:
+    return _serve(lambda: api.post_response(get_services(), slug, _request()))
+
+
+@app.route("/_local/outbox")
+def outbox() -> Response:
+    return _serve(lambda: local_pages.outbox_page(get_services(), _request()))

@@ -1,0 +1,1 @@
+"""Samvad: a serverless, multilingual interactive-marketing backend."""

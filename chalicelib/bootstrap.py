@@ -1,0 +1,93 @@
+"""The composition root: the one place that builds AWS clients and wires the adapters.
+
+Clients are created on first use, never at import, so tests and the local stack can point
+them at the emulator first (``get_services.cache_clear()`` after changing the environment).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.campaigns import Campaign
+from chalicelib.campaigns.loader import load_campaigns
+from chalicelib.config import Settings, get_settings
+from chalicelib.errors import CampaignNotFound
+from chalicelib.messaging import Publisher
+from chalicelib.messaging.sns import SnsPublisher
+from chalicelib.storage import ResponseStore
+from chalicelib.storage.dynamodb import DynamoStore
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_sns import SNSClient
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def aws_client(service: str, settings: Settings) -> Any:
+    """A boto3 client with the standard retry mode; endpoint and credentials from the usual
+    AWS environment variables (``AWS_ENDPOINT_URL`` points it at the local emulator)."""
+    import boto3
+    from botocore.config import Config
+
+    config = Config(
+        retries={"mode": "standard", "max_attempts": 3}, connect_timeout=3, read_timeout=10
+    )
+    return boto3.session.Session().client(  # type: ignore[call-overload]
+        service, region_name=settings.region, endpoint_url=settings.endpoint_url, config=config
+    )
+
+
+@dataclass
+class Services:
+    settings: Settings
+    clock: Callable[[], datetime] = field(default=utc_now)
+
+    @cached_property
+    def dynamodb(self) -> DynamoDBClient:
+        client: DynamoDBClient = aws_client("dynamodb", self.settings)
+        return client
+
+    @cached_property
+    def sns(self) -> SNSClient:
+        client: SNSClient = aws_client("sns", self.settings)
+        if self.settings.is_local:
+            from chalicelib.local.outbox import OUTBOX
+
+            OUTBOX.attach(client)
+        return client
+
+    @cached_property
+    def store(self) -> ResponseStore:
+        return DynamoStore(self.dynamodb, self.settings.table_name)
+
+    @cached_property
+    def publisher(self) -> Publisher:
+        return SnsPublisher(self.sns, self.settings.events_topic_arn)
+
+    @cached_property
+    def campaigns(self) -> dict[str, Campaign]:
+        return load_campaigns(self.settings.campaigns_dir)
+
+    def campaign(self, slug: str) -> Campaign:
+        try:
+            return self.campaigns[slug]
+        except KeyError:
+            raise CampaignNotFound(slug) from None
+
+
+@lru_cache(maxsize=1)
+def get_services() -> Services:
+    return Services(get_settings())
+
+
+def reset() -> None:
+    """Forget cached settings and clients (tests, and the local stack after it sets the env)."""
+    get_settings.cache_clear()
+    get_services.cache_clear()

@@ -1,0 +1,59 @@
+"""Domain errors. The web layer (chalicelib/web) turns them into HTTP answers."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+
+class SamvadError(Exception):
+    """Base class of every error the domain raises on purpose."""
+
+
+class CampaignNotFound(SamvadError):
+    def __init__(self, slug: str) -> None:
+        super().__init__(f"no campaign {slug!r}")
+        self.slug = slug
+
+
+@dataclass(frozen=True)
+class DefinitionProblem:
+    """One problem in a campaign definition file, precise enough for a marketer to fix."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field}: {self.message}"
+
+
+class InvalidCampaignDefinition(SamvadError):
+    def __init__(self, problems: list[DefinitionProblem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """A customer input problem: the field and a message id looked up in the customer's locale."""
+
+    field: str
+    code: str
+    params: dict[str, int | str] = dataclasses.field(default_factory=dict)
+
+
+class InvalidResponse(SamvadError):
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__(", ".join(f"{e.field}: {e.code}" for e in errors))
+        self.errors = errors
+
+
+class IdempotencyConflict(SamvadError):
+    """The same idempotency key was used before with a different answer."""
+
+
+class StorageUnavailable(SamvadError):
+    """The response could not be stored; the customer must try again."""

@@ -1,0 +1,1 @@
+"""Follow-up messages: what to send after a response, and sending it through SNS."""

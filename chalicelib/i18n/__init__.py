@@ -1,0 +1,1 @@
+"""Locales: negotiation, gettext catalogs, and Babel formatting in the customer's locale."""

@@ -1,0 +1,37 @@
+"""Compiled gettext catalogs for the UI strings, one per locale.
+
+The .mo files are compiled from ``locales/`` into this package (``make i18n``) because Chalice
+packages only ``chalicelib/``. A missing catalog is an error, never a silent English page.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from babel.support import NullTranslations, Translations
+
+CATALOG_DIR = Path(__file__).with_name("catalogs")
+DOMAIN = "messages"
+SOURCE_LOCALE = "en"
+
+
+class MissingCatalog(LookupError):
+    pass
+
+
+def ui_locales() -> tuple[str, ...]:
+    """The locales with compiled UI strings, the source language first."""
+    compiled = sorted(p.parent.parent.name for p in CATALOG_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.mo"))
+    return (SOURCE_LOCALE, *[loc for loc in compiled if loc != SOURCE_LOCALE])
+
+
+@cache
+def translations_for(locale: str) -> NullTranslations:
+    path = CATALOG_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    if not path.is_file():
+        if locale == SOURCE_LOCALE:
+            return NullTranslations()  # the msgids are the English text
+        raise MissingCatalog(f"no compiled UI catalog for {locale!r} at {path} (run make i18n)")
+    with path.open("rb") as fp:
+        return Translations(fp, domain=DOMAIN)

@@ -1,0 +1,37 @@
+"""Numbers, money and dates in the customer's locale, always through Babel."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+
+
+def number(value: int | float | Decimal, locale: str) -> str:
+    """Hindi groups digits in twos after the first thousand.
+
+    >>> number(Decimal("1234567.5"), "hi")
+    '12,34,567.5'
+    """
+    return format_decimal(value, locale=locale)
+
+
+def money(value: int | float | Decimal, currency: str, locale: str) -> str:
+    """The currency's symbol and digits, placed as the locale places them.
+
+    >>> money(Decimal("1899"), "INR", "hi")
+    '₹1,899.00'
+    """
+    return format_currency(value, currency, locale=locale)
+
+
+def long_date(value: datetime, timezone: str, locale: str) -> str:
+    """The calendar date in the campaign's time zone.
+
+    >>> long_date(datetime.fromisoformat("2026-12-31T23:59:00+05:30"), "Asia/Kolkata", "hi")
+    '31 दिसंबर 2026'
+    """
+    return format_date(value.astimezone(ZoneInfo(timezone)).date(), format="long", locale=locale)

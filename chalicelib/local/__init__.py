@@ -1,0 +1,1 @@
+"""The embedded local stack (emulator, resources, outbox). Never imported in AWS."""

@@ -1,0 +1,120 @@
+"""``make run``: the whole Samvad stack on one machine.
+
+An embedded AWS emulator (moto server) unless ``AWS_ENDPOINT_URL`` is set, the stage's
+resources created on it from ``infra/resources.yaml``, and the Chalice app served over HTTP.
+Ctrl-C (or SIGTERM) stops everything.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+HOST = "127.0.0.1"
+LOCAL_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "local",
+    "AWS_SECRET_ACCESS_KEY": "local",
+    "AWS_REGION": "ap-south-1",
+    "AWS_DEFAULT_REGION": "ap-south-1",
+}
+
+
+def stage_environment(stage: str) -> dict[str, str]:
+    config = json.loads((PROJECT_DIR / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    env = dict(config.get("environment_variables", {}))
+    env.update(config["stages"][stage].get("environment_variables", {}))
+    return env
+
+
+class LocalStack:
+    def __init__(self, port: int, emulator_port: int, stage: str = "local") -> None:
+        self.port = port
+        self.emulator_port = emulator_port
+        self.stage = stage
+        self._stops: list[Callable[[], None]] = []
+
+    def start(self) -> dict[str, str]:
+        for name, value in LOCAL_CREDENTIALS.items():
+            os.environ.setdefault(name, value)
+        if not os.environ.get("AWS_ENDPOINT_URL"):
+            from moto.server import ThreadedMotoServer
+
+            emulator = ThreadedMotoServer(ip_address=HOST, port=self.emulator_port, verbose=False)
+            emulator.start()
+            self._stops.append(emulator.stop)
+            os.environ["AWS_ENDPOINT_URL"] = f"http://{HOST}:{self.emulator_port}"
+        os.environ.update(stage_environment(self.stage))
+
+        from chalicelib import bootstrap
+        from chalicelib.config import get_settings
+        from chalicelib.local.resources import ensure_stack
+
+        bootstrap.reset()
+        settings = get_settings()
+        outputs = ensure_stack(bootstrap.aws_client("cloudformation", settings), self.stage)
+        os.environ["SAMVAD_TABLE"] = outputs["TableName"]
+        os.environ["SAMVAD_EVENTS_TOPIC_ARN"] = outputs["EventsTopicArn"]
+        bootstrap.reset()
+        services = bootstrap.get_services()
+        campaigns = services.campaigns  # a broken definition stops the stack here, loudly
+
+        self._serve_app()
+        return {"endpoint": os.environ["AWS_ENDPOINT_URL"], "campaigns": ",".join(campaigns)}
+
+    def _serve_app(self) -> None:
+        from chalice.cli import factory
+
+        sys.path.insert(0, str(PROJECT_DIR))
+        cli = factory.CLIFactory(str(PROJECT_DIR))
+        config = cli.create_config_obj(chalice_stage_name=self.stage)
+        server = cli.create_local_server(config.chalice_app, config, HOST, self.port)
+        thread = threading.Thread(target=server.serve_forever, name="chalice-local", daemon=True)
+        thread.start()
+        self._stops.insert(0, server.shutdown)
+
+    def stop(self) -> None:
+        for stop in self._stops:
+            stop()
+        self._stops.clear()
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    port = int(os.environ.get("PORT", "8000"))
+    emulator_port = int(os.environ.get("EMULATOR_PORT", "4566"))
+    stack = LocalStack(port, emulator_port)
+    info = stack.start()
+    from chalicelib.bootstrap import get_services
+
+    base = f"http://{HOST}:{port}"
+    print(f"Samvad local stack is up (AWS emulator: {info['endpoint']})")
+    for campaign in get_services().campaigns.values():
+        for locale in campaign.locales:
+            print(f"  {campaign.slug} ({locale}): {base}/{locale}/c/{campaign.slug}")
+    print(f"  language negotiation: {base}/c/wishlist")
+    print(f"  outbox (what SNS was asked to send): {base}/_local/outbox")
+    print("Press Ctrl-C to stop.", flush=True)
+
+    stopped = threading.Event()
+
+    def on_signal(signum: int, frame: Any) -> None:
+        stopped.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    stopped.wait()
+    stack.stop()
+    print("Stopped.", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Responses: accept a customer's answer, validate and normalise it, store it once."""

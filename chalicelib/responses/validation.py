@@ -1,0 +1,92 @@
+"""Check a submitted answer against its campaign. Errors carry codes, not text:
+the web layer turns each code into a message in the customer's language."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import phonenumbers
+
+from chalicelib.campaigns import Campaign, Question
+from chalicelib.errors import FieldError, InvalidResponse
+from chalicelib.responses.text import TextRejected, clean_text
+
+PHONE_MAX_CHARS = 32
+# Devanagari takes three UTF-8 bytes a character; four covers every script and keeps items small.
+BYTES_PER_CHAR = 4
+
+
+@dataclass(frozen=True)
+class ValidAnswer:
+    answers: dict[str, str]
+    phone: str | None
+    consent: bool
+
+
+def _clean(errors: list[FieldError], name: str, raw: str, max_chars: int, multiline: bool) -> str:
+    try:
+        return clean_text(
+            raw, max_chars=max_chars, max_bytes=max_chars * BYTES_PER_CHAR, multiline=multiline
+        )
+    except TextRejected as exc:
+        errors.append(FieldError(name, exc.code, {"num": max_chars}))
+        return ""
+
+
+def _answer(errors: list[FieldError], question: Question, raw: str) -> str:
+    if question.kind == "choice":
+        value = raw.strip()
+        if value and question.option(value) is None:
+            errors.append(FieldError(question.id, "invalid_choice"))
+            return ""
+    else:
+        value = _clean(errors, question.id, raw, question.max_length, multiline=True)
+    if question.required and not value and not any(e.field == question.id for e in errors):
+        errors.append(FieldError(question.id, "required"))
+    return value
+
+
+def parse_phone(raw: str, region: str) -> str | None:
+    """E.164 form of a mobile number, or None if it is not a valid number.
+
+    >>> parse_phone("098765 43210", "IN")
+    '+919876543210'
+    """
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def validate_answer(campaign: Campaign, fields: Mapping[str, str]) -> ValidAnswer:
+    """Normalise and check every field; raise InvalidResponse with all problems at once."""
+    errors: list[FieldError] = []
+    answers = {}
+    for question in campaign.questions:
+        value = _answer(errors, question, fields.get(question.id, ""))
+        if value:
+            answers[question.id] = value
+
+    phone = None
+    raw_phone = _clean(errors, "phone", fields.get("phone", ""), PHONE_MAX_CHARS, multiline=False)
+    consent = campaign.consent is not None and fields.get("consent", "") in {"yes", "on", "true"}
+    if campaign.phone == "none":
+        raw_phone, consent = "", False
+    if raw_phone:
+        phone = parse_phone(raw_phone, campaign.phone_region)
+        if phone is None:
+            errors.append(FieldError("phone", "phone_invalid"))
+        elif not consent:
+            # Without consent we have no purpose to keep the number for.
+            errors.append(FieldError("consent", "phone_needs_consent"))
+    elif campaign.phone == "required" and not any(e.field == "phone" for e in errors):
+        errors.append(FieldError("phone", "required"))
+    elif consent:
+        errors.append(FieldError("phone", "consent_needs_phone"))
+    if errors:
+        raise InvalidResponse(errors)
+    return ValidAnswer(answers=answers, phone=phone, consent=consent)

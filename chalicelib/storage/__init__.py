@@ -1,0 +1,23 @@
+"""Stores: where responses and their follow-up jobs live (DynamoDB, or memory in unit tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from chalicelib.followups.model import FollowUpJob
+from chalicelib.responses.model import Response
+
+
+class ResponseStore(Protocol):
+    def create_response(self, response: Response, jobs: Sequence[FollowUpJob]) -> Response | None:
+        """Write the response and its jobs at once; None if written, else the stored twin."""
+        ...
+
+    def get_response(self, response_id: str) -> Response | None: ...
+
+    def jobs_for(self, response_id: str) -> list[FollowUpJob]: ...
+
+    def save_job(self, job: FollowUpJob) -> bool:
+        """Record a job's outcome, only if this caller still holds it (status ``sending``)."""
+        ...

@@ -1,0 +1,39 @@
+"""An in-memory store for unit tests, with the same conditional-write rules as DynamoDB."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+from chalicelib.followups.model import FollowUpJob
+from chalicelib.responses.model import Response
+
+
+class InMemoryStore:
+    def __init__(self) -> None:
+        self.responses: dict[str, Response] = {}
+        self.jobs: dict[tuple[str, str], FollowUpJob] = {}
+        self._lock = threading.Lock()
+
+    def create_response(self, response: Response, jobs: Sequence[FollowUpJob]) -> Response | None:
+        with self._lock:
+            if response.id in self.responses:
+                return self.responses[response.id]
+            self.responses[response.id] = response
+            for job in jobs:
+                self.jobs[(job.response_id, job.step)] = job
+            return None
+
+    def get_response(self, response_id: str) -> Response | None:
+        return self.responses.get(response_id)
+
+    def jobs_for(self, response_id: str) -> list[FollowUpJob]:
+        return [job for (rid, _), job in sorted(self.jobs.items()) if rid == response_id]
+
+    def save_job(self, job: FollowUpJob) -> bool:
+        with self._lock:
+            current = self.jobs.get((job.response_id, job.step))
+            if current is None or current.status != "sending":
+                return False
+            self.jobs[(job.response_id, job.step)] = job
+            return True

@@ -1,0 +1,1 @@
+"""The customer-facing web: requests in, localized server-rendered pages out."""

@@ -1,0 +1,98 @@
+"""Framework-free request and response values, so pages can be tested without Chalice."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from http.cookies import CookieError, SimpleCookie
+from urllib.parse import parse_qsl
+
+LOCALE_COOKIE = "samvad_locale"
+MAX_BODY_BYTES = 16 * 1024
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+
+
+class BadRequest(ValueError):
+    """The body could not be read (not UTF-8, not a form, not JSON, too large)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class WebRequest:
+    headers: Mapping[str, str] = field(default_factory=dict)  # lower-case names
+    query: Mapping[str, str] = field(default_factory=dict)
+    body: bytes = b""
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
+
+    def cookie(self, name: str) -> str | None:
+        jar: SimpleCookie = SimpleCookie()
+        try:
+            jar.load(self.header("cookie") or "")
+        except CookieError:
+            return None
+        morsel = jar.get(name)
+        return morsel.value if morsel is not None else None
+
+    def text_body(self) -> str:
+        if len(self.body) > MAX_BODY_BYTES:
+            raise BadRequest("too_large")
+        try:
+            return self.body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadRequest("not_utf8") from None
+
+    def form(self) -> dict[str, str]:
+        """The form fields; a field given twice keeps its first value."""
+        fields: dict[str, str] = {}
+        try:
+            pairs = parse_qsl(self.text_body(), keep_blank_values=True, errors="strict")
+        except (UnicodeDecodeError, ValueError):
+            raise BadRequest("not_utf8") from None
+        for name, value in pairs:
+            fields.setdefault(name, value)
+        return fields
+
+    def json(self) -> object:
+        try:
+            return json.loads(self.text_body())
+        except json.JSONDecodeError:
+            raise BadRequest("not_json") from None
+
+
+@dataclass(frozen=True)
+class WebResponse:
+    status: int
+    body: str | bytes = ""
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def html(cls, body: str, status: int = 200, **headers: str) -> WebResponse:
+        return cls(
+            status,
+            body,
+            {"Content-Type": "text/html; charset=utf-8", **SECURITY_HEADERS, **headers},
+        )
+
+    @classmethod
+    def json(cls, data: object, status: int = 200) -> WebResponse:
+        body = json.dumps(data, ensure_ascii=False)
+        return cls(
+            status, body, {"Content-Type": "application/json; charset=utf-8", **SECURITY_HEADERS}
+        )
+
+    @classmethod
+    def redirect(cls, location: str, status: int = 302, **headers: str) -> WebResponse:
+        return cls(status, "", {"Location": location, "Cache-Control": "no-store", **headers})

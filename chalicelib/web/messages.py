@@ -1,0 +1,39 @@
+"""Customer-facing texts for error codes, looked up in the customer's UI catalog."""
+
+from __future__ import annotations
+
+from babel.support import NullTranslations
+
+from chalicelib.errors import FieldError
+from chalicelib.i18n.formatting import number
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction; it is translated where it is shown."""
+    return message
+
+
+FIELD_MESSAGES = {
+    "required": N_("Please answer this question."),
+    "invalid_choice": N_("Please choose one of the options."),
+    "too_many_bytes": N_("This answer is too long. Please shorten it."),
+    "control_characters": N_(
+        "This answer contains invisible control characters. Please type it again."
+    ),
+    "bidi_controls": N_(
+        "This answer contains hidden text-direction characters. Please type it again."
+    ),
+    "phone_invalid": N_("Please enter a valid mobile number, for example 98765 43210."),
+    "phone_needs_consent": N_("Tick the box to get the SMS, or leave the phone number empty."),
+    "consent_needs_phone": N_("Please enter your mobile number to get the SMS."),
+}
+
+
+def field_message(error: FieldError, translations: NullTranslations, locale: str) -> str:
+    if error.code == "too_long":
+        num = int(error.params.get("num", 0))
+        text = translations.ngettext(
+            "Please use at most %(num)s character.", "Please use at most %(num)s characters.", num
+        )
+        return text % {"num": number(num, locale)}
+    return translations.gettext(FIELD_MESSAGES.get(error.code, FIELD_MESSAGES["required"]))

@@ -1,0 +1,273 @@
+"""Customer pages: each function takes the request, calls one service, renders the answer."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+
+from chalicelib.bootstrap import Services
+from chalicelib.campaigns import Campaign
+from chalicelib.errors import CampaignNotFound, IdempotencyConflict, InvalidResponse
+from chalicelib.i18n import formatting
+from chalicelib.i18n.catalogs import translations_for, ui_locales
+from chalicelib.i18n.negotiation import negotiate, parse_accept_language
+from chalicelib.responses.service import accept_response
+from chalicelib.web.http import LOCALE_COOKIE, BadRequest, WebRequest, WebResponse
+from chalicelib.web.messages import field_message
+from chalicelib.web.rendering import render
+
+STATIC_DIR = Path(__file__).with_name("static")
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def campaign_path(locale: str, slug: str) -> str:
+    return f"/{locale}/c/{slug}"
+
+
+@cache
+def language_name(locale: str) -> str:
+    """The language's own name for itself, as a switcher shows it (हिन्दी, اردو)."""
+    name = Locale.parse(locale).get_display_name(locale) or locale
+    return name[:1].upper() + name[1:]
+
+
+def preferences(request: WebRequest, *first: str) -> list[str]:
+    """What the customer asked for, best first: the URL, a remembered choice, the browser."""
+    cookie = request.cookie(LOCALE_COOKIE)
+    remembered = [cookie] if cookie else []
+    return [*first, *remembered, *parse_accept_language(request.header("accept-language"))]
+
+
+def best_locale(campaign: Campaign, request: WebRequest, *first: str) -> str:
+    return negotiate(preferences(request, *first), campaign.locales) or campaign.default_locale
+
+
+def ui_locale(request: WebRequest, *first: str) -> str:
+    return negotiate(preferences(request, *first), ui_locales()) or "en"
+
+
+def alternates(campaign: Campaign, suffix: str = "") -> list[dict[str, str]]:
+    return [
+        {
+            "locale": loc,
+            "href": campaign_path(loc, campaign.slug) + suffix,
+            "name": language_name(loc),
+        }
+        for loc in campaign.locales
+    ]
+
+
+@dataclass(frozen=True)
+class PageText:
+    """A campaign's texts in one locale, with numbers, money and dates already formatted."""
+
+    brand: str
+    title: str
+    intro: str
+    thanks: str
+    prize_text: str | None
+    currency: str
+    phone: str | None
+    consent: dict[str, str] | None
+    questions: list[dict[str, Any]]
+
+
+def page_text(campaign: Campaign, locale: str) -> PageText:
+    prize_text = None
+    if campaign.prize_text is not None and campaign.prize is not None:
+        prize_text = campaign.prize_text[locale].replace(
+            "{amount}", formatting.money(campaign.prize, campaign.currency, locale)
+        )
+        if campaign.ends_at is not None:
+            ends = formatting.long_date(campaign.ends_at, campaign.timezone, locale)
+            prize_text = prize_text.replace("{ends}", ends)
+    consent = campaign.consent
+    return PageText(
+        brand=campaign.brand[locale],
+        title=campaign.title[locale],
+        intro=campaign.intro[locale],
+        thanks=campaign.thanks[locale],
+        prize_text=prize_text,
+        currency=campaign.currency,
+        phone=None if campaign.phone == "none" else campaign.phone,
+        consent={"label": consent.label[locale], "notice": consent.notice[locale]}
+        if consent
+        else None,
+        questions=[
+            {
+                "id": q.id,
+                "kind": q.kind,
+                "label": q.label[locale],
+                "hint": q.hint[locale] if q.hint else None,
+                "required": q.required,
+                "max_length": q.max_length,
+                "options": [
+                    {"id": o.id, "label": o.label[locale], "price": o.price} for o in q.options
+                ],
+            }
+            for q in campaign.questions
+        ],
+    )
+
+
+def not_found(request: WebRequest, *first: str) -> WebResponse:
+    locale = ui_locale(request, *first)
+    _ = translations_for(locale).gettext
+    body = render(
+        "message.html",
+        locale,
+        alternates=[],
+        heading=_("Page not found"),
+        text=_("We could not find this campaign. Please check the link you were sent."),
+    )
+    return WebResponse.html(body, status=404)
+
+
+def bad_request(request: WebRequest, error: BadRequest, locale: str) -> WebResponse:
+    _ = translations_for(locale).gettext
+    if error.code == "too_large":
+        heading, text, status = (
+            _("Too much text"),
+            _("Your answer is too long to send. Please shorten it."),
+            413,
+        )
+    else:
+        heading, text, status = (
+            _("Something went wrong"),
+            _("Your answer could not be read. Please try again."),
+            400,
+        )
+    return WebResponse.html(
+        render("message.html", locale, alternates=[], heading=heading, text=text), status
+    )
+
+
+def _form_page(
+    campaign: Campaign,
+    locale: str,
+    values: dict[str, str],
+    errors: dict[str, str],
+    status: int = 200,
+) -> WebResponse:
+    body = render(
+        "campaign.html",
+        locale,
+        page=page_text(campaign, locale),
+        alternates=alternates(campaign),
+        action=campaign_path(locale, campaign.slug),
+        form_token=values.get("form_token") or uuid.uuid4().hex,
+        values=values,
+        errors=errors,
+    )
+    cookie = f"{LOCALE_COOKIE}={locale}; Path=/; Max-Age={COOKIE_MAX_AGE}; SameSite=Lax"
+    return WebResponse.html(body, status, **{"Set-Cookie": cookie, "Cache-Control": "no-store"})
+
+
+def campaign_page(services: Services, locale: str, slug: str, request: WebRequest) -> WebResponse:
+    try:
+        campaign = services.campaign(slug)
+    except CampaignNotFound:
+        return not_found(request, locale)
+    if not campaign.offers(locale):
+        return WebResponse.redirect(campaign_path(best_locale(campaign, request, locale), slug))
+    return _form_page(campaign, locale, {}, {})
+
+
+def campaign_redirect(services: Services, slug: str, request: WebRequest) -> WebResponse:
+    try:
+        campaign = services.campaign(slug)
+    except CampaignNotFound:
+        return not_found(request)
+    query = request.query.get("src")
+    suffix = f"?src={query}" if query and TOKEN_PATTERN.match(query) else ""
+    return WebResponse.redirect(campaign_path(best_locale(campaign, request), slug) + suffix)
+
+
+def submit_form(services: Services, locale: str, slug: str, request: WebRequest) -> WebResponse:
+    try:
+        campaign = services.campaign(slug)
+    except CampaignNotFound:
+        return not_found(request, locale)
+    if not campaign.offers(locale):
+        # 307 keeps the method and body: the answer goes to the page in an offered language.
+        return WebResponse.redirect(
+            campaign_path(best_locale(campaign, request, locale), slug), 307
+        )
+    try:
+        fields = request.form()
+    except BadRequest as exc:
+        return bad_request(request, exc, locale)
+    token = fields.get("form_token", "")
+    if not TOKEN_PATTERN.match(token):
+        token = uuid.uuid4().hex
+        fields["form_token"] = token
+    try:
+        accept_response(
+            campaign,
+            locale,
+            fields,
+            token,
+            store=services.store,
+            publisher=services.publisher,
+            clock=services.clock,
+        )
+    except InvalidResponse as exc:
+        translations = translations_for(locale)
+        errors = {e.field: field_message(e, translations, locale) for e in exc.errors}
+        return _form_page(campaign, locale, fields, errors, status=422)
+    except IdempotencyConflict:
+        fields["form_token"] = uuid.uuid4().hex  # a fresh token: the next send is a new answer
+        message = translations_for(locale).gettext(
+            "This form was already sent with other answers. Please check them and send again."
+        )
+        return _form_page(campaign, locale, fields, {"form": message}, status=409)
+    return WebResponse.redirect(campaign_path(locale, slug) + "/thanks", 303)
+
+
+def thanks_page(services: Services, locale: str, slug: str, request: WebRequest) -> WebResponse:
+    try:
+        campaign = services.campaign(slug)
+    except CampaignNotFound:
+        return not_found(request, locale)
+    if not campaign.offers(locale):
+        return WebResponse.redirect(
+            campaign_path(best_locale(campaign, request, locale), slug) + "/thanks"
+        )
+    body = render(
+        "thanks.html",
+        locale,
+        page=page_text(campaign, locale),
+        alternates=alternates(campaign, "/thanks"),
+        back=campaign_path(locale, slug),
+    )
+    return WebResponse.html(body)
+
+
+def index_page(services: Services, request: WebRequest) -> WebResponse:
+    locale = ui_locale(request)
+    campaigns = [
+        {
+            "title": c.title.get(locale, c.title[c.default_locale]),
+            "links": alternates(c),
+        }
+        for c in services.campaigns.values()
+    ]
+    return WebResponse.html(render("index.html", locale, alternates=[], campaigns=campaigns))
+
+
+def static_asset(name: str) -> WebResponse:
+    if name != "samvad.css":
+        return WebResponse(404, "not found", {"Content-Type": "text/plain; charset=utf-8"})
+    body = (STATIC_DIR / name).read_text(encoding="utf-8")
+    return WebResponse(
+        200,
+        body,
+        {"Content-Type": "text/css; charset=utf-8", "Cache-Control": "public, max-age=86400"},
+    )

@@ -1,0 +1,40 @@
+"""One Jinja2 environment per locale, with that locale's catalog and Babel filters installed.
+
+Templates are ours; marketers' texts reach them only as values, which autoescape escapes.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from chalicelib.i18n import formatting
+from chalicelib.i18n.catalogs import translations_for
+from chalicelib.i18n.negotiation import text_direction
+
+TEMPLATE_DIR = Path(__file__).with_name("templates")
+
+
+@cache
+def environment_for(locale: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=True,
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations_for(locale), newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(locale=locale, dir=text_direction(locale))
+    env.filters["number"] = lambda value: formatting.number(value, locale)
+    env.filters["money"] = lambda value, currency: formatting.money(value, currency, locale)
+    env.filters["long_date"] = lambda value, tz: formatting.long_date(value, tz, locale)
+    return env
+
+
+def render(template: str, locale: str, **context: Any) -> str:
+    return environment_for(locale).get_template(template).render(**context)
