@@ -51,6 +51,10 @@ class Outbox:
         with self._lock:
             self._messages.appendleft(message)
 
+    def clear(self) -> None:
+        with self._lock:
+            self._messages.clear()
+
     def newest_first(self) -> list[OutboxMessage]:
         with self._lock:
             return list(self._messages)

@@ -1,0 +1,164 @@
+"""One fixture per real component: the in-process AWS mock, the emulator, the local stack."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+import requests
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+REGION = "ap-south-1"
+FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_REGION": REGION,
+    "AWS_DEFAULT_REGION": REGION,
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """moto in-process with the stage's resources created from infra/resources.yaml;
+    yields the app's Services wired to it (stage ``local``)."""
+    from moto import mock_aws
+
+    from chalicelib import bootstrap
+    from chalicelib.local.outbox import OUTBOX
+    from chalicelib.local.resources import ensure_stack
+
+    for name, value in FAKE_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.setenv("SAMVAD_STAGE", "local")
+    with mock_aws():
+        outputs = ensure_stack(boto3.client("cloudformation", region_name=REGION), "local")
+        monkeypatch.setenv("SAMVAD_TABLE", outputs["TableName"])
+        monkeypatch.setenv("SAMVAD_EVENTS_TOPIC_ARN", outputs["EventsTopicArn"])
+        OUTBOX.clear()
+        bootstrap.reset()
+        yield bootstrap.get_services()
+        bootstrap.reset()
+
+
+@pytest.fixture
+def chalice_client(aws: Any) -> Iterator[Any]:
+    """Chalice's in-process test client for app.py, over the mocked AWS of ``aws``."""
+    from chalice.test import Client
+
+    from app import app
+
+    with Client(app) as client:
+        yield client
+
+
+@dataclass
+class Emulator:
+    endpoint: str
+    _stop: Any = field(repr=False)
+
+    def client(self, service: str) -> Any:
+        return boto3.client(service, region_name=REGION, endpoint_url=self.endpoint)
+
+    def sms_messages(self) -> list[tuple[str, str]]:
+        """(phone number, text) of every SMS the emulator accepted: its own record."""
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.sns.models import sns_backends
+
+        return list(sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values())
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[Emulator]:
+    """A moto server in this process on a free port, so tests can read its records."""
+    from moto.server import ThreadedMotoServer
+
+    saved = {name: os.environ.get(name) for name in FAKE_CREDENTIALS}
+    os.environ.update(FAKE_CREDENTIALS)
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    requests.post(f"http://127.0.0.1:{port}/moto-api/reset", timeout=10)
+    yield Emulator(f"http://127.0.0.1:{port}", server.stop)
+    server.stop()
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@dataclass
+class RunningStack:
+    base_url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def get(self, path: str, **kwargs: Any) -> requests.Response:
+        kwargs.setdefault("allow_redirects", False)
+        return requests.get(self.base_url + path, timeout=10, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> requests.Response:
+        kwargs.setdefault("allow_redirects", False)
+        return requests.post(self.base_url + path, timeout=10, **kwargs)
+
+    def stop(self) -> int:
+        """Ctrl-C, as a developer would; returns the exit status."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        return self.process.wait(timeout=30)
+
+
+def start_stack(env: dict[str, str], log: Path, timeout: float = 90.0) -> RunningStack:
+    """``python -m chalicelib.local.stack`` (what ``make run`` starts) on a free port.
+    Output goes to a file: a pipe nobody reads would block the server once full."""
+    port = free_port()
+    inherited = {k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"}
+    full_env = {**inherited, **env, "PORT": str(port), "PYTHONUNBUFFERED": "1"}
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "chalicelib.local.stack"],
+            cwd=PROJECT_DIR,
+            env=full_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    running = RunningStack(f"http://127.0.0.1:{port}", process, log)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        if "Press Ctrl-C to stop." in running.output:
+            return running
+        time.sleep(0.2)
+    process.kill()
+    process.wait()
+    raise AssertionError("local stack did not start:\n" + running.output)
+
+
+@pytest.fixture(scope="module")
+def stack(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    """The local stack in a subprocess, using the test's emulator through AWS_ENDPOINT_URL."""
+    log = tmp_path_factory.mktemp("stack") / "stack.log"
+    running = start_stack({"AWS_ENDPOINT_URL": emulator.endpoint}, log)
+    yield running
+    running.stop()
