@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from chalicelib.errors import InvalidCampaignDefinition
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
 LOCAL_CREDENTIALS = {
@@ -42,6 +44,13 @@ class LocalStack:
         self._stops: list[Callable[[], None]] = []
 
     def start(self) -> dict[str, str]:
+        try:
+            return self._start()
+        except BaseException:
+            self.stop()  # never leave an emulator or server thread behind
+            raise
+
+    def _start(self) -> dict[str, str]:
         for name, value in LOCAL_CREDENTIALS.items():
             os.environ.setdefault(name, value)
         if not os.environ.get("AWS_ENDPOINT_URL"):
@@ -92,7 +101,13 @@ def main() -> None:
     port = int(os.environ.get("PORT", "8000"))
     emulator_port = int(os.environ.get("EMULATOR_PORT", "4566"))
     stack = LocalStack(port, emulator_port)
-    info = stack.start()
+    try:
+        info = stack.start()
+    except InvalidCampaignDefinition as exc:
+        print("Cannot start: the campaign definitions have problems:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        sys.exit(2)
     from chalicelib.bootstrap import get_services
 
     base = f"http://{HOST}:{port}"

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import boto3
 import pytest
 import requests
 
-from tests.conftest import REGION, free_port, start_stack
+from tests.conftest import PROJECT_DIR, REGION, free_port, start_stack
 
 pytestmark = pytest.mark.http
 
@@ -37,3 +40,30 @@ def test_stack_starts_its_own_emulator_and_stops_cleanly(tmp_path: Path) -> None
     for url in (stack.base_url, endpoint):
         with pytest.raises(requests.ConnectionError):
             requests.get(url, timeout=2)
+
+
+def test_a_broken_campaign_stops_the_stack_with_file_line_and_field(tmp_path: Path) -> None:
+    source = PROJECT_DIR / "chalicelib" / "campaigns" / "definitions" / "wishlist.yaml"
+    text = source.read_text(encoding="utf-8")
+    broken = text.replace("  hi: हम आपकी रसोई के लिए आगे क्या बनाएँ?\n", "", 1)
+    assert broken != text
+    (tmp_path / "wishlist.yaml").write_text(broken, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"}
+    env.update(
+        SAMVAD_CAMPAIGNS_DIR=str(tmp_path), PORT=str(free_port()), EMULATOR_PORT=str(free_port())
+    )
+
+    run = subprocess.run(
+        [sys.executable, "-m", "chalicelib.local.stack"],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert run.returncode == 2
+    line = text.splitlines().index("title:") + 2  # the title's mapping starts below its key
+    assert f"wishlist.yaml:{line}: title: missing the 'hi' text" in run.stderr
+    assert "Traceback" not in run.stderr
