@@ -250,8 +250,11 @@ def _build(data: dict[str, Any]) -> Campaign:
     )
 
 
-def parse_campaign(text: str, file: str) -> Campaign:
-    """Validate one definition; raise InvalidCampaignDefinition listing every problem."""
+def parse_campaign(text: str, file: str, *, file_slug: str | None = None) -> Campaign:
+    """Validate one definition; raise InvalidCampaignDefinition listing every problem.
+
+    ``file_slug`` is the name the file is stored under, which must be the campaign's slug.
+    """
     doc = _Document(file, text)
     if not doc.problems:
         if not isinstance(doc.data, dict):
@@ -261,6 +264,8 @@ def parse_campaign(text: str, file: str) -> Campaign:
                 doc.problem(tuple(error.absolute_path), error.message)
     if not doc.problems:
         _check_semantics(doc, doc.data)
+        if file_slug is not None and file_slug != doc.data["slug"]:
+            doc.problem(("slug",), f"the file must be named {doc.data['slug']}.yaml")
     if doc.problems:
         problems = sorted(doc.problems, key=lambda p: (p.line or 0, p.field))
         raise InvalidCampaignDefinition(problems)
@@ -268,13 +273,7 @@ def parse_campaign(text: str, file: str) -> Campaign:
 
 
 def load_campaign_file(path: Path) -> Campaign:
-    campaign = parse_campaign(path.read_text(encoding="utf-8"), path.name)
-    if path.stem != campaign.slug:
-        problem = DefinitionProblem(
-            path.name, 1, "slug", f"the file must be named {campaign.slug}.yaml"
-        )
-        raise InvalidCampaignDefinition([problem])
-    return campaign
+    return parse_campaign(path.read_text(encoding="utf-8"), path.name, file_slug=path.stem)
 
 
 def load_campaigns(directory: Path) -> dict[str, Campaign]:

@@ -14,6 +14,7 @@ import unicodedata
 
 ZWNJ = "\u200c"
 ZWJ = "\u200d"
+EMOJI_PRESENTATION = "\ufe0f"  # variation selector 16
 # Explicit embeddings, overrides and isolates.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # Marks that only set the direction of neutral characters; harmless and needed in RTL text.
@@ -47,6 +48,8 @@ def _joiner_needed(text: str, index: int) -> bool:
         return True
     if text[index] == ZWNJ:
         return _is_arabic_letter(before) and _is_arabic_letter(after)
+    if before == EMOJI_PRESENTATION and index > 1:
+        before = text[index - 2]  # ❤️‍🔥, 🏳️‍🌈: the joiner follows the emoji's selector
     return _is_emoji(before) and (_is_emoji(after) or after == "\u2640" or after == "\u2642")
 
 

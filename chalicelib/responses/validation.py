@@ -83,7 +83,9 @@ def validate_answer(campaign: Campaign, fields: Mapping[str, str]) -> ValidAnswe
         elif not consent:
             # Without consent we have no purpose to keep the number for.
             errors.append(FieldError("consent", "phone_needs_consent"))
-    elif campaign.phone == "required" and not any(e.field == "phone" for e in errors):
+    elif any(e.field == "phone" for e in errors):
+        pass  # the typed number was rejected; that is the one thing to fix
+    elif campaign.phone == "required":
         errors.append(FieldError("phone", "required"))
     elif consent:
         errors.append(FieldError("phone", "consent_needs_phone"))
