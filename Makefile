@@ -1,4 +1,4 @@
-# The interface: make run | test | lint | i18n | i18n-update
+# The interface: make run | test | bench | lint | i18n | i18n-update | run-due | check-campaigns
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt |
 LOCALES := $(patsubst locales/%/LC_MESSAGES/messages.po,%,$(wildcard locales/*/LC_MESSAGES/messages.po))
 CATALOGS := $(foreach l,$(LOCALES),chalicelib/i18n/catalogs/$(l)/LC_MESSAGES/messages.mo)
 
-.PHONY: install run test lint format i18n i18n-update clean
+.PHONY: install run test bench lint format i18n i18n-update run-due check-campaigns clean
 .DEFAULT_GOAL := test
 
 install: $(STAMP)
@@ -31,6 +31,17 @@ i18n-update: $(STAMP)
 
 run: $(STAMP) i18n
 	$(BIN)/python -m chalicelib.local.stack
+
+# One scheduler pass against the running local stack; NOW=2026-11-27T10:00+05:30 makes time pass.
+run-due: $(STAMP) i18n
+	$(BIN)/python -m chalicelib.cli followups run-due $(if $(NOW),--now $(NOW))
+
+check-campaigns: $(STAMP)
+	$(BIN)/python -m chalicelib.cli campaigns check
+
+# Figures, not assertions: 10,000 due follow-ups against an in-process emulator.
+bench: $(STAMP) i18n
+	$(BIN)/python -m bench.followups $(JOBS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

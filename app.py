@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from chalice.app import Chalice, Response
+from chalice.app import Chalice, Cron, Response
 
 from chalicelib.bootstrap import get_services
 from chalicelib.errors import StorageUnavailable
-from chalicelib.web import api, local_pages, pages
+from chalicelib.web import api, local_pages, pages, unsubscribe
 from chalicelib.web.http import WebRequest, WebResponse
 
 app = Chalice(app_name="samvad")
@@ -77,6 +77,23 @@ def thanks(locale: str, slug: str) -> Response:
 )
 def post_response(slug: str) -> Response:
     return _serve(lambda: api.post_response(get_services(), slug, _request()))
+
+
+@app.route("/u/{token}", methods=["GET"])
+def unsubscribe_page(token: str) -> Response:
+    return _serve(lambda: unsubscribe.unsubscribe_page(get_services(), token, _request()))
+
+
+@app.route("/u/{token}", methods=["POST"], content_types=FORM)
+def unsubscribe_now(token: str) -> Response:
+    return _serve(lambda: unsubscribe.unsubscribe(get_services(), token, _request()))
+
+
+@app.schedule(Cron("*", "*", "*", "*", "?", "*"), name="send-due-followups")
+def send_due_followups(event: object) -> None:
+    """Every minute: send the follow-ups that are due (and retry the ones that failed)."""
+    report = get_services().runner.run_due()
+    print(f"followups: {report}")
 
 
 @app.route("/_local/outbox")

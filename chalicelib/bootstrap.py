@@ -16,9 +16,10 @@ from chalicelib.campaigns import Campaign
 from chalicelib.campaigns.loader import load_campaigns
 from chalicelib.config import Settings, get_settings
 from chalicelib.errors import CampaignNotFound
+from chalicelib.followups.compose import Links
+from chalicelib.followups.runner import Runner
 from chalicelib.messaging import Publisher
 from chalicelib.messaging.sns import SnsPublisher
-from chalicelib.storage import ResponseStore
 from chalicelib.storage.dynamodb import DynamoStore
 
 if TYPE_CHECKING:
@@ -64,12 +65,26 @@ class Services:
         return client
 
     @cached_property
-    def store(self) -> ResponseStore:
+    def store(self) -> DynamoStore:
         return DynamoStore(self.dynamodb, self.settings.table_name)
 
     @cached_property
     def publisher(self) -> Publisher:
         return SnsPublisher(self.sns, self.settings.events_topic_arn)
+
+    @cached_property
+    def links(self) -> Links:
+        return Links(self.settings.public_url, self.settings.link_secret)
+
+    @cached_property
+    def runner(self) -> Runner:
+        return Runner(
+            store=self.store,
+            publisher=self.publisher,
+            campaigns=self.campaigns,
+            links=self.links,
+            clock=self.clock,
+        )
 
     @cached_property
     def campaigns(self) -> dict[str, Campaign]:

@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+LOCAL_LINK_SECRET = b"samvad-local-development-only-not-a-secret"
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,8 @@ class Settings:
     campaigns_dir: Path
     region: str
     endpoint_url: str | None
+    public_url: str = "http://127.0.0.1:8000"
+    link_secret: bytes = b""
 
     @property
     def is_local(self) -> bool:
@@ -36,7 +39,24 @@ class Settings:
             ),
             region=env.get("AWS_REGION", env.get("AWS_DEFAULT_REGION", "ap-south-1")),
             endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
+            public_url=env.get("SAMVAD_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+            link_secret=_link_secret(env),
         )
+
+
+def _link_secret(env: Mapping[str, str]) -> bytes:
+    """The key that signs unsubscribe links and derives contact ids. Deployed stages must set
+    ``SAMVAD_LINK_SECRET``; only the local stage has a fixed, public development key."""
+    secret = env.get("SAMVAD_LINK_SECRET", "")
+    if secret:
+        return secret.encode("utf-8")
+    if env.get("SAMVAD_STAGE", "local") == "local":
+        return LOCAL_LINK_SECRET
+    raise MissingSetting("SAMVAD_LINK_SECRET must be set outside the local stage")
+
+
+class MissingSetting(RuntimeError):
+    """A deployed stage lacks a setting it cannot run without."""
 
 
 @lru_cache(maxsize=1)

@@ -1,5 +1,5 @@
-"""Campaigns: the model, and loading + validating their definition files."""
+"""Campaigns: the model and the validating loader of their definition files."""
 
-from chalicelib.campaigns.model import Campaign, ConsentSpec, Option, Question, SmsSpec
+from chalicelib.campaigns.model import Campaign, ConsentSpec, FollowUpStep, Option, Question
 
-__all__ = ["Campaign", "ConsentSpec", "Option", "Question", "SmsSpec"]
+__all__ = ["Campaign", "ConsentSpec", "FollowUpStep", "Option", "Question"]

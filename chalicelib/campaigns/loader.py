@@ -7,9 +7,11 @@ reading code: ``wishlist.yaml:42: questions[0].label: missing the 'hi' text``.
 from __future__ import annotations
 
 import json
+import re
 import string
+import unicodedata
 from collections.abc import Iterator, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -23,17 +25,33 @@ from jsonschema import Draft202012Validator, FormatChecker
 from chalicelib.campaigns.model import (
     Campaign,
     ConsentSpec,
+    FollowUpStep,
     LocalizedText,
     Option,
     Question,
-    SmsSpec,
 )
 from chalicelib.errors import DefinitionProblem, InvalidCampaignDefinition
+from chalicelib.followups.sms import (
+    DLT_VARIABLE_MAX_CHARS,
+    DltTemplateError,
+    SmsSize,
+    matches_dlt_template,
+    segments,
+)
+from chalicelib.i18n import formatting
 
+DURATION = re.compile(r"P(?!\Z)(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+LINK_PLACEHOLDERS = {"{link}", "{unsubscribe}"}
 SCHEMA_PATH = Path(__file__).with_name("campaign.schema.json")
 Path_ = tuple[str | int, ...]
 # Names a marketer's text may use, by where the text is shown.
-PLACEHOLDERS = {"prize.text": {"amount", "ends"}, "sms.thank_you.text": {"brand"}}
+PLACEHOLDERS = {"prize.text": {"amount", "ends"}}
+# A follow-up may also use each choice question's answer, {<id>} and {<id>_price}.
+FOLLOWUP_PLACEHOLDERS = {"brand", "ends", "days_left", "link", "unsubscribe"}
+# Localized values that are not prose: complete per locale, but no placeholders checked.
+VERBATIM = {"dlt_registered", "dlt_template_id"}
+LOCALIZED_KEYS = {"brand", "title", "intro", "thanks", "label", "hint", "notice", "text", *VERBATIM}
 RESERVED_FIELD_IDS = {"phone", "consent", "form_token", "locale"}
 
 
@@ -99,7 +117,7 @@ def _texts(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Mapping[str, st
     """Every localized text in a definition, with its path."""
     if isinstance(data, dict):
         key = path[-1] if path else None
-        if key in {"brand", "title", "intro", "thanks", "label", "hint", "notice", "text"}:
+        if key in LOCALIZED_KEYS:
             yield path, data
             return
         for k, v in data.items():
@@ -133,6 +151,12 @@ def _check_semantics(doc: _Document, data: dict[str, Any]) -> None:
             doc.problem(("locales",), f"{locale!r} is not a CLDR locale")
     if data["default_locale"] not in locales:
         doc.problem(("default_locale",), f"{data['default_locale']!r} is not in locales")
+    followup_names = FOLLOWUP_PLACEHOLDERS | {
+        name
+        for q in data["questions"]
+        if q["type"] == "choice"
+        for name in (q["id"], f"{q['id']}_price")
+    }
     for path, text in _texts(data):
         for locale in locales:
             if locale not in text:
@@ -140,15 +164,20 @@ def _check_semantics(doc: _Document, data: dict[str, Any]) -> None:
         for locale in text:
             if locale not in locales:
                 doc.problem((*path, locale), f"{locale!r} is not one of the campaign's locales")
+        if path[-1] in VERBATIM:
+            continue
         where = ".".join(str(p) for p in path)
-        allowed = PLACEHOLDERS.get(where, set())
+        allowed = followup_names if path[0] == "followups" else PLACEHOLDERS.get(where, set())
         for locale, value in text.items():
-            names = _placeholders(value)
-            if names is None:
-                doc.problem((*path, locale), "only plain {name} placeholders are allowed")
-            elif names - allowed:
-                unknown = ", ".join(sorted(names - allowed))
-                doc.problem((*path, locale), f"unknown placeholder {{{unknown}}}")
+            variants = value.items() if isinstance(value, dict) else [(None, value)]
+            for variant, variant_text in variants:
+                at = (*path, locale) if variant is None else (*path, locale, variant)
+                names = _placeholders(variant_text)
+                if names is None:
+                    doc.problem(at, "only plain {name} placeholders are allowed")
+                elif names - allowed:
+                    unknown = ", ".join(sorted(names - allowed))
+                    doc.problem(at, f"unknown placeholder {{{unknown}}}")
     seen: set[str] = set()
     for i, question in enumerate(data["questions"]):
         qid = question["id"]
@@ -173,21 +202,160 @@ def _check_semantics(doc: _Document, data: dict[str, Any]) -> None:
     phone = data.get("phone", "none")
     if phone != "none" and "consent" not in data:
         doc.problem(("consent",), "a campaign that asks for a phone number must ask for consent")
-    sms = data.get("sms", {})
-    if "thank_you" in sms and phone == "none":
-        doc.problem(("sms", "thank_you"), "an SMS needs phone: optional or required")
-    if "thank_you" in sms and data.get("phone_region", "IN") == "IN":
-        # India's DLT rules: carriers drop SMS without the registered entity and template.
-        if "dlt_entity_id" not in sms:
-            doc.problem(("sms", "dlt_entity_id"), "required for SMS to +91 numbers (DLT)")
-        if "dlt_template_id" not in sms["thank_you"]:
+    _check_followups(doc, data)
+
+
+def _check_followups(doc: _Document, data: dict[str, Any]) -> None:
+    phone = data.get("phone", "none")
+    india = data.get("phone_region", "IN") == "IN"
+    questions = {q["id"] for q in data["questions"]}
+    seen: set[str] = set()
+    needs_entity = False
+    dlt_uses: dict[str, set[str]] = {}  # locale -> placeholders used by DLT-checked SMS texts
+    for i, step in enumerate(data.get("followups", [])):
+        at: Path_ = ("followups", i)
+        if step["id"] in seen:
+            doc.problem((*at, "id"), f"{step['id']!r} is used twice")
+        seen.add(step["id"])
+        skip = step.get("skip_if_answered")
+        if skip is not None and skip not in questions:
+            doc.problem((*at, "skip_if_answered"), f"there is no question {skip!r}")
+        if step["channel"] == "event":
+            for key in ("sms_type", "dlt_template_id", "dlt_registered", "plural"):
+                if key in step:
+                    doc.problem((*at, key), "only for SMS steps")
+            continue
+        if phone == "none":
+            doc.problem((*at, "channel"), "an SMS needs phone: optional or required")
+        for key in ("text", "sms_type"):
+            if key not in step:
+                doc.problem((*at, key), "required for an SMS step")
+        texts = step.get("text", {})
+        _check_plurals(doc, at, step, texts)
+        if step.get("sms_type") == "Promotional":
+            for locale, value in texts.items():
+                variants = value.values() if isinstance(value, dict) else [value]
+                if any("{unsubscribe}" not in v for v in variants):
+                    doc.problem(
+                        (*at, "text", locale), "marketing SMS must carry the {unsubscribe} link"
+                    )
+        if india:
+            # India's DLT rules: carriers drop SMS without the registered entity and template.
+            if "dlt_entity_id" not in data.get("sms", {}) and not needs_entity:
+                needs_entity = True  # reported once, not once per SMS step
+                line = doc.line(("sms",)) if "sms" in data else doc.line(at)
+                doc.problem(("sms", "dlt_entity_id"), "required for SMS to +91 numbers (DLT)", line)
+            for key in ("dlt_template_id", "dlt_registered"):
+                if key not in step:
+                    doc.problem((*at, key), "required for SMS to +91 numbers (DLT)")
+            _check_dlt_bodies(doc, at, texts, step.get("dlt_registered", {}))
+            for locale, value in texts.items():
+                variants = value.values() if isinstance(value, dict) else [value]
+                for variant in variants:
+                    dlt_uses.setdefault(locale, set()).update(_placeholders(variant) or set())
+    _check_dlt_values(doc, data, dlt_uses)
+
+
+def _check_dlt_values(doc: _Document, data: dict[str, Any], uses: dict[str, set[str]]) -> None:
+    """Values known now (the brand, option labels) must fit a DLT {#var#} where SMS use them;
+    a longer one makes every such SMS miss its registered template, so it is never sent."""
+    values: list[tuple[Path_, str, dict[str, str]]] = [(("brand",), "brand", data["brand"])]
+    for i, question in enumerate(data["questions"]):
+        for j, option in enumerate(question.get("options", [])):
+            where: Path_ = ("questions", i, "options", j, "label")
+            values.append((where, question["id"], option["label"]))
+    for path, name, texts in values:
+        for locale, text in texts.items():
+            size = len(unicodedata.normalize("NFC", text))
+            if name in uses.get(locale, set()) and size > DLT_VARIABLE_MAX_CHARS:
+                doc.problem(
+                    (*path, locale),
+                    f"{size} characters: too long for an SMS {{{name}}} "
+                    f"(a DLT {{#var#}} holds at most {DLT_VARIABLE_MAX_CHARS})",
+                )
+
+
+def _sample_value(match: re.Match[str]) -> str:
+    # Links are as long as real signed ones, so the segment counts are honest.
+    return "https://samvad.example/u/" + "x" * 70 if match.group(0) in LINK_PLACEHOLDERS else "x"
+
+
+def _with_prices(text: str, campaign: Campaign, locale: str) -> str:
+    """Prices as they will be shown: a currency sign such as ₹ alone makes an SMS UCS-2."""
+    price = formatting.money(Decimal("9999"), campaign.currency, locale)
+    return re.sub(r"\{[a-z_]+_price\}", lambda _: price, text)
+
+
+def _check_dlt_bodies(
+    doc: _Document, at: Path_, texts: dict[str, Any], registered: dict[str, str]
+) -> None:
+    """Each text, with short values in its placeholders, must fit the registered body."""
+    for locale, value in texts.items():
+        body = registered.get(locale)
+        if body is None:
+            continue
+        variants = value.items() if isinstance(value, dict) else [(None, value)]
+        for variant, text in variants:
+            sample = PLACEHOLDER.sub(_sample_value, text)
+            try:
+                fits = matches_dlt_template(sample, body)
+            except DltTemplateError as exc:
+                doc.problem((*at, "dlt_registered", locale), str(exc))
+                break
+            if not fits:
+                where = (*at, "text", locale) if variant is None else (*at, "text", locale, variant)
+                doc.problem(where, f"does not match the DLT-registered body {body!r}")
+
+
+def _check_plurals(doc: _Document, at: Path_, step: dict[str, Any], texts: dict[str, Any]) -> None:
+    plural = step.get("plural")
+    for locale, value in texts.items():
+        if not isinstance(value, dict):
+            continue
+        if plural is None:
+            doc.problem((*at, "plural"), "texts with plural forms need plural: <number name>")
+            return
+        try:
+            needed = set(Locale.parse(locale).plural_form.tags) | {"other"}
+        except (UnknownLocaleError, ValueError):
+            continue
+        missing = needed - set(value)
+        if missing:
             doc.problem(
-                ("sms", "thank_you", "dlt_template_id"), "required for SMS to +91 numbers (DLT)"
+                (*at, "text", locale),
+                f"plural forms missing: {', '.join(sorted(missing))} (CLDR {locale})",
             )
 
 
 def _text(value: dict[str, str] | None) -> LocalizedText | None:
     return dict(value) if value is not None else None
+
+
+def parse_duration(value: str) -> timedelta:
+    """An ISO 8601 duration of days, hours, minutes and seconds.
+
+    >>> parse_duration("P1DT2H")
+    datetime.timedelta(days=1, seconds=7200)
+    """
+    match = DURATION.fullmatch(value)
+    if match is None:
+        raise ValueError(f"not an ISO 8601 duration: {value!r}")
+    days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
+    return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+
+
+def _step(step: dict[str, Any]) -> FollowUpStep:
+    return FollowUpStep(
+        id=step["id"],
+        after=parse_duration(step["after"]),
+        channel=step["channel"],
+        text=step.get("text"),
+        sms_type=step.get("sms_type", "Transactional"),
+        plural=step.get("plural"),
+        dlt_template_id=step.get("dlt_template_id"),
+        dlt_registered=step.get("dlt_registered"),
+        skip_if_answered=step.get("skip_if_answered"),
+    )
 
 
 def _build(data: dict[str, Any]) -> Campaign:
@@ -211,8 +379,6 @@ def _build(data: dict[str, Any]) -> Campaign:
         )
 
     consent = data.get("consent")
-    sms = data.get("sms", {})
-    thank_you = sms.get("thank_you")
     prize = data.get("prize")
     return Campaign(
         slug=data["slug"],
@@ -234,14 +400,8 @@ def _build(data: dict[str, Any]) -> Campaign:
         )
         if consent
         else None,
-        thank_you_sms=SmsSpec(
-            text=dict(thank_you["text"]),
-            sms_type=thank_you.get("sms_type", "Transactional"),
-            dlt_entity_id=sms.get("dlt_entity_id"),
-            dlt_template_id=thank_you.get("dlt_template_id"),
-        )
-        if thank_you
-        else None,
+        followups=tuple(_step(step) for step in data.get("followups", [])),
+        dlt_entity_id=data.get("sms", {}).get("dlt_entity_id"),
         currency=data.get("currency", "INR"),
         timezone=data.get("timezone", "Asia/Kolkata"),
         ends_at=datetime.fromisoformat(data["ends_at"]) if "ends_at" in data else None,
@@ -290,3 +450,19 @@ def load_campaigns(directory: Path) -> dict[str, Campaign]:
     if problems:
         raise InvalidCampaignDefinition(problems)
     return campaigns
+
+
+def sms_sizes(campaign: Campaign) -> Iterator[tuple[str, str, str | None, SmsSize]]:
+    """Each SMS text's encoding and segment count per locale, with short sample values.
+
+    Hindi is UCS-2: 70 characters fit one segment, 67 per segment once split.
+    """
+    for step in campaign.followups:
+        if step.channel != "sms" or step.text is None:
+            continue
+        for locale, value in step.text.items():
+            variants = value.items() if isinstance(value, Mapping) else [(None, value)]
+            for variant, text in variants:
+                sample = PLACEHOLDER.sub(_sample_value, _with_prices(text, campaign, locale))
+                sample = unicodedata.normalize("NFC", sample)
+                yield step.id, locale, variant, segments(sample)

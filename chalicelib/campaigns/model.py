@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Literal
 
@@ -46,14 +46,37 @@ class ConsentSpec:
     notice: LocalizedText
 
 
-@dataclass(frozen=True)
-class SmsSpec:
-    """A follow-up SMS; India's DLT rules need the registered entity and template ids."""
+SmsType = Literal["Transactional", "Promotional"]
+StepText = Mapping[str, str | Mapping[str, str]]
+"""A follow-up's text per locale: one string, or one per CLDR plural category of ``plural``."""
 
-    text: LocalizedText
-    sms_type: Literal["Transactional", "Promotional"]
-    dlt_entity_id: str | None = None
-    dlt_template_id: str | None = None
+
+@dataclass(frozen=True)
+class FollowUpStep:
+    """A message the campaign sends ``after`` a response: an SMS to the customer, or an event
+    on the campaign-events topic for other subscribers (an e-mail sender, a CRM).
+
+    India's DLT rules: an SMS names, per locale, its registered template id and the registered
+    body (``{#var#}`` for each variable); the rendered text must match that body.
+    """
+
+    id: str
+    after: timedelta
+    channel: Literal["sms", "event"]
+    text: StepText | None = None
+    sms_type: SmsType = "Transactional"
+    plural: str | None = None
+    dlt_template_id: LocalizedText | None = None
+    dlt_registered: LocalizedText | None = None
+    skip_if_answered: str | None = None
+
+    @property
+    def immediate(self) -> bool:
+        return self.after == timedelta(0)
+
+    @property
+    def promotional(self) -> bool:
+        return self.channel == "sms" and self.sms_type == "Promotional"
 
 
 @dataclass(frozen=True)
@@ -70,7 +93,8 @@ class Campaign:
     phone: ContactMode
     phone_region: str
     consent: ConsentSpec | None
-    thank_you_sms: SmsSpec | None
+    followups: tuple[FollowUpStep, ...] = ()
+    dlt_entity_id: str | None = None
     currency: str = "INR"
     timezone: str = "Asia/Kolkata"
     ends_at: datetime | None = None
@@ -79,6 +103,9 @@ class Campaign:
 
     def offers(self, locale: str) -> bool:
         return locale in self.locales
+
+    def step(self, step_id: str) -> FollowUpStep | None:
+        return next((s for s in self.followups if s.id == step_id), None)
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)

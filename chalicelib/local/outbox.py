@@ -35,13 +35,21 @@ class Outbox:
 
     def attach(self, client: Any) -> None:
         client.meta.events.register("provide-client-params.sns.Publish", self._record)
+        client.meta.events.register("provide-client-params.sns.PublishBatch", self._record_batch)
 
     def _record(self, params: dict[str, Any], **_: Any) -> None:
+        to = params.get("PhoneNumber") or params.get("TopicArn") or params.get("TargetArn", "")
+        self._add(to, params)
+
+    def _record_batch(self, params: dict[str, Any], **_: Any) -> None:
+        for entry in params.get("PublishBatchRequestEntries", []):
+            self._add(params.get("TopicArn", ""), entry)
+
+    def _add(self, to: str, params: dict[str, Any]) -> None:
         attributes = {
             name: str(value.get("StringValue", ""))
             for name, value in params.get("MessageAttributes", {}).items()
         }
-        to = params.get("PhoneNumber") or params.get("TopicArn") or params.get("TargetArn", "")
         message = OutboxMessage(
             datetime.now(UTC).isoformat(timespec="seconds"),
             to,

@@ -36,6 +36,25 @@ def stage_environment(stage: str) -> dict[str, str]:
     return env
 
 
+def attach_to_local_stack() -> None:
+    """Point this process at a running local stack (for the CLI): its emulator, its stage
+    settings, and the topic the stack created."""
+    for name, value in LOCAL_CREDENTIALS.items():
+        os.environ.setdefault(name, value)
+    port = os.environ.get("EMULATOR_PORT", "4566")
+    os.environ.setdefault("AWS_ENDPOINT_URL", f"http://{HOST}:{port}")
+    for name, value in stage_environment("local").items():
+        os.environ.setdefault(name, value)
+    if not os.environ.get("SAMVAD_EVENTS_TOPIC_ARN"):
+        from chalicelib import bootstrap
+        from chalicelib.config import get_settings
+        from chalicelib.local.resources import ensure_stack
+
+        bootstrap.reset()
+        outputs = ensure_stack(bootstrap.aws_client("cloudformation", get_settings()), "local")
+        os.environ["SAMVAD_EVENTS_TOPIC_ARN"] = outputs["EventsTopicArn"]
+
+
 class LocalStack:
     def __init__(self, port: int, emulator_port: int, stage: str = "local") -> None:
         self.port = port
@@ -61,6 +80,7 @@ class LocalStack:
             self._stops.append(emulator.stop)
             os.environ["AWS_ENDPOINT_URL"] = f"http://{HOST}:{self.emulator_port}"
         os.environ.update(stage_environment(self.stage))
+        os.environ.setdefault("SAMVAD_PUBLIC_URL", f"http://{HOST}:{self.port}")
 
         from chalicelib import bootstrap
         from chalicelib.config import get_settings
@@ -76,6 +96,7 @@ class LocalStack:
         campaigns = services.campaigns  # a broken definition stops the stack here, loudly
 
         self._serve_app()
+        self._schedule(float(os.environ.get("SAMVAD_SCHEDULER_SECONDS", "5")))
         return {"endpoint": os.environ["AWS_ENDPOINT_URL"], "campaigns": ",".join(campaigns)}
 
     def _serve_app(self) -> None:
@@ -88,6 +109,30 @@ class LocalStack:
         thread = threading.Thread(target=server.serve_forever, name="chalice-local", daemon=True)
         thread.start()
         self._stops.insert(0, server.shutdown)
+
+    def _schedule(self, every: float) -> None:
+        """What EventBridge does on AWS: run the follow-up scheduler every few seconds."""
+        if every <= 0:
+            return
+        from chalicelib.bootstrap import get_services
+
+        stopped = threading.Event()
+
+        def loop() -> None:
+            while not stopped.wait(every):
+                try:
+                    get_services().runner.run_due()
+                except Exception:  # a failed pass is retried on the next tick, like on AWS
+                    logging.getLogger(__name__).exception("scheduled follow-up run failed")
+
+        thread = threading.Thread(target=loop, name="followup-scheduler", daemon=True)
+        thread.start()
+
+        def stop() -> None:
+            stopped.set()
+            thread.join(timeout=30)
+
+        self._stops.insert(0, stop)
 
     def stop(self) -> None:
         for stop in self._stops:

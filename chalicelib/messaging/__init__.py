@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from chalicelib.followups.model import FollowUpJob
@@ -18,4 +19,12 @@ class PublishFailed(Exception):
 class Publisher(Protocol):
     def deliver(self, job: FollowUpJob) -> str:
         """Send the job's message and return the provider's message id."""
+        ...
+
+    def deliver_events(self, jobs: Sequence[FollowUpJob]) -> list[str | PublishFailed]:
+        """Publish topic events in batches; per job, its message id or why it failed."""
+        ...
+
+    def opted_out(self, phone_number: str) -> bool:
+        """Whether the number told the SMS provider to stop (e.g. replied STOP)."""
         ...

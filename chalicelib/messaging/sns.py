@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -11,7 +12,12 @@ from chalicelib.messaging import PublishFailed
 
 if TYPE_CHECKING:
     from mypy_boto3_sns import SNSClient
-    from mypy_boto3_sns.type_defs import MessageAttributeValueTypeDef
+    from mypy_boto3_sns.type_defs import (
+        MessageAttributeValueTypeDef,
+        PublishBatchRequestEntryTypeDef,
+    )
+
+BATCH_SIZE = 10  # SNS PublishBatch takes at most ten entries
 
 
 class SnsPublisher:
@@ -20,10 +26,7 @@ class SnsPublisher:
         self._events_topic_arn = events_topic_arn
 
     def deliver(self, job: FollowUpJob) -> str:
-        attributes: dict[str, MessageAttributeValueTypeDef] = {
-            name: {"DataType": "String", "StringValue": value}
-            for name, value in job.attributes.items()
-        }
+        attributes = _attributes(job)
         try:
             if job.channel == "sms":
                 if not job.phone_number:
@@ -44,3 +47,43 @@ class SnsPublisher:
         except BotoCoreError as exc:
             raise PublishFailed(type(exc).__name__) from exc
         return answer["MessageId"]
+
+    def deliver_events(self, jobs: Sequence[FollowUpJob]) -> list[str | PublishFailed]:
+        outcomes: list[str | PublishFailed] = []
+        for start in range(0, len(jobs), BATCH_SIZE):
+            outcomes.extend(self._batch(jobs[start : start + BATCH_SIZE]))
+        return outcomes
+
+    def _batch(self, jobs: Sequence[FollowUpJob]) -> list[str | PublishFailed]:
+        entries: list[PublishBatchRequestEntryTypeDef] = [
+            {"Id": str(i), "Message": job.message, "MessageAttributes": _attributes(job)}
+            for i, job in enumerate(jobs)
+        ]
+        try:
+            answer = self._client.publish_batch(
+                TopicArn=self._events_topic_arn, PublishBatchRequestEntries=entries
+            )
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "ClientError")
+            return [PublishFailed(code) for _ in jobs]
+        except BotoCoreError as exc:
+            return [PublishFailed(type(exc).__name__) for _ in jobs]
+        outcomes: dict[str, str | PublishFailed] = {
+            ok["Id"]: ok.get("MessageId", "") for ok in answer.get("Successful", [])
+        }
+        for failed in answer.get("Failed", []):
+            outcomes[failed["Id"]] = PublishFailed(failed.get("Code", "Failed"))
+        return [outcomes.get(str(i), PublishFailed("NoAnswer")) for i in range(len(jobs))]
+
+    def opted_out(self, phone_number: str) -> bool:
+        try:
+            answer = self._client.check_if_phone_number_is_opted_out(phoneNumber=phone_number)
+        except (ClientError, BotoCoreError) as exc:
+            raise PublishFailed("OptOutCheckFailed") from exc
+        return bool(answer.get("isOptedOut", False))
+
+
+def _attributes(job: FollowUpJob) -> dict[str, MessageAttributeValueTypeDef]:
+    return {
+        name: {"DataType": "String", "StringValue": value} for name, value in job.attributes.items()
+    }

@@ -1,18 +1,23 @@
-"""Accept a response: validate, store it with its follow-ups in one write, then send them."""
+"""Accept a response: validate, store it with its follow-ups in one write, then send the
+immediate ones (the rest wait for the scheduler)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import logging
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.campaigns import Campaign
-from chalicelib.errors import IdempotencyConflict
-from chalicelib.followups.immediate import dispatch, plan_immediate
-from chalicelib.messaging import Publisher
+from chalicelib.errors import IdempotencyConflict, StorageUnavailable
+from chalicelib.followups.compose import Links
+from chalicelib.followups.model import FollowUpJob
+from chalicelib.followups.planning import plan_jobs
 from chalicelib.responses.model import Consent, Response, request_hash, response_id
 from chalicelib.responses.validation import validate_answer
 from chalicelib.storage import ResponseStore
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -28,7 +33,8 @@ def accept_response(
     idempotency_key: str,
     *,
     store: ResponseStore,
-    publisher: Publisher,
+    send: Callable[[Sequence[FollowUpJob]], object],
+    links: Links,
     clock: Callable[[], datetime],
 ) -> Accepted:
     """Store the answer once per idempotency key; a repeat returns the first without resending.
@@ -53,11 +59,15 @@ def accept_response(
         created_at=now,
         request_hash=request_hash(locale, valid.answers, valid.phone, valid.consent),
     )
-    jobs = plan_immediate(campaign, response, now)
+    jobs = plan_jobs(campaign, response, now, links)
     existing = store.create_response(response, jobs)
     if existing is not None:
         if existing.request_hash != response.request_hash:
             raise IdempotencyConflict(response.id)
         return Accepted(existing, created=False)
-    dispatch(jobs, store, publisher, clock)
+    try:
+        send([job for job in jobs if job.status == "sending"])
+    except StorageUnavailable:
+        # The answer is stored; its leased jobs fall to the scheduler when the lease expires.
+        logger.warning("could not record the immediate follow-ups of %s", response.id)
     return Accepted(response, created=True)

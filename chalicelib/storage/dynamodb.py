@@ -10,7 +10,7 @@ Keys (see README, "Table design"):
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
@@ -19,7 +19,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.errors import StorageUnavailable
-from chalicelib.followups.model import FollowUpJob
+from chalicelib.followups.model import OPEN_STATUSES, Contact, FollowUpJob
 from chalicelib.responses.model import Consent, Response
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def response_item(response: Response) -> Item:
         "created_at": response.created_at.isoformat(),
         "request_hash": response.request_hash,
         "gsi1pk": f"CAMPAIGN#{response.campaign}",
-        "gsi1sk": f"{response.created_at.isoformat()}#{response.id}",
+        "gsi1sk": f"RESPONSE#{response.created_at.isoformat()}#{response.id}",
     }
     if response.phone:
         item["phone"] = response.phone
@@ -107,19 +107,25 @@ def job_item(job: FollowUpJob) -> Item:
         "channel": job.channel,
         "status": job.status,
         "due_at": job.due_at.isoformat(),
-        "message": job.message,
-        "attributes": dict(job.attributes),
         "campaign": job.campaign,
         "locale": job.locale,
+        "created_at": job.created_at.isoformat(),
+        "message": job.message,
+        "attributes": dict(job.attributes),
         "attempts": job.attempts,
+        "gsi1pk": f"CAMPAIGN#{job.campaign}",
+        "gsi1sk": f"FOLLOWUP#{job.created_at.isoformat()}#{job.response_id}#{job.step}",
     }
-    if job.status in ("pending", "sending"):
+    if job.status in OPEN_STATUSES:
         item["due_shard"] = due_shard(job.response_id)
     optional = {
         "phone_number": job.phone_number,
+        "contact_id": job.contact_id,
+        "lease_id": job.lease_id,
         "message_id": job.message_id,
         "sent_at": job.sent_at.isoformat() if job.sent_at else None,
         "last_error": job.last_error,
+        "note": job.note,
     }
     item.update({k: v for k, v in optional.items() if v is not None})
     return item
@@ -133,22 +139,33 @@ def job_from_item(item: Item) -> FollowUpJob:
         channel=item["channel"],
         status=item["status"],
         due_at=datetime.fromisoformat(item["due_at"]),
-        message=item["message"],
-        attributes=dict(item["attributes"]),
         campaign=item["campaign"],
         locale=item["locale"],
+        created_at=datetime.fromisoformat(item["created_at"]),
+        message=item.get("message", ""),
+        attributes=dict(item.get("attributes", {})),
         phone_number=item.get("phone_number"),
+        contact_id=item.get("contact_id"),
+        lease_id=item.get("lease_id"),
         attempts=int(cast(Decimal, item["attempts"])),
         message_id=item.get("message_id"),
         sent_at=datetime.fromisoformat(sent_at) if sent_at else None,
         last_error=item.get("last_error"),
+        note=item.get("note"),
     )
+
+
+def _failed_condition(exc: ClientError) -> bool:
+    return exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
 
 
 class DynamoStore:
     def __init__(self, client: DynamoDBClient, table_name: str) -> None:
         self._client = client
         self._table = table_name
+
+    def _key(self, pk: str, sk: str) -> dict[str, AttributeValueTypeDef]:
+        return _dump({"pk": pk, "sk": sk})
 
     def create_response(self, response: Response, jobs: Sequence[FollowUpJob]) -> Response | None:
         new_only = "attribute_not_exists(pk)"
@@ -162,6 +179,19 @@ class DynamoStore:
             }
             for item in [response_item(response), *(job_item(job) for job in jobs)]
         ]
+        for contact_id in sorted({job.contact_id for job in jobs if job.contact_id}):
+            # The contact remembers its responses, so an opt-out can cancel what is pending.
+            writes.append(
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": self._key(f"CONTACT#{contact_id}", "CONTACT"),
+                        "UpdateExpression": "ADD response_ids :r SET #type = :t",
+                        "ExpressionAttributeNames": {"#type": "type"},
+                        "ExpressionAttributeValues": _dump({":r": {response.id}, ":t": "contact"}),
+                    }
+                }
+            )
         try:
             self._client.transact_write_items(TransactItems=writes)
         except ClientError as exc:
@@ -182,7 +212,7 @@ class DynamoStore:
         try:
             answer = self._client.get_item(
                 TableName=self._table,
-                Key=_dump({"pk": f"RESPONSE#{response_id}", "sk": "RESPONSE"}),
+                Key=self._key(f"RESPONSE#{response_id}", "RESPONSE"),
                 ConsistentRead=True,
             )
         except (ClientError, BotoCoreError) as exc:
@@ -190,30 +220,190 @@ class DynamoStore:
         item = answer.get("Item")
         return response_from_item(_load(item)) if item else None
 
+    def _query(self, **params: Any) -> Iterator[Item]:
+        try:
+            while True:
+                answer = self._client.query(TableName=self._table, **params)
+                yield from (_load(item) for item in answer.get("Items", []))
+                if "LastEvaluatedKey" not in answer:
+                    return
+                params["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+        except (ClientError, BotoCoreError) as exc:
+            raise StorageUnavailable(str(exc)) from exc
+
     def jobs_for(self, response_id: str) -> list[FollowUpJob]:
-        answer = self._client.query(
-            TableName=self._table,
+        items = self._query(
             KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
             ExpressionAttributeValues=_dump(
                 {":pk": f"RESPONSE#{response_id}", ":prefix": "FOLLOWUP#"}
             ),
             ConsistentRead=True,
         )
-        return [job_from_item(_load(item)) for item in answer.get("Items", [])]
+        return [job_from_item(item) for item in items]
+
+    def campaign_jobs(self, slug: str) -> list[FollowUpJob]:
+        items = self._query(
+            IndexName="by_campaign",
+            KeyConditionExpression="gsi1pk = :c AND begins_with(gsi1sk, :prefix)",
+            ExpressionAttributeValues=_dump({":c": f"CAMPAIGN#{slug}", ":prefix": "FOLLOWUP#"}),
+        )
+        return [job_from_item(item) for item in items]
+
+    def due_jobs(self, now: datetime, limit: int) -> list[FollowUpJob]:
+        """Open jobs whose time has come (pending, or sending with an expired lease), oldest
+        first, from every shard of the sparse ``due`` index: a Query per shard, never a Scan."""
+        jobs: list[FollowUpJob] = []
+        for shard in range(DUE_SHARDS):
+            items = self._query(
+                IndexName="due",
+                KeyConditionExpression="due_shard = :s AND due_at <= :now",
+                ExpressionAttributeValues=_dump({":s": f"DUE#{shard}", ":now": now.isoformat()}),
+                Limit=min(limit, 1000),
+            )
+            for count, item in enumerate(items):
+                if count >= limit:
+                    break
+                jobs.append(job_from_item(item))
+        jobs.sort(key=lambda job: job.due_at)
+        return jobs[:limit]
+
+    def claim(self, job: FollowUpJob, lease_until: datetime, lease_id: str) -> FollowUpJob | None:
+        """Take the job if nobody changed it since it was read; None if another runner did."""
+        try:
+            answer = self._client.update_item(
+                TableName=self._table,
+                Key=self._key(f"RESPONSE#{job.response_id}", f"FOLLOWUP#{job.step}"),
+                UpdateExpression="SET #s = :sending, due_at = :lease, lease_id = :id",
+                ConditionExpression="#s = :seen AND due_at = :seen_due",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues=_dump(
+                    {
+                        ":sending": "sending",
+                        ":lease": lease_until.isoformat(),
+                        ":id": lease_id,
+                        ":seen": job.status,
+                        ":seen_due": job.due_at.isoformat(),
+                    }
+                ),
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as exc:
+            if _failed_condition(exc):
+                return None
+            raise StorageUnavailable(str(exc)) from exc
+        except BotoCoreError as exc:
+            raise StorageUnavailable(str(exc)) from exc
+        return job_from_item(_load(answer["Attributes"]))
 
     def save_job(self, job: FollowUpJob) -> bool:
+        """Record the outcome, only while this runner still holds the lease."""
         try:
             self._client.put_item(
                 TableName=self._table,
                 Item=_dump(job_item(job)),
-                ConditionExpression="#status = :sending",
-                ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues=_dump({":sending": "sending"}),
+                ConditionExpression="#s = :sending AND lease_id = :mine",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues=_dump({":sending": "sending", ":mine": job.lease_id}),
             )
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            if _failed_condition(exc):
                 return False  # another runner took the job over after our lease ran out
             raise StorageUnavailable(str(exc)) from exc
         except BotoCoreError as exc:
             raise StorageUnavailable(str(exc)) from exc
         return True
+
+    def contact(self, contact_id: str) -> Contact | None:
+        try:
+            answer = self._client.get_item(
+                TableName=self._table,
+                Key=self._key(f"CONTACT#{contact_id}", "CONTACT"),
+                ConsistentRead=True,
+            )
+        except (ClientError, BotoCoreError) as exc:
+            raise StorageUnavailable(str(exc)) from exc
+        item = answer.get("Item")
+        return _contact(contact_id, _load(item)) if item else None
+
+    def opt_out(self, contact_id: str, at: datetime, source: str) -> Contact:
+        """Mark the contact opted out (the first time counts) and cancel its pending jobs."""
+        try:
+            answer = self._client.update_item(
+                TableName=self._table,
+                Key=self._key(f"CONTACT#{contact_id}", "CONTACT"),
+                UpdateExpression=(
+                    "SET opted_out_at = if_not_exists(opted_out_at, :at),"
+                    " opt_out_source = if_not_exists(opt_out_source, :src), #type = :t"
+                ),
+                ExpressionAttributeNames={"#type": "type"},
+                ExpressionAttributeValues=_dump(
+                    {":at": at.isoformat(), ":src": source, ":t": "contact"}
+                ),
+                ReturnValues="ALL_NEW",
+            )
+        except (ClientError, BotoCoreError) as exc:
+            raise StorageUnavailable(str(exc)) from exc
+        contact = _contact(contact_id, _load(answer["Attributes"]))
+        for response_id in sorted(contact.response_ids):
+            for job in self.jobs_for(response_id):
+                if job.status == "pending" and job.contact_id == contact_id:
+                    self._close_pending(job, "opted out")
+        return contact
+
+    def _close_pending(self, job: FollowUpJob, why: str) -> None:
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=self._key(f"RESPONSE#{job.response_id}", f"FOLLOWUP#{job.step}"),
+                UpdateExpression="SET #s = :cancelled, note = :why REMOVE due_shard",
+                ConditionExpression="#s = :pending",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues=_dump(
+                    {":cancelled": "cancelled", ":pending": "pending", ":why": why}
+                ),
+            )
+        except ClientError as exc:
+            if not _failed_condition(exc):  # a runner holds it; it checks the opt-out itself
+                raise StorageUnavailable(str(exc)) from exc
+
+    def take_marketing_slot(self, contact_id: str, week: str, cap: int) -> bool:
+        """Count one marketing SMS for the contact in ``week``; False once ``cap`` is reached."""
+        key = self._key(f"CONTACT#{contact_id}", "CONTACT")
+        attempts = [
+            (
+                "SET marketing_week = :w, marketing_count = :one",
+                "attribute_not_exists(marketing_week) OR marketing_week <> :w",
+                {":w": week, ":one": 1},
+            ),
+            (
+                "SET marketing_count = marketing_count + :one",
+                "marketing_week = :w AND marketing_count < :cap",
+                {":w": week, ":one": 1, ":cap": cap},
+            ),
+        ]
+        for update, condition, values in attempts:
+            try:
+                self._client.update_item(
+                    TableName=self._table,
+                    Key=key,
+                    UpdateExpression=update,
+                    ConditionExpression=condition,
+                    ExpressionAttributeValues=_dump(values),
+                )
+            except ClientError as exc:
+                if _failed_condition(exc):
+                    continue
+                raise StorageUnavailable(str(exc)) from exc
+            except BotoCoreError as exc:
+                raise StorageUnavailable(str(exc)) from exc
+            return True
+        return False
+
+
+def _contact(contact_id: str, item: Item) -> Contact:
+    opted_out_at = item.get("opted_out_at")
+    return Contact(
+        contact_id=contact_id,
+        opted_out_at=datetime.fromisoformat(opted_out_at) if opted_out_at else None,
+        response_ids=frozenset(item.get("response_ids", set())),
+    )

@@ -32,8 +32,11 @@ class InMemoryStore:
 
     def save_job(self, job: FollowUpJob) -> bool:
         with self._lock:
+            # Like DynamoStore.save_job: only the holder of the current lease may record.
             current = self.jobs.get((job.response_id, job.step))
             if current is None or current.status != "sending":
                 return False
+            if job.lease_id is None or current.lease_id != job.lease_id:
+                return False  # another runner took the job over after our lease ran out
             self.jobs[(job.response_id, job.step)] = job
             return True

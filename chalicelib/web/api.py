@@ -66,7 +66,8 @@ def post_response(services: Services, slug: str, request: WebRequest) -> WebResp
             fields,
             key or uuid.uuid4().hex,
             store=services.store,
-            publisher=services.publisher,
+            send=services.runner.send,
+            links=services.links,
             clock=services.clock,
         )
     except InvalidResponse as exc:

@@ -3,8 +3,25 @@
 from __future__ import annotations
 
 from chalicelib.bootstrap import Services
+from chalicelib.followups.model import FollowUpJob
 from chalicelib.web.http import WebRequest, WebResponse
 from chalicelib.web.rendering import render
+
+
+def _job(job: FollowUpJob) -> dict[str, object]:
+    return {
+        "campaign": job.campaign,
+        "response_id": job.response_id,
+        "step": job.step,
+        "channel": job.channel,
+        "locale": job.locale,
+        "status": job.status,
+        "due_at": job.due_at.isoformat(timespec="seconds"),
+        "sent_at": job.sent_at.isoformat(timespec="seconds") if job.sent_at else None,
+        "attempts": job.attempts,
+        "last_error": job.last_error,
+        "note": job.note,
+    }
 
 
 def outbox_page(services: Services, request: WebRequest) -> WebResponse:
@@ -13,6 +30,16 @@ def outbox_page(services: Services, request: WebRequest) -> WebResponse:
     from chalicelib.local.outbox import OUTBOX
 
     messages = OUTBOX.newest_first()
+    jobs = [
+        _job(job)
+        for slug in sorted(services.campaigns)
+        for job in sorted(
+            services.store.campaign_jobs(slug), key=lambda j: (j.due_at, j.step), reverse=True
+        )
+    ]
     if request.query.get("format") == "json":
         return WebResponse.json([m.as_dict() for m in messages])
-    return WebResponse.html(render("outbox.html", "en", alternates=[], messages=messages))
+    if request.query.get("format") == "jobs":
+        return WebResponse.json(jobs)
+    body = render("outbox.html", "en", alternates=[], messages=messages, jobs=jobs)
+    return WebResponse.html(body)

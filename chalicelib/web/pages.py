@@ -215,7 +215,8 @@ def submit_form(services: Services, locale: str, slug: str, request: WebRequest)
             fields,
             token,
             store=services.store,
-            publisher=services.publisher,
+            send=services.runner.send,
+            links=services.links,
             clock=services.clock,
         )
     except InvalidResponse as exc:

@@ -43,8 +43,8 @@ def table_items(emulator: Emulator, campaign: str = "wishlist") -> list[dict[str
     answer = dynamodb.query(
         TableName="samvad-local",
         IndexName="by_campaign",
-        KeyConditionExpression="gsi1pk = :c",
-        ExpressionAttributeValues={":c": {"S": f"CAMPAIGN#{campaign}"}},
+        KeyConditionExpression="gsi1pk = :c AND begins_with(gsi1sk, :r)",
+        ExpressionAttributeValues={":c": {"S": f"CAMPAIGN#{campaign}"}, ":r": {"S": "RESPONSE#"}},
     )
     return list(answer["Items"])
 
@@ -162,7 +162,7 @@ def test_hindi_answer_lands_in_dynamodb_and_follow_ups_go_out(
     assert item["answers"]["M"]["reason"]["S"] != HINDI_REASON  # normalised, not as typed
     assert item["phone"] == {"S": "+919876511111"}
     consent = item["consent"]["M"]
-    assert consent["notice_version"] == {"S": "2026-11-01"}
+    assert consent["notice_version"] == {"S": "2026-11-25"}
     assert consent["notice_locale"] == {"S": "hi"}
 
     texts = sms_to(emulator, "+919876511111")
@@ -242,12 +242,12 @@ def test_outbox_shows_the_sms_attributes_the_emulator_drops(stack: RunningStack)
 
     outbox = stack.get("/_local/outbox?format=json").json()
 
-    newest = outbox[0]
+    newest = next(m for m in outbox if m["to"].startswith("+"))
     assert newest["to"] == "+919876533333"
     assert newest["attributes"] == {
         "AWS.SNS.SMS.SMSType": "Transactional",
         "AWS.MM.SMS.EntityId": "1101456789012345678",
-        "AWS.MM.SMS.TemplateId": "1107161234567890123",
+        "AWS.MM.SMS.TemplateId": "1107161234567890124",  # the Hindi (Unicode) template,
     }
     html = stack.get("/_local/outbox")
     assert html.status_code == 200

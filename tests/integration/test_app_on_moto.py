@@ -29,7 +29,12 @@ def published(aws: Any) -> list[dict[str, Any]]:
     def capture(params: dict[str, Any], **_: Any) -> None:
         calls.append(params)
 
+    def capture_batch(params: dict[str, Any], **_: Any) -> None:
+        for entry in params["PublishBatchRequestEntries"]:
+            calls.append({"TopicArn": params["TopicArn"], **entry})
+
     aws.sns.meta.events.register("provide-client-params.sns.Publish", capture)
+    aws.sns.meta.events.register("provide-client-params.sns.PublishBatch", capture_batch)
     return calls
 
 
@@ -54,7 +59,7 @@ def test_sms_carries_type_and_dlt_ids_for_indian_numbers(
     assert attributes == {
         "AWS.SNS.SMS.SMSType": "Transactional",
         "AWS.MM.SMS.EntityId": "1101456789012345678",
-        "AWS.MM.SMS.TemplateId": "1107161234567890123",
+        "AWS.MM.SMS.TemplateId": "1107161234567890124",
     }
 
 
@@ -94,7 +99,7 @@ def test_response_item_holds_what_the_readme_documents(chalice_client: Any, aws:
     assert response.answers == {"product": "tawa", "reason": HINDI_REASON}
     assert response.phone == "+919876543210"
     assert response.consent is not None
-    assert response.consent.notice_version == "2026-11-01"
+    assert response.consent.notice_version == "2026-11-25"
     assert response.consent.notice_locale == "hi"
     by_campaign = aws.dynamodb.query(
         TableName=aws.settings.table_name,
@@ -102,7 +107,11 @@ def test_response_item_holds_what_the_readme_documents(chalice_client: Any, aws:
         KeyConditionExpression="gsi1pk = :c",
         ExpressionAttributeValues={":c": {"S": "CAMPAIGN#wishlist"}},
     )
-    assert [item["id"]["S"] for item in by_campaign["Items"]] == [response.id]
+    kinds = sorted(
+        (item["type"]["S"], item["gsi1sk"]["S"].split("#")[0]) for item in by_campaign["Items"]
+    )
+    # the response and its jobs (event, thank-you, reminder, offer, offer event), side by side
+    assert kinds == [("followup", "FOLLOWUP")] * 5 + [("response", "RESPONSE")]
 
 
 def test_sns_failure_keeps_the_response_and_leaves_the_follow_up_pending(
@@ -218,9 +227,10 @@ def test_outbox_lists_what_sns_was_asked_to_send_newest_first(
     outbox = json.loads(chalice_client.http.get("/_local/outbox?format=json").body)
     page = chalice_client.http.get("/_local/outbox").body.decode()
 
-    assert [m["to"] for m in outbox] == ["+919876543210", aws.settings.events_topic_arn]
-    assert outbox[0]["attributes"]["AWS.MM.SMS.TemplateId"] == "1107161234567890123"
-    assert outbox[1]["attributes"] == {
+    # the SMS goes first; events follow in one PublishBatch
+    assert [m["to"] for m in outbox] == [aws.settings.events_topic_arn, "+919876543210"]
+    assert outbox[1]["attributes"]["AWS.MM.SMS.TemplateId"] == "1107161234567890124"
+    assert outbox[0]["attributes"] == {
         "campaign": "wishlist",
         "locale": "hi",
         "event": "response.created",

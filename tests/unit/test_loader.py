@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from chalicelib.campaigns.loader import load_campaign_file, load_campaigns
+from chalicelib.campaigns.loader import (
+    load_campaign_file,
+    load_campaigns,
+    parse_campaign,
+    parse_duration,
+    sms_sizes,
+)
 from chalicelib.errors import DefinitionProblem, InvalidCampaignDefinition
 
 DEFINITIONS = Path("chalicelib/campaigns/definitions")
@@ -46,8 +52,29 @@ def test_the_sample_campaign_loads() -> None:
     assert tawa.price == Decimal("899")
     assert campaign.prize == Decimal("1234567.5")
     assert campaign.ends_at == datetime.fromisoformat("2026-12-31T23:59:00+05:30")
-    assert campaign.thank_you_sms is not None
-    assert campaign.thank_you_sms.dlt_template_id == "1107161234567890123"
+    assert [s.id for s in campaign.followups] == [
+        "thank_you_sms",
+        "reminder",
+        "offer",
+        "offer_event",
+    ]
+    assert [s.after for s in campaign.followups] == [
+        timedelta(0),
+        timedelta(days=1),
+        timedelta(days=3),
+        timedelta(days=3),
+    ]
+    assert [s.channel for s in campaign.followups] == ["sms", "sms", "sms", "event"]
+    thanks, reminder, offer, _ = campaign.followups
+    assert thanks.immediate
+    assert not thanks.promotional
+    assert reminder.promotional
+    assert reminder.skip_if_answered == "reason"
+    assert offer.plural == "days_left"
+    assert campaign.dlt_entity_id == "1101456789012345678"
+    assert thanks.dlt_template_id == {"en": "1107161234567890123", "hi": "1107161234567890124"}
+    assert reminder.dlt_template_id == {"en": "1107161234567890125", "hi": "1107161234567890126"}
+    assert offer.dlt_template_id == {"en": "1107161234567890127", "hi": "1107161234567890128"}
 
 
 def test_every_definition_in_the_folder_loads() -> None:
@@ -125,7 +152,7 @@ def test_unknown_placeholder(tmp_path: Path) -> None:
         DefinitionProblem(
             "wishlist.yaml",
             line_of(text, "{shop}"),
-            "sms.thank_you.text.hi",
+            "followups[0].text.hi",
             "unknown placeholder {shop}",
         )
     ]
@@ -173,16 +200,196 @@ def test_yaml_syntax_error(tmp_path: Path) -> None:
     assert problem.message.startswith("not valid YAML")
 
 
-def test_sms_to_india_needs_dlt_ids(tmp_path: Path) -> None:
-    text = edited('    dlt_template_id: "1107161234567890123"\n', "")
+def test_sms_to_india_needs_dlt_template_ids(tmp_path: Path) -> None:
+    block = (
+        '    dlt_template_id:\n      en: "1107161234567890123"\n      hi: "1107161234567890124"\n'
+    )
+    text = edited(block, "")
     assert problems_of(tmp_path, text) == [
         DefinitionProblem(
             "wishlist.yaml",
-            line_of(text, "    sms_type: Transactional"),  # where the thank_you block starts
-            "sms.thank_you.dlt_template_id",
+            line_of(text, "  - id: thank_you_sms"),  # where the step starts
+            "followups[0].dlt_template_id",
             "required for SMS to +91 numbers (DLT)",
         )
     ]
+
+
+def test_a_dlt_template_id_per_locale(tmp_path: Path) -> None:
+    text = edited('      hi: "1107161234567890124"\n', "")
+    assert problems_of(tmp_path, text) == [
+        DefinitionProblem(
+            "wishlist.yaml",
+            line_of(text, '      en: "1107161234567890123"'),
+            "followups[0].dlt_template_id",
+            "missing the 'hi' text",
+        )
+    ]
+
+
+def test_sms_to_india_needs_the_registered_body(tmp_path: Path) -> None:
+    start = WISHLIST.index('    dlt_registered:\n      en: "Thank you')
+    end = WISHLIST.index('    text:\n      en: "Thank you')
+    text = WISHLIST[:start] + WISHLIST[end:]
+    assert problems_of(tmp_path, text) == [
+        DefinitionProblem(
+            "wishlist.yaml",
+            line_of(text, "  - id: thank_you_sms"),
+            "followups[0].dlt_registered",
+            "required for SMS to +91 numbers (DLT)",
+        )
+    ]
+
+
+def test_sms_to_india_needs_the_dlt_entity_once(tmp_path: Path) -> None:
+    text = edited('sms:\n  dlt_entity_id: "1101456789012345678"\n', "")
+    assert problems_of(tmp_path, text) == [
+        DefinitionProblem(
+            "wishlist.yaml",
+            line_of(text, "  - id: thank_you_sms"),  # the first SMS that needs it
+            "sms.dlt_entity_id",
+            "required for SMS to +91 numbers (DLT)",
+        )
+    ]
+
+
+def test_marketing_sms_needs_the_unsubscribe_link(tmp_path: Path) -> None:
+    text = edited(
+        "why it would suit your kitchen: {link} Stop SMS: {unsubscribe}",
+        "why it would suit your kitchen: {link}",
+    ).replace(
+        "why it would suit your kitchen: {#url#} Stop SMS: {#url#}",
+        "why it would suit your kitchen: {#url#}",
+    )
+    assert problems_of(tmp_path, text) == [
+        DefinitionProblem(
+            "wishlist.yaml",
+            line_of(text, "kitchen: {link}"),
+            "followups[1].text.en",
+            "marketing SMS must carry the {unsubscribe} link",
+        )
+    ]
+
+
+def test_a_plural_text_needs_every_cldr_form_of_its_locale(tmp_path: Path) -> None:
+    one = '        one: "{brand}: {product} लॉन्च'
+    start = WISHLIST.index(one)
+    text = WISHLIST[:start] + WISHLIST[WISHLIST.index("\n", start) + 1 :]
+    assert problems_of(tmp_path, text) == [
+        DefinitionProblem(
+            "wishlist.yaml",
+            line_of(text, '        other: "{brand}: {product} लॉन्च'),
+            "followups[2].text.hi",
+            "plural forms missing: one (CLDR hi)",
+        )
+    ]
+
+
+def test_sms_text_must_match_its_dlt_registered_body(tmp_path: Path) -> None:
+    text = edited("telling {brand} what to make next", "telling {brand} what to cook next")
+    [problem] = problems_of(tmp_path, text)
+    assert (problem.line, problem.field) == (
+        line_of(text, "what to cook next"),
+        "followups[0].text.en",
+    )
+    assert problem.message.startswith("does not match the DLT-registered body")
+
+
+def test_unknown_placeholder_in_a_followup(tmp_path: Path) -> None:
+    text = edited("thanks for choosing {product}!", "thanks for choosing {item}!")
+    [problem] = problems_of(tmp_path, text)
+    assert problem == DefinitionProblem(
+        "wishlist.yaml",
+        line_of(text, "{item}"),
+        "followups[1].text.en",
+        "unknown placeholder {item}",
+    )
+
+
+def test_skip_if_answered_names_a_question(tmp_path: Path) -> None:
+    text = edited("skip_if_answered: reason", "skip_if_answered: why")
+    assert problems_of(tmp_path, text) == [
+        DefinitionProblem(
+            "wishlist.yaml",
+            line_of(text, "skip_if_answered: why"),
+            "followups[1].skip_if_answered",
+            "there is no question 'why'",
+        )
+    ]
+
+
+def test_after_is_an_iso_duration(tmp_path: Path) -> None:
+    text = edited("after: P1D", "after: 1 day")
+    [problem] = problems_of(tmp_path, text)
+    assert (problem.line, problem.field) == (line_of(text, "after: 1 day"), "followups[1].after")
+    assert "'1 day' does not match" in problem.message
+
+
+def test_step_ids_are_unique(tmp_path: Path) -> None:
+    text = edited("  - id: offer_event\n", "  - id: offer\n")
+    [problem] = problems_of(tmp_path, text)
+    assert problem == DefinitionProblem(
+        "wishlist.yaml",
+        WISHLIST.count("\n", 0, WISHLIST.index("  - id: offer_event")) + 1,
+        "followups[3].id",
+        "'offer' is used twice",
+    )
+
+
+def test_an_option_label_too_long_for_a_dlt_variable(tmp_path: Path) -> None:
+    text = edited(
+        "          en: Cast-iron tawa\n", "          en: Cast-iron tawa, 30 cm, pre-seasoned\n"
+    )
+    assert problems_of(tmp_path, text) == [
+        DefinitionProblem(
+            "wishlist.yaml",
+            line_of(text, "Cast-iron tawa, 30 cm"),
+            "questions[0].options[2].label.en",
+            "35 characters: too long for an SMS {product} (a DLT {#var#} holds at most 30)",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("PT0S", timedelta(0)),
+        ("P1D", timedelta(days=1)),
+        ("P3D", timedelta(days=3)),
+        ("PT2H", timedelta(hours=2)),
+        ("P1DT2H30M", timedelta(days=1, hours=2, minutes=30)),
+        ("PT90S", timedelta(seconds=90)),
+    ],
+)
+def test_parse_duration(value: str, expected: timedelta) -> None:
+    assert parse_duration(value) == expected
+
+
+@pytest.mark.parametrize("value", ["", "P", "PT", "P1DT", "1D", "P1W", "PT1H2D", "p1d", " P1D"])
+def test_parse_duration_refuses_what_is_not_an_iso_duration(value: str) -> None:
+    with pytest.raises(ValueError, match="not an ISO 8601 duration"):
+        parse_duration(value)
+
+
+def test_sms_sizes_by_script() -> None:
+    campaign = parse_campaign(WISHLIST, "wishlist.yaml")
+    sizes = {(step, locale, variant): size for step, locale, variant, size in sms_sizes(campaign)}
+    assert {key[0] for key in sizes} == {"thank_you_sms", "reminder", "offer"}  # SMS only
+    assert {(key[1], key[2]) for key in sizes if key[0] == "offer"} == {
+        ("en", "one"),
+        ("en", "other"),
+        ("hi", "one"),
+        ("hi", "other"),
+    }
+    for (step, locale, _), size in sizes.items():
+        if locale == "hi":
+            assert size.encoding == "UCS-2", step
+    assert sizes[("thank_you_sms", "en", None)].encoding == "GSM-7"
+    assert sizes[("reminder", "en", None)].encoding == "GSM-7"
+    assert sizes[("thank_you_sms", "en", None)].segments == 1
+    assert sizes[("thank_you_sms", "hi", None)].segments == 2  # over 70 UCS-2 units
+    # The ₹ of a formatted price is outside GSM 03.38: the English offer goes out as UCS-2.
+    assert sizes[("offer", "en", "other")].encoding == "UCS-2"
 
 
 def test_all_problems_are_reported_in_line_order(tmp_path: Path) -> None:

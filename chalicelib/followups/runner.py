@@ -1,0 +1,202 @@
+"""Send follow-ups that are due: claim, check, publish, record. Safe to run concurrently.
+
+Each job is claimed with a conditional update (pending → sending, with a lease); only the
+runner holding the lease may record the outcome. A runner that dies mid-batch leaves its jobs
+``sending``; when the lease expires they are due again and the next run takes them. SNS is
+at-least-once: a crash between a publish and its record can repeat that one message.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, time, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from chalicelib.campaigns import Campaign
+from chalicelib.followups.compose import Links, NotSendable, Skip, compose
+from chalicelib.followups.model import Contact, FollowUpJob
+from chalicelib.followups.quiet_hours import next_allowed_time
+from chalicelib.messaging import Publisher, PublishFailed
+from chalicelib.responses.model import Response
+
+LEASE = timedelta(minutes=2)
+MAX_ATTEMPTS = 5
+BACKOFF_BASE = timedelta(minutes=1)
+BACKOFF_CAP = timedelta(hours=1)
+MARKETING_SMS_PER_WEEK = 3
+
+
+class FollowUpStore(Protocol):
+    def get_response(self, response_id: str) -> Response | None: ...
+    def due_jobs(self, now: datetime, limit: int) -> list[FollowUpJob]: ...
+    def claim(
+        self, job: FollowUpJob, lease_until: datetime, lease_id: str
+    ) -> FollowUpJob | None: ...
+    def save_job(self, job: FollowUpJob) -> bool: ...
+    def contact(self, contact_id: str) -> Contact | None: ...
+    def opt_out(self, contact_id: str, at: datetime, source: str) -> Contact: ...
+    def take_marketing_slot(self, contact_id: str, week: str, cap: int) -> bool: ...
+
+
+def backoff(attempts: int, rng: random.Random) -> timedelta:
+    """Exponential backoff with "equal jitter": half the delay fixed, half random.
+
+    >>> backoff(1, random.Random(1)) <= timedelta(minutes=2)
+    True
+    >>> backoff(20, random.Random(1)) <= BACKOFF_CAP
+    True
+    """
+    factor: int = 2 ** min(max(0, attempts - 1), 20)
+    delay = min(BACKOFF_CAP, BACKOFF_BASE * factor)
+    return delay / 2 + delay / 2 * rng.random()
+
+
+@dataclass
+class RunReport:
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def add(self, job: FollowUpJob, outcome: str | None = None) -> None:
+        self.counts[outcome or job.status] += 1
+
+    def __str__(self) -> str:
+        return ", ".join(f"{k}: {v}" for k, v in sorted(self.counts.items())) or "nothing due"
+
+
+@dataclass
+class Runner:
+    store: FollowUpStore
+    publisher: Publisher
+    campaigns: Mapping[str, Campaign]
+    links: Links
+    clock: Callable[[], datetime]
+    rng: random.Random = field(default_factory=random.Random)
+    max_attempts: int = MAX_ATTEMPTS
+    marketing_per_week: int = MARKETING_SMS_PER_WEEK
+    lease: timedelta = LEASE
+
+    def run_due(self, limit: int = 500) -> RunReport:
+        """One pass: claim what is due now, send it, record the outcomes."""
+        now = self.clock()
+        lease_id = uuid.uuid4().hex
+        claimed = []
+        report = RunReport()
+        for job in self.store.due_jobs(now, limit):
+            taken = self.store.claim(job, now + self.lease, lease_id)
+            if taken is None:
+                report.counts["taken_by_another_runner"] += 1
+                continue
+            claimed.append(taken)
+        self.send(claimed, report)
+        return report
+
+    def send(self, jobs: Sequence[FollowUpJob], report: RunReport | None = None) -> RunReport:
+        """Send jobs this runner holds (status ``sending``, our lease); events go in batches."""
+        report = report or RunReport()
+        events: list[FollowUpJob] = []
+        responses: dict[str, Response | None] = {}
+        for job in jobs:
+            if job.response_id not in responses:
+                responses[job.response_id] = self.store.get_response(job.response_id)
+            ready = self._prepare(job, responses[job.response_id])
+            if ready.status != "sending":
+                self._record(ready, report)
+            elif ready.channel == "event":
+                events.append(ready)
+            else:
+                self._record(self._publish_sms(ready), report)
+        if events:
+            outcomes = self.publisher.deliver_events(events)
+            for job, outcome in zip(events, outcomes, strict=True):
+                self._record(self._outcome(job, outcome), report)
+        return report
+
+    def _prepare(self, job: FollowUpJob, response: Response | None) -> FollowUpJob:
+        """The job ready to publish (still ``sending``), or closed/postponed/failed."""
+        now = self.clock()
+        campaign = self.campaigns.get(job.campaign)
+        if response is None or campaign is None:
+            return job.failed("response or campaign missing")
+        if job.channel == "sms":
+            stopped = self._stopped(job, now)
+            if stopped is not None:
+                return stopped
+        try:
+            outgoing = compose(job, campaign, response, now, self.links)
+        except Skip as exc:
+            return job.closed("skipped", exc.reason)
+        except NotSendable as exc:
+            return job.failed(str(exc))
+        job = replace(job, message=outgoing.message, attributes=outgoing.attributes)
+        step = campaign.step(job.step)
+        if step is not None and step.promotional:
+            return self._marketing_window(job, campaign, now)
+        return job
+
+    def _stopped(self, job: FollowUpJob, now: datetime) -> FollowUpJob | None:
+        if not job.phone_number or not job.contact_id:
+            return job.failed("sms job without a consented contact")
+        contact = self.store.contact(job.contact_id)
+        if contact is not None and contact.opted_out:
+            return job.closed("cancelled", "opted out")
+        try:
+            opted_out = self.publisher.opted_out(job.phone_number)
+        except PublishFailed as exc:
+            return self._retry(job, exc.reason)
+        if opted_out:
+            self.store.opt_out(job.contact_id, now, "sms_stop")
+            return job.closed("cancelled", "opted out with the SMS provider")
+        return None
+
+    def _marketing_window(self, job: FollowUpJob, campaign: Campaign, now: datetime) -> FollowUpJob:
+        allowed = next_allowed_time(now, campaign.timezone)
+        if allowed > now:
+            return job.postponed(allowed, "quiet hours")
+        assert job.contact_id is not None
+        week = _iso_week(now, campaign.timezone)
+        if not self.store.take_marketing_slot(job.contact_id, week, self.marketing_per_week):
+            monday = _next_week_start(now, campaign.timezone)
+            return job.postponed(monday, "weekly SMS limit")
+        return job
+
+    def _publish_sms(self, job: FollowUpJob) -> FollowUpJob:
+        try:
+            return job.sent(self.publisher.deliver(job), self.clock())
+        except PublishFailed as exc:
+            return self._retry(job, exc.reason)
+
+    def _outcome(self, job: FollowUpJob, outcome: str | PublishFailed) -> FollowUpJob:
+        if isinstance(outcome, PublishFailed):
+            return self._retry(job, outcome.reason)
+        return job.sent(outcome, self.clock())
+
+    def _retry(self, job: FollowUpJob, reason: str) -> FollowUpJob:
+        if job.attempts + 1 >= self.max_attempts:
+            return job.failed(reason)
+        return job.retry_later(reason, self.clock() + backoff(job.attempts + 1, self.rng))
+
+    def _record(self, job: FollowUpJob, report: RunReport) -> None:
+        if not self.store.save_job(job):
+            report.counts["lease_lost"] += 1
+            return
+        outcome = "postponed" if job.status == "pending" and job.note else None
+        outcome = "retry" if job.status == "pending" and job.last_error else outcome
+        report.add(job, outcome)
+
+
+def _iso_week(now: datetime, timezone: str) -> str:
+    year, week, _ = now.astimezone(ZoneInfo(timezone)).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _next_week_start(now: datetime, timezone: str) -> datetime:
+    local = now.astimezone(ZoneInfo(timezone))
+    monday = local.date() + timedelta(days=7 - local.weekday())
+    return next_allowed_time(
+        datetime.combine(monday, time(0), tzinfo=local.tzinfo).astimezone(now.tzinfo),
+        timezone,
+    )

@@ -1,0 +1,113 @@
+"""Scheduled follow-ups on the real local stack: answers over HTTP, scheduler passes with the
+operators' command (``python -m chalicelib.cli followups run-due --now …``), SMS read back
+from the emulator's own record, the unsubscribe link followed over HTTP."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.conftest import PROJECT_DIR, Emulator, RunningStack
+
+pytestmark = pytest.mark.http
+IST = ZoneInfo("Asia/Kolkata")
+LINK = re.compile(r"https?://\S+/u/\S+")
+
+
+def run_due(stack: RunningStack, emulator: Emulator, now: datetime) -> str:
+    env = {
+        **os.environ,
+        "AWS_ENDPOINT_URL": emulator.endpoint,
+        "SAMVAD_PUBLIC_URL": stack.base_url,
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "chalicelib.cli", "followups", "run-due", "--now", now.isoformat()],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return done.stdout
+
+
+def list_jobs(stack: RunningStack) -> list[dict[str, object]]:
+    jobs: list[dict[str, object]] = stack.get("/_local/outbox?format=jobs").json()
+    return jobs
+
+
+def answer(stack: RunningStack, token: str, phone: str) -> None:
+    data = {"form_token": token, "product": "tawa", "phone": phone, "consent": "yes"}
+    assert stack.post("/hi/c/wishlist", data=data).status_code == 303
+
+
+def sms_to(emulator: Emulator, number: str) -> list[str]:
+    return [text for phone, text in emulator.sms_messages() if phone == number]
+
+
+def at_ist(days_from_today: int, hour: int) -> datetime:
+    day = datetime.now(IST).date() + timedelta(days=days_from_today)
+    return datetime(day.year, day.month, day.day, hour, tzinfo=IST)
+
+
+def test_a_day_later_the_reminder_goes_out_once_and_its_link_unsubscribes(
+    stack: RunningStack, emulator: Emulator
+) -> None:
+    answer(stack, "http-followup-1", "98765 60001")
+    number = "+919876560001"
+
+    early = run_due(stack, emulator, at_ist(0, 10) + timedelta(hours=1))
+    assert len(sms_to(emulator, number)) == 1  # only the thank-you
+    run_due(stack, emulator, at_ist(2, 22))  # due, but 22:00 is quiet time
+    assert len(sms_to(emulator, number)) == 1
+    postponed = [j for j in list_jobs(stack) if j["step"] == "reminder"]
+    assert postponed[0]["note"] == "quiet hours"
+    assert postponed[0]["due_at"] == at_ist(3, 9).astimezone(UTC).isoformat(timespec="seconds")
+
+    morning = run_due(stack, emulator, at_ist(3, 9) + timedelta(minutes=1))
+    again = run_due(stack, emulator, at_ist(3, 9) + timedelta(minutes=2))
+
+    texts = sms_to(emulator, number)
+    assert len(texts) == 2, texts
+    assert "sent: 1" in morning
+    assert "sent" not in again
+    assert "sent" not in early
+    link = LINK.search(texts[1])
+    assert link is not None
+    path = link.group(0).removeprefix(stack.base_url)
+    page = stack.get(path)
+    assert page.status_code == 200
+    assert 'lang="hi"' in page.text
+    assert stack.post(path, data={"unsubscribe": "yes"}).status_code == 200
+    offer = next(j for j in list_jobs(stack) if j["step"] == "offer")
+    assert offer["status"] == "cancelled"
+    run_due(stack, emulator, at_ist(5, 10))
+    assert len(sms_to(emulator, number)) == 2  # nothing after the opt-out
+
+
+def test_two_runners_at_once_send_each_reminder_once(
+    stack: RunningStack, emulator: Emulator
+) -> None:
+    numbers = [f"+9198765{n:05d}" for n in range(61000, 61012)]
+    for n, number in enumerate(numbers):
+        answer(stack, f"http-parallel-{n:03d}", number)
+    env = {**os.environ, "AWS_ENDPOINT_URL": emulator.endpoint}
+    now = at_ist(2, 10).isoformat()
+    command = [sys.executable, "-m", "chalicelib.cli", "followups", "run-due", "--now", now]
+
+    runners = [
+        subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outputs = [runner.communicate(timeout=120)[0] for runner in runners]
+
+    assert all(runner.returncode == 0 for runner in runners), outputs
+    for number in numbers:
+        assert len(sms_to(emulator, number)) == 2, number  # thank-you + one reminder
