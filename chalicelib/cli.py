@@ -2,6 +2,7 @@
 
     followups run-due [--now ISO-8601] [--limit N]   one scheduler pass (as of --now)
     followups list CAMPAIGN                          a campaign's follow-up jobs
+    followups retry CAMPAIGN [--step STEP]           failed jobs back to pending
     campaigns check [DIR]                            validate definitions, SMS sizes per locale
 
 Settings come from the environment as in Lambda (SAMVAD_*, AWS_*). Without AWS_ENDPOINT_URL
@@ -63,6 +64,19 @@ def list_jobs(args: argparse.Namespace) -> int:
     return 0
 
 
+def retry_failed(args: argparse.Namespace) -> int:
+    services = _services(args.now)
+    now = services.clock()
+    failed = [
+        job
+        for job in services.store.campaign_jobs(args.campaign)
+        if job.status == "failed" and args.step in (None, job.step)
+    ]
+    reopened = sum(services.store.reopen_failed(job, now) for job in failed)
+    print(f"reopened {reopened} failed job(s); the next scheduler pass sends them")
+    return 0
+
+
 def check_campaigns(args: argparse.Namespace) -> int:
     from chalicelib.campaigns.loader import load_campaigns, sms_sizes
     from chalicelib.config import PACKAGE_DIR
@@ -93,6 +107,11 @@ def main(argv: list[str] | None = None) -> int:
     listing = followups.add_parser("list", help="a campaign's follow-up jobs")
     listing.add_argument("campaign")
     listing.set_defaults(func=list_jobs)
+    retry = followups.add_parser("retry", help="put a campaign's failed jobs back in the queue")
+    retry.add_argument("campaign")
+    retry.add_argument("--step", default=None)
+    retry.add_argument("--now", type=_parse_now, default=None)
+    retry.set_defaults(func=retry_failed)
     campaigns = commands.add_parser("campaigns").add_subparsers(dest="command", required=True)
     check = campaigns.add_parser("check", help="validate definitions; SMS sizes per locale")
     check.add_argument("directory", nargs="?")

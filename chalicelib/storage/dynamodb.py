@@ -313,6 +313,37 @@ class DynamoStore:
             raise StorageUnavailable(str(exc)) from exc
         return True
 
+    def reopen_failed(self, job: FollowUpJob, now: datetime) -> bool:
+        """A marketer's retry: a failed job becomes pending again with fresh attempts."""
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=self._key(f"RESPONSE#{job.response_id}", f"FOLLOWUP#{job.step}"),
+                UpdateExpression=(
+                    "SET #s = :pending, due_at = :now, attempts = :zero, due_shard = :shard,"
+                    " note = :why REMOVE lease_id"
+                ),
+                ConditionExpression="#s = :failed",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues=_dump(
+                    {
+                        ":pending": "pending",
+                        ":failed": "failed",
+                        ":now": now.isoformat(),
+                        ":zero": 0,
+                        ":shard": due_shard(job.response_id),
+                        ":why": "retried by an operator",
+                    }
+                ),
+            )
+        except ClientError as exc:
+            if _failed_condition(exc):
+                return False
+            raise StorageUnavailable(str(exc)) from exc
+        except BotoCoreError as exc:
+            raise StorageUnavailable(str(exc)) from exc
+        return True
+
     def contact(self, contact_id: str) -> Contact | None:
         try:
             answer = self._client.get_item(

@@ -5,56 +5,16 @@ from the emulator's own record, the unsubscribe link followed over HTTP."""
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, timedelta
 
 import pytest
 
 from tests.conftest import PROJECT_DIR, Emulator, RunningStack
+from tests.http.followup_helpers import LINK, answer, at_ist, list_jobs, run_due, sms_to
 
 pytestmark = pytest.mark.http
-IST = ZoneInfo("Asia/Kolkata")
-LINK = re.compile(r"https?://\S+/u/\S+")
-
-
-def run_due(stack: RunningStack, emulator: Emulator, now: datetime) -> str:
-    env = {
-        **os.environ,
-        "AWS_ENDPOINT_URL": emulator.endpoint,
-        "SAMVAD_PUBLIC_URL": stack.base_url,
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "chalicelib.cli", "followups", "run-due", "--now", now.isoformat()],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return done.stdout
-
-
-def list_jobs(stack: RunningStack) -> list[dict[str, object]]:
-    jobs: list[dict[str, object]] = stack.get("/_local/outbox?format=jobs").json()
-    return jobs
-
-
-def answer(stack: RunningStack, token: str, phone: str) -> None:
-    data = {"form_token": token, "product": "tawa", "phone": phone, "consent": "yes"}
-    assert stack.post("/hi/c/wishlist", data=data).status_code == 303
-
-
-def sms_to(emulator: Emulator, number: str) -> list[str]:
-    return [text for phone, text in emulator.sms_messages() if phone == number]
-
-
-def at_ist(days_from_today: int, hour: int) -> datetime:
-    day = datetime.now(IST).date() + timedelta(days=days_from_today)
-    return datetime(day.year, day.month, day.day, hour, tzinfo=IST)
 
 
 def test_a_day_later_the_reminder_goes_out_once_and_its_link_unsubscribes(
