@@ -10,6 +10,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import phonenumbers
+from babel.core import get_global
+
 
 def next_allowed_time(
     when: datetime, timezone: str, start: time = time(9), end: time = time(21)
@@ -68,3 +71,24 @@ def _first_instant_at_or_after(day: date, wall: time, zone: ZoneInfo) -> datetim
         else:
             low = mid
     return high.replace(microsecond=0)
+
+
+def recipient_timezone(phone_e164: str | None, default: str) -> str:
+    """The recipient's zone: the number's country's, when that country has only one (CLDR),
+    else ``default`` (the campaign's), e.g. for the many zones of the USA.
+
+    >>> recipient_timezone("+919876543210", "Europe/London")
+    'Asia/Kolkata'
+    >>> recipient_timezone("+971501234567", "Asia/Kolkata")
+    'Asia/Dubai'
+    >>> recipient_timezone("+12015550123", "Asia/Kolkata")
+    'Asia/Kolkata'
+    """
+    if not phone_e164:
+        return default
+    try:
+        region = phonenumbers.region_code_for_number(phonenumbers.parse(phone_e164))
+    except phonenumbers.NumberParseException:
+        return default
+    zones = get_global("territory_zones").get(region or "", [])
+    return str(zones[0]) if len(zones) == 1 else default

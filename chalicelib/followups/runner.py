@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from chalicelib.campaigns import Campaign
 from chalicelib.followups.compose import Links, NotSendable, Skip, compose
 from chalicelib.followups.model import Contact, FollowUpJob
-from chalicelib.followups.quiet_hours import next_allowed_time
+from chalicelib.followups.quiet_hours import next_allowed_time, recipient_timezone
 from chalicelib.messaging import Publisher, PublishFailed
 from chalicelib.responses.model import Response
 
@@ -153,13 +153,14 @@ class Runner:
         return None
 
     def _marketing_window(self, job: FollowUpJob, campaign: Campaign, now: datetime) -> FollowUpJob:
-        allowed = next_allowed_time(now, campaign.timezone)
+        zone = recipient_timezone(job.phone_number, campaign.timezone)
+        allowed = next_allowed_time(now, zone)
         if allowed > now:
             return job.postponed(allowed, "quiet hours")
         assert job.contact_id is not None
-        week = _iso_week(now, campaign.timezone)
+        week = _iso_week(now, zone)
         if not self.store.take_marketing_slot(job.contact_id, week, self.marketing_per_week):
-            monday = _next_week_start(now, campaign.timezone)
+            monday = _next_week_start(now, zone)
             return job.postponed(monday, "weekly SMS limit")
         return job
 

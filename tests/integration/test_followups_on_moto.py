@@ -260,3 +260,15 @@ def test_the_weekly_cap_postpones_marketing_to_next_week(chalice_client: Any, aw
     local = held.due_at.astimezone(IST)
     assert (local.weekday(), local.hour) == (0, 9)  # Monday, when the window opens
     assert len(sms_to("+919876500007")) == 2
+
+
+def test_quiet_hours_follow_the_recipients_country(chalice_client: Any, aws: Any) -> None:
+    rid = answer(chalice_client, "quiet-abroad-1", "+447911123456", locale="en")  # Guernsey
+    created = aws.store.get_response(rid).created_at
+    ten_in_india = local_time(created, 2, 10)  # 04:30 or 05:30 on the island: still night
+
+    runner_at(aws, ten_in_india).run_due()
+
+    reminder = jobs(aws, rid)["reminder"]
+    assert reminder.note == "quiet hours"
+    assert reminder.due_at.astimezone(ZoneInfo("Europe/Guernsey")).hour == 9
