@@ -43,6 +43,7 @@ from chalicelib.i18n import formatting
 DURATION = re.compile(r"P(?!\Z)(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 LINK_PLACEHOLDERS = {"{link}", "{unsubscribe}"}
+IMMEDIATE = {"PT0S", "PT0M", "PT0H", "P0D"}
 SCHEMA_PATH = Path(__file__).with_name("campaign.schema.json")
 Path_ = tuple[str | int, ...]
 # Names a marketer's text may use, by where the text is shown.
@@ -232,6 +233,12 @@ def _check_followups(doc: _Document, data: dict[str, Any]) -> None:
                 doc.problem((*at, key), "required for an SMS step")
         texts = step.get("text", {})
         _check_plurals(doc, at, step, texts)
+        if step.get("sms_type") == "Transactional" and step["after"] not in IMMEDIATE:
+            doc.problem(
+                (*at, "sms_type"),
+                "a later SMS is marketing, not a confirmation the customer asked for:"
+                " use Promotional",
+            )
         if step.get("sms_type") == "Promotional":
             for locale, value in texts.items():
                 variants = value.values() if isinstance(value, dict) else [value]

@@ -412,3 +412,17 @@ def test_folder_reports_problems_of_every_file(tmp_path: Path) -> None:
         ("other.yaml", "slug"),
         ("wishlist.yaml", "version"),
     }
+
+
+def test_a_later_sms_cannot_pretend_to_be_transactional(tmp_path: Path) -> None:
+    reminder = "  - id: reminder\n    after: P1D\n    channel: sms\n    sms_type: Promotional\n"
+    text = edited(reminder, reminder.replace("Promotional", "Transactional"))
+
+    assert problems_of(tmp_path, text) == [
+        DefinitionProblem(
+            "wishlist.yaml",
+            line_of(text, "    sms_type: Transactional\n    skip_if_answered"),
+            "followups[1].sms_type",
+            "a later SMS is marketing, not a confirmation the customer asked for: use Promotional",
+        )
+    ]
