@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt pyproject.toml | cksum | cut -d' ' -f1)
 LOCALES := $(patsubst locales/%/LC_MESSAGES/messages.po,%,$(wildcard locales/*/LC_MESSAGES/messages.po))
 CATALOGS := $(foreach l,$(LOCALES),chalicelib/i18n/catalogs/$(l)/LC_MESSAGES/messages.mo)
 
@@ -11,9 +11,10 @@ CATALOGS := $(foreach l,$(LOCALES),chalicelib/i18n/catalogs/$(l)/LC_MESSAGES/mes
 
 install: $(STAMP)
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	$(BIN)/python -m pip install --disable-pip-version-check -q --no-deps -e .
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -34,10 +35,10 @@ run: $(STAMP) i18n
 
 # One scheduler pass against the running local stack; NOW=2026-11-27T10:00+05:30 makes time pass.
 run-due: $(STAMP) i18n
-	$(BIN)/python -m chalicelib.cli followups run-due $(if $(NOW),--now $(NOW))
+	$(BIN)/python -m samvad_cli followups run-due $(if $(NOW),--now $(NOW))
 
 check-campaigns: $(STAMP)
-	$(BIN)/python -m chalicelib.cli campaigns check
+	$(BIN)/python -m samvad_cli validate
 
 # Figures, not assertions: 10,000 due follow-ups against an in-process emulator.
 bench: $(STAMP) i18n

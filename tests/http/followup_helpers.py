@@ -25,7 +25,7 @@ def run_due(stack: RunningStack, emulator: Emulator, now: datetime) -> str:
         "SAMVAD_PUBLIC_URL": stack.base_url,
     }
     done = subprocess.run(
-        [sys.executable, "-m", "chalicelib.cli", "followups", "run-due", "--now", now.isoformat()],
+        [sys.executable, "-m", "samvad_cli", "followups", "run-due", "--now", now.isoformat()],
         cwd=PROJECT_DIR,
         env=env,
         capture_output=True,

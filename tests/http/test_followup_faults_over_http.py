@@ -23,7 +23,7 @@ pytestmark = pytest.mark.http
 def cli(emulator: Emulator, *args: str) -> subprocess.Popen[str]:
     env = {**os.environ, "AWS_ENDPOINT_URL": emulator.endpoint}
     return subprocess.Popen(
-        [sys.executable, "-m", "chalicelib.cli", "followups", *args],
+        [sys.executable, "-m", "samvad_cli", "followups", *args],
         cwd=PROJECT_DIR,
         env=env,
         stdout=subprocess.PIPE,

@@ -1,5 +1,5 @@
 """Scheduled follow-ups on the real local stack: answers over HTTP, scheduler passes with the
-operators' command (``python -m chalicelib.cli followups run-due --now …``), SMS read back
+operators' command (``python -m samvad_cli followups run-due --now …``), SMS read back
 from the emulator's own record, the unsubscribe link followed over HTTP."""
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def test_two_runners_at_once_send_each_reminder_once(
         answer(stack, f"http-parallel-{n:03d}", number)
     env = {**os.environ, "AWS_ENDPOINT_URL": emulator.endpoint}
     now = at_ist(2, 10).isoformat()
-    command = [sys.executable, "-m", "chalicelib.cli", "followups", "run-due", "--now", now]
+    command = [sys.executable, "-m", "samvad_cli", "followups", "run-due", "--now", now]
 
     runners = [
         subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, text=True)

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.cli import main
+from samvad_cli.main import main
 
 
 def test_campaigns_check_reports_sms_encoding_and_segments_per_locale(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["campaigns", "check"]) == 0
+    assert main(["validate"]) == 0
 
     out = capsys.readouterr().out
     assert "wishlist (version 1): OK" in out
@@ -26,7 +26,7 @@ def test_campaigns_check_names_file_line_and_field(
 ) -> None:
     (tmp_path / "promo.yaml").write_text("slug: promo\nversion: one\n", encoding="utf-8")
 
-    assert main(["campaigns", "check", str(tmp_path)]) == 2
+    assert main(["validate", str(tmp_path)]) == 1
 
     err = capsys.readouterr().err
     assert "promo.yaml:2: version:" in err

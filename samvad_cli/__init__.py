@@ -1,0 +1,1 @@
+"""``samvad``: the marketers' and operators' command line (not packaged into Lambda)."""
