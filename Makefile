@@ -1,4 +1,4 @@
-# The interface: make run | test | bench | lint | i18n | i18n-update | run-due | check-campaigns
+# The interface: make run | test | bench | lint | i18n | i18n-update | i18n-check | run-due | check-campaigns
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt p
 LOCALES := $(patsubst locales/%/LC_MESSAGES/messages.po,%,$(wildcard locales/*/LC_MESSAGES/messages.po))
 CATALOGS := $(foreach l,$(LOCALES),chalicelib/i18n/catalogs/$(l)/LC_MESSAGES/messages.mo)
 
-.PHONY: install run test bench lint format i18n i18n-update run-due check-campaigns clean
+.PHONY: install run test bench lint format i18n i18n-update i18n-check run-due check-campaigns clean
 .DEFAULT_GOAL := test
 
 install: $(STAMP)
@@ -18,17 +18,21 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-# Compiled catalogs live in chalicelib/ because Chalice packages nothing else.
+# Compiled catalogs live in chalicelib/ because Chalice packages nothing else. A catalog is
+# recompiled only when its .po changes (samvad_cli/i18n.py: samvad i18n --help).
 chalicelib/i18n/catalogs/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(STAMP)
-	mkdir -p $(dir $@)
-	$(BIN)/pybabel compile --statistics -l $* -i $< -o $@
+	$(BIN)/samvad i18n compile --locale $*
 
-i18n: $(CATALOGS)
+i18n: $(STAMP) $(CATALOGS)
 
+# Sources -> locales/messages.pot -> every locales/<l>/LC_MESSAGES/messages.po.
 i18n-update: $(STAMP)
-	$(BIN)/pybabel extract -F locales/babel.cfg -k N_ --no-location --sort-output \
-	  --project=Samvad --copyright-holder=Samvad -o locales/messages.pot .
-	$(BIN)/pybabel update -i locales/messages.pot -d locales --no-fuzzy-matching
+	$(BIN)/samvad i18n extract
+	$(BIN)/samvad i18n update
+
+# Every translated locale complete, nothing fuzzy, in step with the .pot, placeholders kept.
+i18n-check: $(STAMP)
+	$(BIN)/samvad i18n check
 
 run: $(STAMP) i18n
 	$(BIN)/python -m chalicelib.local.stack
@@ -53,7 +57,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: $(STAMP) i18n lint
+test: $(STAMP) i18n lint i18n-check
 	$(BIN)/python -m pytest
 
 clean:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from samvad_cli import campaigns, followups
+from samvad_cli import campaigns, followups, i18n
 
 
 def parser() -> argparse.ArgumentParser:
@@ -16,6 +16,7 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="area", required=True)
     campaigns.register(commands)
     followups.register(commands)
+    i18n.register(commands)
     return root
 
 
