@@ -8,7 +8,7 @@ from chalice.app import Chalice, Cron, Response
 
 from chalicelib.bootstrap import get_services
 from chalicelib.errors import StorageUnavailable
-from chalicelib.web import api, local_pages, pages, unsubscribe
+from chalicelib.web import admin, api, local_pages, pages, unsubscribe
 from chalicelib.web.http import WebRequest, WebResponse
 
 app = Chalice(app_name="samvad")
@@ -87,6 +87,55 @@ def unsubscribe_page(token: str) -> Response:
 @app.route("/u/{token}", methods=["POST"], content_types=FORM)
 def unsubscribe_now(token: str) -> Response:
     return _serve(lambda: unsubscribe.unsubscribe(get_services(), token, _request()))
+
+
+ADMIN = "/admin/api/v1"
+JSON = ["application/json"]
+
+
+@app.route(f"{ADMIN}/openapi.json")
+def admin_openapi() -> Response:
+    return _serve(admin.openapi)
+
+
+@app.route(f"{ADMIN}/campaigns", methods=["GET"])
+def admin_list() -> Response:
+    return _serve(lambda: admin.list_campaigns(get_services(), _request()))
+
+
+@app.route(f"{ADMIN}/campaigns", methods=["POST"], content_types=JSON)
+def admin_deploy() -> Response:
+    return _serve(lambda: admin.deploy(get_services(), _request()))
+
+
+@app.route(f"{ADMIN}/campaigns/{{slug}}", methods=["GET"])
+def admin_show(slug: str) -> Response:
+    return _serve(lambda: admin.show_campaign(get_services(), slug, _request()))
+
+
+@app.route(f"{ADMIN}/campaigns/{{slug}}/publish", methods=["POST"], content_types=JSON)
+def admin_publish(slug: str) -> Response:
+    return _serve(lambda: admin.publish(get_services(), slug, _request()))
+
+
+@app.route(f"{ADMIN}/campaigns/{{slug}}/rollback", methods=["POST"], content_types=JSON)
+def admin_rollback(slug: str) -> Response:
+    return _serve(lambda: admin.rollback(get_services(), slug, _request()))
+
+
+@app.route(f"{ADMIN}/campaigns/{{slug}}/responses", methods=["GET"])
+def admin_responses(slug: str) -> Response:
+    return _serve(lambda: admin.responses(get_services(), slug, _request()))
+
+
+@app.route(f"{ADMIN}/campaigns/{{slug}}/export", methods=["GET"])
+def admin_export(slug: str) -> Response:
+    return _serve(lambda: admin.export(get_services(), slug, _request()))
+
+
+@app.route(f"{ADMIN}/campaigns/{{slug}}/stats", methods=["GET"])
+def admin_stats(slug: str) -> Response:
+    return _serve(lambda: admin.stats(get_services(), slug, _request()))
 
 
 @app.schedule(Cron("*", "*", "*", "*", "?", "*"), name="send-due-followups")

@@ -68,6 +68,7 @@ def seed(client: Any, table: str, items: list[dict[str, Any]]) -> None:
 
 def run(total_jobs: int) -> None:
     from chalicelib import bootstrap
+    from chalicelib.campaigns.deployment import sync_definitions
     from chalicelib.followups.planning import plan_jobs
     from chalicelib.local.resources import ensure_stack
     from chalicelib.responses.model import Consent, Response, request_hash, response_id
@@ -79,6 +80,7 @@ def run(total_jobs: int) -> None:
     os.environ["SAMVAD_EVENTS_TOPIC_ARN"] = outputs["EventsTopicArn"]
     bootstrap.reset()
     services = bootstrap.get_services()
+    sync_definitions(services.campaign_store, settings.campaigns_dir, services.clock())
     campaign = services.campaign("wishlist")
     links = services.links
     created = datetime.now(UTC) - timedelta(days=10)

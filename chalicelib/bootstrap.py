@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.campaigns import Campaign
-from chalicelib.campaigns.loader import load_campaigns
+from chalicelib.campaigns.registry import CampaignRegistry
 from chalicelib.config import Settings, get_settings
-from chalicelib.errors import CampaignNotFound
 from chalicelib.followups.compose import Links
 from chalicelib.followups.runner import Runner
 from chalicelib.messaging import Publisher
 from chalicelib.messaging.sns import SnsPublisher
+from chalicelib.storage.campaigns import CampaignStore
 from chalicelib.storage.dynamodb import DynamoStore
 
 if TYPE_CHECKING:
@@ -81,20 +81,23 @@ class Services:
         return Runner(
             store=self.store,
             publisher=self.publisher,
-            campaigns=self.campaigns,
+            campaigns=self.registry.find,
             links=self.links,
             clock=self.clock,
         )
 
     @cached_property
-    def campaigns(self) -> dict[str, Campaign]:
-        return load_campaigns(self.settings.campaigns_dir)
+    def campaign_store(self) -> CampaignStore:
+        return CampaignStore(self.dynamodb, self.settings.table_name)
+
+    @cached_property
+    def registry(self) -> CampaignRegistry:
+        ttl = timedelta(seconds=self.settings.campaign_ttl_seconds)
+        return CampaignRegistry(self.campaign_store, self.clock, ttl)
 
     def campaign(self, slug: str) -> Campaign:
-        try:
-            return self.campaigns[slug]
-        except KeyError:
-            raise CampaignNotFound(slug) from None
+        """The published version of ``slug`` (CampaignNotFound if there is none)."""
+        return self.registry.published(slug)
 
 
 @lru_cache(maxsize=1)

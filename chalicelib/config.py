@@ -21,6 +21,8 @@ class Settings:
     region: str
     endpoint_url: str | None
     public_url: str = "http://127.0.0.1:8000"
+    campaign_ttl_seconds: float = 30.0
+    admin_key_sha256: str = ""
     link_secret: bytes = b""
 
     @property
@@ -41,7 +43,16 @@ class Settings:
             endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
             public_url=env.get("SAMVAD_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
             link_secret=_link_secret(env),
+            admin_key_sha256=env.get("SAMVAD_ADMIN_KEY_SHA256", "").strip().lower(),
+            # How long a Lambda keeps the published pointer; locally a publish shows at once.
+            campaign_ttl_seconds=float(
+                env.get("SAMVAD_CAMPAIGN_TTL_SECONDS", "0" if _local(env) else "30")
+            ),
         )
+
+
+def _local(env: Mapping[str, str]) -> bool:
+    return env.get("SAMVAD_STAGE", "local") == "local"
 
 
 def _link_secret(env: Mapping[str, str]) -> bytes:
@@ -50,7 +61,7 @@ def _link_secret(env: Mapping[str, str]) -> bytes:
     secret = env.get("SAMVAD_LINK_SECRET", "")
     if secret:
         return secret.encode("utf-8")
-    if env.get("SAMVAD_STAGE", "local") == "local":
+    if _local(env):
         return LOCAL_LINK_SECRET
     raise MissingSetting("SAMVAD_LINK_SECRET must be set outside the local stage")
 

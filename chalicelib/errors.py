@@ -57,3 +57,16 @@ class IdempotencyConflict(SamvadError):
 
 class StorageUnavailable(SamvadError):
     """The response could not be stored; the customer must try again."""
+
+
+class VersionProblem(SamvadError):
+    """A deploy, publish or rollback that cannot be done as asked (no such version, a race)."""
+
+
+class CampaignClosed(SamvadError):
+    """Answers are taken only inside the campaign's window; ``window`` is coming or closed."""
+
+    def __init__(self, slug: str, window: str) -> None:
+        super().__init__(f"{slug} is {window}")
+        self.slug = slug
+        self.window = window

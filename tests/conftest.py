@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import socket
@@ -19,6 +20,7 @@ import requests
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 REGION = "ap-south-1"
+ADMIN_KEY = "test-admin-key-not-a-secret"
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -41,6 +43,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     from moto import mock_aws
 
     from chalicelib import bootstrap
+    from chalicelib.campaigns.deployment import sync_definitions
     from chalicelib.local.outbox import OUTBOX
     from chalicelib.local.resources import ensure_stack
 
@@ -48,13 +51,16 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     monkeypatch.setenv("SAMVAD_STAGE", "local")
+    monkeypatch.setenv("SAMVAD_ADMIN_KEY_SHA256", hashlib.sha256(ADMIN_KEY.encode()).hexdigest())
     with mock_aws():
         outputs = ensure_stack(boto3.client("cloudformation", region_name=REGION), "local")
         monkeypatch.setenv("SAMVAD_TABLE", outputs["TableName"])
         monkeypatch.setenv("SAMVAD_EVENTS_TOPIC_ARN", outputs["EventsTopicArn"])
         OUTBOX.clear()
         bootstrap.reset()
-        yield bootstrap.get_services()
+        services = bootstrap.get_services()
+        sync_definitions(services.campaign_store, services.settings.campaigns_dir, services.clock())
+        yield services
         bootstrap.reset()
 
 
@@ -159,6 +165,8 @@ def start_stack(env: dict[str, str], log: Path, timeout: float = 90.0) -> Runnin
 def stack(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     """The local stack in a subprocess, using the test's emulator through AWS_ENDPOINT_URL."""
     log = tmp_path_factory.mktemp("stack") / "stack.log"
-    running = start_stack({"AWS_ENDPOINT_URL": emulator.endpoint}, log)
+    running = start_stack(
+        {"AWS_ENDPOINT_URL": emulator.endpoint, "SAMVAD_ADMIN_KEY": ADMIN_KEY}, log
+    )
     yield running
     running.stop()

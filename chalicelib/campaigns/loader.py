@@ -16,6 +16,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -41,6 +42,7 @@ from chalicelib.followups.sms import (
 from chalicelib.i18n import formatting
 
 DURATION = re.compile(r"P(?!\Z)(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
+URL = re.compile(r"\bhttps?://[^\s<>\"']+", re.IGNORECASE)
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 LINK_PLACEHOLDERS = {"{link}", "{unsubscribe}"}
 IMMEDIATE = {"PT0S", "PT0M", "PT0H", "P0D"}
@@ -53,7 +55,9 @@ FOLLOWUP_PLACEHOLDERS = {"brand", "ends", "days_left", "link", "unsubscribe"}
 # Localized values that are not prose: complete per locale, but no placeholders checked.
 VERBATIM = {"dlt_registered", "dlt_template_id"}
 LOCALIZED_KEYS = {"brand", "title", "intro", "thanks", "label", "hint", "notice", "text", *VERBATIM}
-RESERVED_FIELD_IDS = {"phone", "consent", "form_token", "locale"}
+RESERVED_FIELD_IDS = {"phone", "consent", "form_token", "locale", "src"}
+# Marketers write plain text; template syntax is refused, never evaluated.
+TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#(?!var#\}|url#\})|\$\{")
 
 
 @lru_cache(maxsize=1)
@@ -128,6 +132,20 @@ def _texts(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Mapping[str, st
             yield from _texts(v, (*path, i))
 
 
+def _link_problem(link: str) -> str | None:
+    """Why a link in a marketer's text would fail a customer, or None.
+
+    >>> _link_problem("http://kavyahome.example/offer"), _link_problem("https://x")
+    ('links must use https', 'not a link to a web address')
+    """
+    parts = urlsplit(link)
+    if parts.scheme != "https":
+        return "links must use https"
+    if "." not in parts.netloc or parts.netloc.startswith("."):
+        return "not a link to a web address"
+    return None
+
+
 def _placeholders(text: str) -> set[str] | None:
     """The names a text uses, or None where it uses more than plain {name} fields."""
     names = set()
@@ -173,6 +191,13 @@ def _check_semantics(doc: _Document, data: dict[str, Any]) -> None:
             variants = value.items() if isinstance(value, dict) else [(None, value)]
             for variant, variant_text in variants:
                 at = (*path, locale) if variant is None else (*path, locale, variant)
+                for link in URL.findall(variant_text):
+                    problem = _link_problem(link)
+                    if problem:
+                        doc.problem(at, f"{problem}: {link}")
+                if TEMPLATE_SYNTAX.search(variant_text):
+                    doc.problem(at, "template syntax is not allowed: texts are plain text")
+                    continue
                 names = _placeholders(variant_text)
                 if names is None:
                     doc.problem(at, "only plain {name} placeholders are allowed")
@@ -198,8 +223,15 @@ def _check_semantics(doc: _Document, data: dict[str, Any]) -> None:
         ZoneInfo(data.get("timezone", "Asia/Kolkata"))
     except (ZoneInfoNotFoundError, ValueError):
         doc.problem(("timezone",), "not an IANA time zone such as Asia/Kolkata")
-    if "ends_at" in data and datetime.fromisoformat(data["ends_at"]).tzinfo is None:
-        doc.problem(("ends_at",), "needs a UTC offset, e.g. +05:30")
+    window = {}
+    for key in ("starts_at", "ends_at"):
+        if key in data:
+            window[key] = datetime.fromisoformat(data[key])
+            if window[key].tzinfo is None:
+                doc.problem((key,), "needs a UTC offset, e.g. +05:30")
+                return
+    if len(window) == 2 and window["starts_at"] >= window["ends_at"]:
+        doc.problem(("ends_at",), "must be after starts_at")
     phone = data.get("phone", "none")
     if phone != "none" and "consent" not in data:
         doc.problem(("consent",), "a campaign that asks for a phone number must ask for consent")
@@ -365,7 +397,7 @@ def _step(step: dict[str, Any]) -> FollowUpStep:
     )
 
 
-def _build(data: dict[str, Any]) -> Campaign:
+def _build(data: dict[str, Any], version: int) -> Campaign:
     def question(q: dict[str, Any]) -> Question:
         options = tuple(
             Option(
@@ -389,7 +421,7 @@ def _build(data: dict[str, Any]) -> Campaign:
     prize = data.get("prize")
     return Campaign(
         slug=data["slug"],
-        version=data["version"],
+        version=version,
         default_locale=data["default_locale"],
         locales=tuple(data["locales"]),
         brand=dict(data["brand"]),
@@ -411,16 +443,20 @@ def _build(data: dict[str, Any]) -> Campaign:
         dlt_entity_id=data.get("sms", {}).get("dlt_entity_id"),
         currency=data.get("currency", "INR"),
         timezone=data.get("timezone", "Asia/Kolkata"),
+        starts_at=datetime.fromisoformat(data["starts_at"]) if "starts_at" in data else None,
         ends_at=datetime.fromisoformat(data["ends_at"]) if "ends_at" in data else None,
         prize=Decimal(str(prize["amount"])) if prize else None,
         prize_text=dict(prize["text"]) if prize else None,
     )
 
 
-def parse_campaign(text: str, file: str, *, file_slug: str | None = None) -> Campaign:
+def parse_campaign(
+    text: str, file: str, *, file_slug: str | None = None, version: int = 0
+) -> Campaign:
     """Validate one definition; raise InvalidCampaignDefinition listing every problem.
 
-    ``file_slug`` is the name the file is stored under, which must be the campaign's slug.
+    ``file_slug`` is the name the file is stored under, which must be the campaign's slug;
+    ``version`` is the number ``deploy`` gave this text (0 for a file not deployed yet).
     """
     doc = _Document(file, text)
     if not doc.problems:
@@ -436,7 +472,7 @@ def parse_campaign(text: str, file: str, *, file_slug: str | None = None) -> Cam
     if doc.problems:
         problems = sorted(doc.problems, key=lambda p: (p.line or 0, p.field))
         raise InvalidCampaignDefinition(problems)
-    return _build(doc.data)
+    return _build(doc.data, version)
 
 
 def load_campaign_file(path: Path) -> Campaign:

@@ -97,9 +97,18 @@ class Campaign:
     dlt_entity_id: str | None = None
     currency: str = "INR"
     timezone: str = "Asia/Kolkata"
+    starts_at: datetime | None = None
     ends_at: datetime | None = None
     prize: Decimal | None = None
     prize_text: LocalizedText | None = None
+
+    def window(self, now: datetime) -> Literal["coming", "open", "closed"]:
+        """Where ``now`` falls in the campaign's window (``starts_at``, ``ends_at``)."""
+        if self.starts_at is not None and now < self.starts_at:
+            return "coming"
+        if self.ends_at is not None and now >= self.ends_at:
+            return "closed"
+        return "open"
 
     def offers(self, locale: str) -> bool:
         return locale in self.locales

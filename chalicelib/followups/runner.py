@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import uuid
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from typing import Protocol
@@ -71,7 +71,8 @@ class RunReport:
 class Runner:
     store: FollowUpStore
     publisher: Publisher
-    campaigns: Mapping[str, Campaign]
+    campaigns: Callable[[str, int], Campaign | None]
+    """The campaign version a response answered (its follow-ups speak that version's texts)."""
     links: Links
     clock: Callable[[], datetime]
     rng: random.Random = field(default_factory=random.Random)
@@ -118,8 +119,10 @@ class Runner:
     def _prepare(self, job: FollowUpJob, response: Response | None) -> FollowUpJob:
         """The job ready to publish (still ``sending``), or closed/postponed/failed."""
         now = self.clock()
-        campaign = self.campaigns.get(job.campaign)
-        if response is None or campaign is None:
+        if response is None:
+            return job.failed("response missing")
+        campaign = self.campaigns(job.campaign, response.campaign_version)
+        if campaign is None:
             return job.failed("response or campaign missing")
         if job.channel == "sms":
             stopped = self._stopped(job, now)

@@ -7,9 +7,11 @@ Ctrl-C (or SIGTERM) stops everything.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
+import secrets
 import signal
 import sys
 import threading
@@ -81,8 +83,12 @@ class LocalStack:
             os.environ["AWS_ENDPOINT_URL"] = f"http://{HOST}:{self.emulator_port}"
         os.environ.update(stage_environment(self.stage))
         os.environ.setdefault("SAMVAD_PUBLIC_URL", f"http://{HOST}:{self.port}")
+        # The admin API's key: yours (SAMVAD_ADMIN_KEY) or a new one each start; kept hashed.
+        key = os.environ.setdefault("SAMVAD_ADMIN_KEY", secrets.token_urlsafe(24))
+        os.environ["SAMVAD_ADMIN_KEY_SHA256"] = hashlib.sha256(key.encode()).hexdigest()
 
         from chalicelib import bootstrap
+        from chalicelib.campaigns.deployment import sync_definitions
         from chalicelib.config import get_settings
         from chalicelib.local.resources import ensure_stack
 
@@ -93,7 +99,9 @@ class LocalStack:
         os.environ["SAMVAD_EVENTS_TOPIC_ARN"] = outputs["EventsTopicArn"]
         bootstrap.reset()
         services = bootstrap.get_services()
-        campaigns = services.campaigns  # a broken definition stops the stack here, loudly
+        # A broken definition stops the stack here, loudly; changed files become new versions.
+        synced = sync_definitions(services.campaign_store, settings.campaigns_dir, services.clock())
+        campaigns = [c.campaign.slug for c in synced] or ["(unchanged)"]
 
         self._serve_app()
         self._schedule(float(os.environ.get("SAMVAD_SCHEDULER_SECONDS", "5")))
@@ -157,11 +165,13 @@ def main() -> None:
 
     base = f"http://{HOST}:{port}"
     print(f"Samvad local stack is up (AWS emulator: {info['endpoint']})")
-    for campaign in get_services().campaigns.values():
+    for campaign in get_services().registry.all_published():
         for locale in campaign.locales:
             print(f"  {campaign.slug} ({locale}): {base}/{locale}/c/{campaign.slug}")
     print(f"  language negotiation: {base}/c/wishlist")
     print(f"  outbox (what SNS was asked to send): {base}/_local/outbox")
+    print(f"  admin API: {base}/admin/api/v1/openapi.json")
+    print(f"    key: {os.environ['SAMVAD_ADMIN_KEY']} (set SAMVAD_ADMIN_KEY to choose it)")
     print("Press Ctrl-C to stop.", flush=True)
 
     stopped = threading.Event()

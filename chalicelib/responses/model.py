@@ -31,6 +31,8 @@ class Response:
     consent: Consent | None
     created_at: datetime
     request_hash: str
+    source: str = "direct"
+    """Where the customer came from (the link's ``?src=``: a poster, a WhatsApp share)."""
 
 
 def response_id(campaign: str, idempotency_key: str) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.campaigns import Campaign
-from chalicelib.errors import IdempotencyConflict, StorageUnavailable
+from chalicelib.errors import CampaignClosed, IdempotencyConflict, StorageUnavailable
 from chalicelib.followups.compose import Links
 from chalicelib.followups.model import FollowUpJob
 from chalicelib.followups.planning import plan_jobs
@@ -36,14 +36,18 @@ def accept_response(
     send: Callable[[Sequence[FollowUpJob]], object],
     links: Links,
     clock: Callable[[], datetime],
+    source: str = "direct",
 ) -> Accepted:
     """Store the answer once per idempotency key; a repeat returns the first without resending.
 
     Raises InvalidResponse (nothing stored) or IdempotencyConflict (the key was used for a
     different answer).
     """
-    valid = validate_answer(campaign, fields)
     now = clock()
+    window = campaign.window(now)
+    if window != "open":
+        raise CampaignClosed(campaign.slug, window)
+    valid = validate_answer(campaign, fields)
     consent = None
     if valid.consent and campaign.consent is not None:
         consent = Consent(campaign.consent.purpose, campaign.consent.notice_version, locale, now)
@@ -58,6 +62,7 @@ def accept_response(
         consent=consent,
         created_at=now,
         request_hash=request_hash(locale, valid.answers, valid.phone, valid.consent),
+        source=source,
     )
     jobs = plan_jobs(campaign, response, now, links)
     existing = store.create_response(response, jobs)

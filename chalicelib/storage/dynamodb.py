@@ -37,11 +37,11 @@ def due_shard(response_id: str) -> str:
     return f"DUE#{int(hashlib.sha256(response_id.encode()).hexdigest(), 16) % DUE_SHARDS}"
 
 
-def _dump(item: Item) -> dict[str, AttributeValueTypeDef]:
+def dump_item(item: Item) -> dict[str, AttributeValueTypeDef]:
     return {k: _serializer.serialize(v) for k, v in item.items()}
 
 
-def _load(item: Mapping[str, Any]) -> Item:
+def load_item(item: Mapping[str, Any]) -> Item:
     return {k: _deserializer.deserialize(v) for k, v in item.items()}
 
 
@@ -57,6 +57,7 @@ def response_item(response: Response) -> Item:
         "answers": dict(response.answers),
         "created_at": response.created_at.isoformat(),
         "request_hash": response.request_hash,
+        "source": response.source,
         "gsi1pk": f"CAMPAIGN#{response.campaign}",
         "gsi1sk": f"RESPONSE#{response.created_at.isoformat()}#{response.id}",
     }
@@ -94,6 +95,7 @@ def response_from_item(item: Item) -> Response:
         else None,
         created_at=datetime.fromisoformat(item["created_at"]),
         request_hash=item["request_hash"],
+        source=item.get("source", "direct"),
     )
 
 
@@ -165,7 +167,7 @@ class DynamoStore:
         self._table = table_name
 
     def _key(self, pk: str, sk: str) -> dict[str, AttributeValueTypeDef]:
-        return _dump({"pk": pk, "sk": sk})
+        return dump_item({"pk": pk, "sk": sk})
 
     def create_response(self, response: Response, jobs: Sequence[FollowUpJob]) -> Response | None:
         new_only = "attribute_not_exists(pk)"
@@ -173,7 +175,7 @@ class DynamoStore:
             {
                 "Put": {
                     "TableName": self._table,
-                    "Item": _dump(item),
+                    "Item": dump_item(item),
                     "ConditionExpression": new_only,
                 }
             }
@@ -188,10 +190,13 @@ class DynamoStore:
                         "Key": self._key(f"CONTACT#{contact_id}", "CONTACT"),
                         "UpdateExpression": "ADD response_ids :r SET #type = :t",
                         "ExpressionAttributeNames": {"#type": "type"},
-                        "ExpressionAttributeValues": _dump({":r": {response.id}, ":t": "contact"}),
+                        "ExpressionAttributeValues": dump_item(
+                            {":r": {response.id}, ":t": "contact"}
+                        ),
                     }
                 }
             )
+        writes.append(self._count("responses", response.campaign, response.locale, response.source))
         try:
             self._client.transact_write_items(TransactItems=writes)
         except ClientError as exc:
@@ -208,6 +213,63 @@ class DynamoStore:
             raise StorageUnavailable(str(exc)) from exc
         return None
 
+    def _count(self, what: str, slug: str, locale: str, source: str) -> TransactWriteItemTypeDef:
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": self._key(f"CAMPAIGN#{slug}", f"STATS#{what}#{locale}#{source}"),
+                "UpdateExpression": "ADD #n :one",
+                "ExpressionAttributeNames": {"#n": "count"},
+                "ExpressionAttributeValues": dump_item({":one": 1}),
+            }
+        }
+
+    def count_view(self, slug: str, locale: str, source: str) -> None:
+        """One more page view; counted per locale and source for ``samvad stats``."""
+        update = self._count("views", slug, locale, source)["Update"]
+        try:
+            self._client.update_item(
+                TableName=update["TableName"],
+                Key=update["Key"],
+                UpdateExpression=update["UpdateExpression"],
+                ExpressionAttributeNames=update["ExpressionAttributeNames"],
+                ExpressionAttributeValues=update["ExpressionAttributeValues"],
+            )
+        except (ClientError, BotoCoreError) as exc:
+            raise StorageUnavailable(str(exc)) from exc
+
+    def stats(self, slug: str) -> list[tuple[str, str, str, int]]:
+        """(views|responses, locale, source, count) for the campaign."""
+        items = self._query(
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :s)",
+            ExpressionAttributeValues=dump_item({":pk": f"CAMPAIGN#{slug}", ":s": "STATS#"}),
+        )
+        rows = []
+        for item in items:
+            _, what, locale, source = item["sk"].split("#", 3)
+            rows.append((what, locale, source, int(item["count"])))
+        return sorted(rows)
+
+    def responses_page(
+        self, slug: str, limit: int, cursor: dict[str, Any] | None
+    ) -> tuple[list[Response], dict[str, Any] | None]:
+        """One page of a campaign's responses, oldest first, and the key to the next page."""
+        params: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": "by_campaign",
+            "KeyConditionExpression": "gsi1pk = :c AND begins_with(gsi1sk, :r)",
+            "ExpressionAttributeValues": dump_item({":c": f"CAMPAIGN#{slug}", ":r": "RESPONSE#"}),
+            "Limit": limit,
+        }
+        if cursor:
+            params["ExclusiveStartKey"] = cursor
+        try:
+            answer = self._client.query(**params)
+        except (ClientError, BotoCoreError) as exc:
+            raise StorageUnavailable(str(exc)) from exc
+        responses = [response_from_item(load_item(item)) for item in answer.get("Items", [])]
+        return responses, answer.get("LastEvaluatedKey")
+
     def get_response(self, response_id: str) -> Response | None:
         try:
             answer = self._client.get_item(
@@ -218,13 +280,13 @@ class DynamoStore:
         except (ClientError, BotoCoreError) as exc:
             raise StorageUnavailable(str(exc)) from exc
         item = answer.get("Item")
-        return response_from_item(_load(item)) if item else None
+        return response_from_item(load_item(item)) if item else None
 
     def _query(self, **params: Any) -> Iterator[Item]:
         try:
             while True:
                 answer = self._client.query(TableName=self._table, **params)
-                yield from (_load(item) for item in answer.get("Items", []))
+                yield from (load_item(item) for item in answer.get("Items", []))
                 if "LastEvaluatedKey" not in answer:
                     return
                 params["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
@@ -234,7 +296,7 @@ class DynamoStore:
     def jobs_for(self, response_id: str) -> list[FollowUpJob]:
         items = self._query(
             KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
-            ExpressionAttributeValues=_dump(
+            ExpressionAttributeValues=dump_item(
                 {":pk": f"RESPONSE#{response_id}", ":prefix": "FOLLOWUP#"}
             ),
             ConsistentRead=True,
@@ -245,7 +307,7 @@ class DynamoStore:
         items = self._query(
             IndexName="by_campaign",
             KeyConditionExpression="gsi1pk = :c AND begins_with(gsi1sk, :prefix)",
-            ExpressionAttributeValues=_dump({":c": f"CAMPAIGN#{slug}", ":prefix": "FOLLOWUP#"}),
+            ExpressionAttributeValues=dump_item({":c": f"CAMPAIGN#{slug}", ":prefix": "FOLLOWUP#"}),
         )
         return [job_from_item(item) for item in items]
 
@@ -257,7 +319,9 @@ class DynamoStore:
             items = self._query(
                 IndexName="due",
                 KeyConditionExpression="due_shard = :s AND due_at <= :now",
-                ExpressionAttributeValues=_dump({":s": f"DUE#{shard}", ":now": now.isoformat()}),
+                ExpressionAttributeValues=dump_item(
+                    {":s": f"DUE#{shard}", ":now": now.isoformat()}
+                ),
                 Limit=min(limit, 1000),
             )
             for count, item in enumerate(items):
@@ -276,7 +340,7 @@ class DynamoStore:
                 UpdateExpression="SET #s = :sending, due_at = :lease, lease_id = :id",
                 ConditionExpression="#s = :seen AND due_at = :seen_due",
                 ExpressionAttributeNames={"#s": "status"},
-                ExpressionAttributeValues=_dump(
+                ExpressionAttributeValues=dump_item(
                     {
                         ":sending": "sending",
                         ":lease": lease_until.isoformat(),
@@ -293,17 +357,17 @@ class DynamoStore:
             raise StorageUnavailable(str(exc)) from exc
         except BotoCoreError as exc:
             raise StorageUnavailable(str(exc)) from exc
-        return job_from_item(_load(answer["Attributes"]))
+        return job_from_item(load_item(answer["Attributes"]))
 
     def save_job(self, job: FollowUpJob) -> bool:
         """Record the outcome, only while this runner still holds the lease."""
         try:
             self._client.put_item(
                 TableName=self._table,
-                Item=_dump(job_item(job)),
+                Item=dump_item(job_item(job)),
                 ConditionExpression="#s = :sending AND lease_id = :mine",
                 ExpressionAttributeNames={"#s": "status"},
-                ExpressionAttributeValues=_dump({":sending": "sending", ":mine": job.lease_id}),
+                ExpressionAttributeValues=dump_item({":sending": "sending", ":mine": job.lease_id}),
             )
         except ClientError as exc:
             if _failed_condition(exc):
@@ -325,7 +389,7 @@ class DynamoStore:
                 ),
                 ConditionExpression="#s = :failed",
                 ExpressionAttributeNames={"#s": "status"},
-                ExpressionAttributeValues=_dump(
+                ExpressionAttributeValues=dump_item(
                     {
                         ":pending": "pending",
                         ":failed": "failed",
@@ -354,7 +418,7 @@ class DynamoStore:
         except (ClientError, BotoCoreError) as exc:
             raise StorageUnavailable(str(exc)) from exc
         item = answer.get("Item")
-        return _contact(contact_id, _load(item)) if item else None
+        return _contact(contact_id, load_item(item)) if item else None
 
     def opt_out(self, contact_id: str, at: datetime, source: str) -> Contact:
         """Mark the contact opted out (the first time counts) and cancel its pending jobs."""
@@ -367,14 +431,14 @@ class DynamoStore:
                     " opt_out_source = if_not_exists(opt_out_source, :src), #type = :t"
                 ),
                 ExpressionAttributeNames={"#type": "type"},
-                ExpressionAttributeValues=_dump(
+                ExpressionAttributeValues=dump_item(
                     {":at": at.isoformat(), ":src": source, ":t": "contact"}
                 ),
                 ReturnValues="ALL_NEW",
             )
         except (ClientError, BotoCoreError) as exc:
             raise StorageUnavailable(str(exc)) from exc
-        contact = _contact(contact_id, _load(answer["Attributes"]))
+        contact = _contact(contact_id, load_item(answer["Attributes"]))
         for response_id in sorted(contact.response_ids):
             for job in self.jobs_for(response_id):
                 if job.status == "pending" and job.contact_id == contact_id:
@@ -389,7 +453,7 @@ class DynamoStore:
                 UpdateExpression="SET #s = :cancelled, note = :why REMOVE due_shard",
                 ConditionExpression="#s = :pending",
                 ExpressionAttributeNames={"#s": "status"},
-                ExpressionAttributeValues=_dump(
+                ExpressionAttributeValues=dump_item(
                     {":cancelled": "cancelled", ":pending": "pending", ":why": why}
                 ),
             )
@@ -419,7 +483,7 @@ class DynamoStore:
                     Key=key,
                     UpdateExpression=update,
                     ConditionExpression=condition,
-                    ExpressionAttributeValues=_dump(values),
+                    ExpressionAttributeValues=dump_item(values),
                 )
             except ClientError as exc:
                 if _failed_condition(exc):

@@ -5,7 +5,12 @@ from __future__ import annotations
 import uuid
 
 from chalicelib.bootstrap import Services
-from chalicelib.errors import CampaignNotFound, IdempotencyConflict, InvalidResponse
+from chalicelib.errors import (
+    CampaignClosed,
+    CampaignNotFound,
+    IdempotencyConflict,
+    InvalidResponse,
+)
 from chalicelib.i18n.catalogs import translations_for
 from chalicelib.responses.service import accept_response
 from chalicelib.web.http import BadRequest, WebRequest, WebResponse
@@ -65,6 +70,7 @@ def post_response(services: Services, slug: str, request: WebRequest) -> WebResp
             locale,
             fields,
             key or uuid.uuid4().hex,
+            source="api",
             store=services.store,
             send=services.runner.send,
             links=services.links,
@@ -77,6 +83,9 @@ def post_response(services: Services, slug: str, request: WebRequest) -> WebResp
             for e in exc.errors
         ]
         return WebResponse.json({"locale": locale, "errors": errors}, 422)
+    except CampaignClosed as exc:
+        code = "campaign_not_open_yet" if exc.window == "coming" else "campaign_closed"
+        return _error(409, code, f"campaign {slug!r} takes no answers now ({exc.window})")
     except IdempotencyConflict:
         return _error(
             409, "idempotency_conflict", "this Idempotency-Key was used with other answers"

@@ -46,8 +46,8 @@ class WebRequest:
         morsel = jar.get(name)
         return morsel.value if morsel is not None else None
 
-    def text_body(self) -> str:
-        if len(self.body) > MAX_BODY_BYTES:
+    def text_body(self, limit: int = MAX_BODY_BYTES) -> str:
+        if len(self.body) > limit:
             raise BadRequest("too_large")
         try:
             return self.body.decode("utf-8")
@@ -65,9 +65,9 @@ class WebRequest:
             fields.setdefault(name, value)
         return fields
 
-    def json(self) -> object:
+    def json(self, limit: int = MAX_BODY_BYTES) -> object:
         try:
-            return json.loads(self.text_body())
+            return json.loads(self.text_body(limit))
         except json.JSONDecodeError:
             raise BadRequest("not_json") from None
 

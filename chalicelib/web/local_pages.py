@@ -32,9 +32,11 @@ def outbox_page(services: Services, request: WebRequest) -> WebResponse:
     messages = OUTBOX.newest_first()
     jobs = [
         _job(job)
-        for slug in sorted(services.campaigns)
+        for campaign in services.registry.all_published()
         for job in sorted(
-            services.store.campaign_jobs(slug), key=lambda j: (j.due_at, j.step), reverse=True
+            services.store.campaign_jobs(campaign.slug),
+            key=lambda j: (j.due_at, j.step),
+            reverse=True,
         )
     ]
     if request.query.get("format") == "json":

@@ -13,7 +13,12 @@ from babel import Locale
 
 from chalicelib.bootstrap import Services
 from chalicelib.campaigns import Campaign
-from chalicelib.errors import CampaignNotFound, IdempotencyConflict, InvalidResponse
+from chalicelib.errors import (
+    CampaignClosed,
+    CampaignNotFound,
+    IdempotencyConflict,
+    InvalidResponse,
+)
 from chalicelib.i18n import formatting
 from chalicelib.i18n.catalogs import translations_for, ui_locales
 from chalicelib.i18n.negotiation import negotiate, parse_accept_language
@@ -24,6 +29,7 @@ from chalicelib.web.rendering import render
 
 STATIC_DIR = Path(__file__).with_name("static")
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
+TOKEN_SOURCE = re.compile(r"^[A-Za-z0-9_.:-]{1,40}$")
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
@@ -163,11 +169,18 @@ def _form_page(
         alternates=alternates(campaign),
         action=campaign_path(locale, campaign.slug),
         form_token=values.get("form_token") or uuid.uuid4().hex,
+        source=values.get("src", "direct"),
         values=values,
         errors=errors,
     )
     cookie = f"{LOCALE_COOKIE}={locale}; Path=/; Max-Age={COOKIE_MAX_AGE}; SameSite=Lax"
     return WebResponse.html(body, status, **{"Set-Cookie": cookie, "Cache-Control": "no-store"})
+
+
+def preview_page(campaign: Campaign, locale: str) -> str:
+    """The page as customers would see it, for ``samvad preview`` (nothing is stored)."""
+    body = _form_page(campaign, locale, {"src": "preview"}, {}).body
+    return body if isinstance(body, str) else body.decode("utf-8")
 
 
 def campaign_page(services: Services, locale: str, slug: str, request: WebRequest) -> WebResponse:
@@ -177,7 +190,43 @@ def campaign_page(services: Services, locale: str, slug: str, request: WebReques
         return not_found(request, locale)
     if not campaign.offers(locale):
         return WebResponse.redirect(campaign_path(best_locale(campaign, request, locale), slug))
-    return _form_page(campaign, locale, {}, {})
+    window = campaign.window(services.clock())
+    if window != "open":
+        return window_page(campaign, locale, window)
+    source = source_of(request.query.get("src"))
+    services.store.count_view(slug, locale, source)
+    return _form_page(campaign, locale, {"src": source}, {})
+
+
+def source_of(raw: str | None) -> str:
+    """A link's ``?src=`` (poster-17, whatsapp) when it is a plain token, else ``direct``."""
+    return raw if raw and TOKEN_SOURCE.match(raw) else "direct"
+
+
+def window_page(campaign: Campaign, locale: str, window: str, status: int = 200) -> WebResponse:
+    """Before the start: "coming soon" with the date; after the end: "closed"."""
+    _ = translations_for(locale).gettext
+    page = page_text(campaign, locale)
+    if window == "coming":
+        assert campaign.starts_at is not None
+        when = formatting.long_date(campaign.starts_at, campaign.timezone, locale)
+        heading = _("Coming soon")
+        text = _("This campaign opens on %(date)s. Please come back then.") % {"date": when}
+    else:
+        assert campaign.ends_at is not None
+        when = formatting.long_date(campaign.ends_at, campaign.timezone, locale)
+        heading = _("This campaign has ended")
+        text = _(
+            "It closed on %(date)s and no longer takes answers. Thank you for your interest."
+        ) % {"date": when}
+    body = render(
+        "message.html",
+        locale,
+        alternates=alternates(campaign),
+        heading=f"{page.brand}: {heading}",
+        text=text,
+    )
+    return WebResponse.html(body, status, **{"Cache-Control": "no-store"})
 
 
 def campaign_redirect(services: Services, slug: str, request: WebRequest) -> WebResponse:
@@ -214,6 +263,7 @@ def submit_form(services: Services, locale: str, slug: str, request: WebRequest)
             locale,
             fields,
             token,
+            source=source_of(fields.get("src")),
             store=services.store,
             send=services.runner.send,
             links=services.links,
@@ -223,6 +273,8 @@ def submit_form(services: Services, locale: str, slug: str, request: WebRequest)
         translations = translations_for(locale)
         errors = {e.field: field_message(e, translations, locale) for e in exc.errors}
         return _form_page(campaign, locale, fields, errors, status=422)
+    except CampaignClosed as exc:
+        return window_page(campaign, locale, exc.window, status=409)
     except IdempotencyConflict:
         fields["form_token"] = uuid.uuid4().hex  # a fresh token: the next send is a new answer
         message = translations_for(locale).gettext(
@@ -258,7 +310,7 @@ def index_page(services: Services, request: WebRequest) -> WebResponse:
             "title": c.title.get(locale, c.title[c.default_locale]),
             "links": alternates(c),
         }
-        for c in services.campaigns.values()
+        for c in services.registry.all_published()
     ]
     return WebResponse.html(render("index.html", locale, alternates=[], campaigns=campaigns))
 

@@ -54,25 +54,38 @@ def sms_to(emulator: Emulator, number: str) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    ("locale", "title", "prize", "date"),
+    ("locale", "direction", "title", "prize", "date"),
     [
-        ("en", "What should we make for your kitchen next?", "₹1,234,567.50", "December 31, 2026"),
-        ("hi", "हम आपकी रसोई के लिए आगे क्या बनाएँ?", "₹12,34,567.50", "31 दिसंबर 2026"),
+        (
+            "en",
+            "ltr",
+            "What should we make for your kitchen next?",
+            "₹1,234,567.50",
+            "December 31, 2026",
+        ),
+        ("hi", "ltr", "हम आपकी रसोई के लिए आगे क्या बनाएँ?", "₹12,34,567.50", "31 दिसंबर 2026"),
+        (
+            "ur",
+            "rtl",
+            "ہم آپ کے باورچی خانے کے لیے آگے کیا بنائیں؟",
+            "₹1,234,567.50",
+            "31 دسمبر، 2026",
+        ),
     ],
 )
 def test_campaign_page_renders_in_each_locale(
-    stack: RunningStack, locale: str, title: str, prize: str, date: str
+    stack: RunningStack, locale: str, direction: str, title: str, prize: str, date: str
 ) -> None:
     page = stack.get(f"/{locale}/c/wishlist")
 
     assert page.status_code == 200
     assert page.headers["Content-Type"] == "text/html; charset=utf-8"
     tags = Tags(page.text)
-    assert tags.all("html") == [{"lang": locale, "dir": "ltr"}]
+    assert tags.all("html") == [{"lang": locale, "dir": direction}]
     alternates = {a["hreflang"]: a["href"] for a in tags.all("link", rel="alternate")}
-    assert alternates == {"en": "/en/c/wishlist", "hi": "/hi/c/wishlist"}
+    assert alternates == {loc: f"/{loc}/c/wishlist" for loc in ("en", "hi", "ur")}
     switcher = {a["hreflang"] for a in tags.all("a") if a.get("hreflang")}
-    assert switcher == {"en", "hi"} - {locale}
+    assert switcher == {"en", "hi", "ur"} - {locale}
     assert title in page.text
     assert prize in page.text
     assert date in page.text
@@ -101,7 +114,7 @@ def test_short_link_redirects_to_the_best_offered_locale(
 
 
 def test_a_locale_the_campaign_does_not_offer_redirects(stack: RunningStack) -> None:
-    answer = stack.get("/ur/c/wishlist", headers={"Accept-Language": "ur, hi;q=0.5"})
+    answer = stack.get("/ta/c/wishlist", headers={"Accept-Language": "ta, hi;q=0.5"})
 
     assert answer.status_code == 302
     assert answer.headers["Location"] == "/hi/c/wishlist"

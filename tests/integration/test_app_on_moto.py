@@ -236,3 +236,152 @@ def test_outbox_lists_what_sns_was_asked_to_send_newest_first(
         "event": "response.created",
     }
     assert "+919876543210" in page
+
+
+# Urdu is added as data only (a catalog and the campaign's texts): right to left, Nastaliq.
+# A ZWNJ between Arabic-script letters keeps them apart (می‌خواہم); "ا" + U+0653 (madda) is
+# the decomposed form of "آ", which NFC stores precomposed.
+URDU_REASON = "میں یہ توا اس لیے چاہتا ہوں کہ روٹی اچھی بنے، می\u200cخواہم ا\u0653پ جلد بنائیں"
+URDU_REASON_NFC = "میں یہ توا اس لیے چاہتا ہوں کہ روٹی اچھی بنے، می\u200cخواہم آپ جلد بنائیں"
+
+
+def test_urdu_page_is_right_to_left_with_a_language_switcher(chalice_client: Any) -> None:
+    page = chalice_client.http.get("/ur/c/wishlist")
+    html = page.body.decode()
+
+    assert page.status_code == 200
+    assert '<html lang="ur" dir="rtl">' in html
+    assert "ہم آپ کے باورچی خانے کے لیے آگے کیا بنائیں؟" in html
+    assert "₹1,234,567.50" in html  # the prize, formatted by Babel for ur
+    assert "31 دسمبر، 2026" in html
+    assert '<span aria-current="page" lang="ur">اردو</span>' in html
+    for locale, name in [("en", "English"), ("hi", "हिन्दी")]:
+        assert f'hreflang="{locale}" lang="{locale}">{name}</a>' in html
+    for locale in ("en", "hi", "ur"):
+        assert f'<link rel="alternate" hreflang="{locale}" href="/{locale}/c/wishlist">' in html
+    assert "میرا جواب بھیجیں" in html  # the UI catalog, not the English msgid
+    assert "Send my answer" not in html
+
+
+def test_other_locales_offer_urdu_in_the_switcher(chalice_client: Any) -> None:
+    html = chalice_client.http.get("/en/c/wishlist").body.decode()
+
+    assert '<html lang="en" dir="ltr">' in html
+    assert '<a href="/ur/c/wishlist" hreflang="ur" lang="ur">اردو</a>' in html
+
+
+def test_urdu_answer_keeps_its_zwnj_and_is_stored_nfc(chalice_client: Any, aws: Any) -> None:
+    token = "token-urdu-0001"
+    answer = chalice_client.http.post(
+        "/ur/c/wishlist",
+        headers=FORM,
+        body=form(form_token=token, product="tawa", reason=URDU_REASON),
+    )
+    thanks = chalice_client.http.get("/ur/c/wishlist/thanks")
+
+    assert answer.status_code == 303
+    assert answer.headers["Location"] == "/ur/c/wishlist/thanks"
+    response = aws.store.get_response(response_id("wishlist", token))
+    assert response is not None
+    assert response.locale == "ur"
+    assert response.answers == {"product": "tawa", "reason": URDU_REASON_NFC}
+    assert "\u200c" in response.answers["reason"]
+    assert '<html lang="ur" dir="rtl">' in thanks.body.decode()
+    assert "شکریہ! آپ کا جواب" in thanks.body.decode()
+
+
+def test_urdu_validation_errors_are_in_urdu(chalice_client: Any) -> None:
+    answer = chalice_client.http.post(
+        "/ur/c/wishlist",
+        headers=FORM,
+        body=form(form_token="token-urdu-0002", reason="ا" * 501, phone="12345"),
+    )
+    html = answer.body.decode()
+
+    assert answer.status_code == 422
+    assert '<html lang="ur" dir="rtl">' in html
+    assert "براہِ کرم نشان زدہ جوابات درست کریں۔" in html
+    assert "براہِ کرم اس سوال کا جواب دیں۔" in html  # no product chosen
+    assert "براہِ کرم زیادہ سے زیادہ 500 حروف استعمال کریں۔" in html  # plural form
+    assert "براہِ کرم درست موبائل نمبر درج کریں، مثلاً 98765 43210۔" in html
+    assert "Please" not in html
+
+
+def test_json_api_errors_in_urdu(chalice_client: Any) -> None:
+    payload = {"locale": "ur", "answers": {"product": "toaster"}}
+    answer = chalice_client.http.post(
+        "/api/v1/campaigns/wishlist/responses", headers=JSON, body=json.dumps(payload)
+    )
+
+    assert answer.status_code == 422
+    body = json.loads(answer.body)
+    assert body["locale"] == "ur"
+    assert body["errors"][0]["message"] == "براہِ کرم دیے گئے اختیارات میں سے ایک منتخب کریں۔"
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "location"),
+    [
+        ("ur-PK", "/ur/c/wishlist"),
+        ("ur-IN,ur;q=0.9,en;q=0.8", "/ur/c/wishlist"),
+        ("hi;q=0.5, ur", "/ur/c/wishlist"),
+    ],
+)
+def test_short_link_negotiates_urdu(
+    chalice_client: Any, accept_language: str, location: str
+) -> None:
+    answer = chalice_client.http.get("/c/wishlist", headers={"Accept-Language": accept_language})
+
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == location
+
+
+def test_urdu_thank_you_sms_uses_the_urdu_dlt_template(
+    chalice_client: Any, published: list[dict[str, Any]]
+) -> None:
+    body = form(
+        form_token="token-urdu-sms-1",
+        product="tawa",
+        reason=URDU_REASON,
+        phone="98765 43210",
+        consent="yes",
+    )
+    answer = chalice_client.http.post("/ur/c/wishlist", headers=FORM, body=body)
+
+    assert answer.status_code == 303
+    sms = [call for call in published if "PhoneNumber" in call]
+    assert len(sms) == 1
+    assert sms[0]["PhoneNumber"] == "+919876543210"
+    assert sms[0]["Message"] == (
+        "کاویہ ہوم کو یہ بتانے کا شکریہ کہ ہم آگے کیا بنائیں۔ ہم ہر جواب پڑھتے ہیں۔"
+        " بند کرنے کے لیے STOP بھیجیں۔"
+    )
+    attributes = {k: v["StringValue"] for k, v in sms[0]["MessageAttributes"].items()}
+    assert attributes == {
+        "AWS.SNS.SMS.SMSType": "Transactional",
+        "AWS.MM.SMS.EntityId": "1101456789012345678",
+        "AWS.MM.SMS.TemplateId": "1107161234567890129",
+    }
+    events = [call for call in published if "TopicArn" in call]
+    assert [json.loads(e["Message"]).get("locale") for e in events] == ["ur"]
+
+
+def test_index_and_unsubscribe_pages_in_urdu(chalice_client: Any, aws: Any) -> None:
+    chalice_client.http.post(
+        "/ur/c/wishlist",
+        headers=FORM,
+        body=form(form_token="token-urdu-stop1", product="tawa", phone="9876500005", consent="yes"),
+    )
+    jobs = aws.store.jobs_for(response_id("wishlist", "token-urdu-stop1"))
+    [reminder] = [job for job in jobs if job.step == "reminder"]
+    path = aws.links.unsubscribe(reminder.contact_id, "ur").removeprefix(aws.links.base_url)
+
+    index = chalice_client.http.get("/", headers={"Accept-Language": "ur-PK"}).body.decode()
+    asked = chalice_client.http.get(path).body.decode()
+    done = chalice_client.http.post(path, headers=FORM, body="").body.decode()
+
+    assert '<html lang="ur" dir="rtl">' in index
+    assert "مہمات" in index
+    assert '<html lang="ur" dir="rtl">' in asked
+    assert "تمام SMS بند کریں" in asked
+    assert "آپ کے SMS بند کر دیے گئے ہیں" in done

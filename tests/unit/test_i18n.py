@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -16,6 +17,7 @@ from chalicelib.i18n.formatting import long_date, money, number
 from chalicelib.i18n.negotiation import negotiate, parse_accept_language, text_direction
 
 LOCALES_DIR = Path("locales")
+PYTHON_FORMAT = re.compile(r"%\(\w+\)s")
 TRANSLATED = sorted(
     p.parent.parent.name
     for p in LOCALES_DIR.glob("*/LC_MESSAGES/messages.po")
@@ -112,6 +114,33 @@ def test_hindi_catalog_translates() -> None:
     assert hindi.ngettext("At most %(num)s character.", "At most %(num)s characters.", 5) == (
         "ज़्यादा से ज़्यादा %(num)s अक्षर।"
     )
+
+
+def test_urdu_catalog_translates_with_both_plural_forms() -> None:
+    urdu = translations_for("ur")
+    assert isinstance(urdu, Translations)
+    assert urdu.gettext("Language") == "زبان"
+    assert urdu.gettext("Send my answer") == "میرا جواب بھیجیں"
+    singular, plural = "At most %(num)s character.", "At most %(num)s characters."
+    assert urdu.ngettext(singular, plural, 1) == "زیادہ سے زیادہ %(num)s حرف۔"
+    assert urdu.ngettext(singular, plural, 500) == "زیادہ سے زیادہ %(num)s حروف۔"
+
+
+def test_urdu_is_a_ui_locale_negotiated_from_regional_tags() -> None:
+    assert "ur" in ui_locales()
+    assert negotiate(["ur-PK"], ["en", "hi", "ur"]) == "ur"
+    assert negotiate(["ur_IN", "hi"], ["en", "hi", "ur"]) == "ur"
+
+
+@pytest.mark.parametrize("locale", TRANSLATED)
+def test_translations_keep_their_placeholders(locale: str) -> None:
+    for message in read_catalog(locale):
+        if not message.id:
+            continue
+        source = message.id[0] if isinstance(message.id, tuple) else message.id
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in strings:
+            assert PYTHON_FORMAT.findall(text) == PYTHON_FORMAT.findall(source), text
 
 
 @pytest.mark.parametrize("locale", TRANSLATED)

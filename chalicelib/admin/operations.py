@@ -1,0 +1,130 @@
+"""Campaign operations: list, show, deploy, publish, roll back, read responses, stats."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from chalicelib.admin.export import columns, row
+from chalicelib.bootstrap import Services
+from chalicelib.campaigns.deployment import deploy_text
+from chalicelib.errors import VersionProblem
+
+MAX_PAGE = 100
+
+
+def list_campaigns(services: Services) -> list[dict[str, Any]]:
+    return [
+        {
+            "slug": state.slug,
+            "published": state.published,
+            "latest": state.last_version,
+            "published_at": state.published_at.isoformat() if state.published_at else None,
+        }
+        for state in sorted(services.campaign_store.campaigns(), key=lambda s: s.slug)
+    ]
+
+
+def show_campaign(services: Services, slug: str) -> dict[str, Any]:
+    state = services.campaign_store.state(slug)
+    return {
+        "slug": slug,
+        "published": state.published,
+        "latest": state.last_version,
+        "history": list(state.history),
+        "versions": [
+            {
+                "version": stored.version,
+                "deployed_at": stored.deployed_at.isoformat(),
+                "deployed_by": stored.deployed_by,
+                "checksum": stored.checksum,
+            }
+            for stored in services.campaign_store.versions(slug)
+        ],
+    }
+
+
+def deploy(services: Services, text: str, file: str, by: str) -> dict[str, Any]:
+    """Validate and store a new version (InvalidCampaignDefinition lists the problems)."""
+    deployed = deploy_text(services.campaign_store, text, file, services.clock(), by)
+    return {"slug": deployed.campaign.slug, "version": deployed.stored.version}
+
+
+def publish(services: Services, slug: str, version: int) -> dict[str, Any]:
+    services.campaign_store.publish(slug, version, services.clock())
+    return {"slug": slug, "published": version}
+
+
+def rollback(services: Services, slug: str) -> dict[str, Any]:
+    version = services.campaign_store.rollback(slug, services.clock())
+    return {"slug": slug, "published": version}
+
+
+def encode_cursor(key: dict[str, Any] | None) -> str | None:
+    if not key:
+        return None
+    return base64.urlsafe_b64encode(json.dumps(key, sort_keys=True).encode()).decode()
+
+
+def decode_cursor(token: str | None) -> dict[str, Any] | None:
+    if not token:
+        return None
+    try:
+        key = json.loads(base64.urlsafe_b64decode(token.encode()))
+    except ValueError as exc:
+        raise VersionProblem("the cursor is not one this API gave out") from exc
+    if not isinstance(key, dict):
+        raise VersionProblem("the cursor is not one this API gave out")
+    return key
+
+
+def responses(
+    services: Services, slug: str, limit: int = 50, cursor: str | None = None
+) -> dict[str, Any]:
+    """One page of answers, oldest first; ``next`` is the cursor of the following page."""
+    campaign = services.campaign(slug)
+    names = columns(campaign)
+    page, last = services.store.responses_page(
+        slug, max(1, min(limit, MAX_PAGE)), decode_cursor(cursor)
+    )
+    return {
+        "columns": names,
+        "items": [row(response, names) for response in page],
+        "next": encode_cursor(last),
+    }
+
+
+def all_responses(services: Services, slug: str) -> tuple[list[str], Iterator[dict[str, Any]]]:
+    """Every answer, page by page, for an export."""
+    campaign = services.campaign(slug)
+    names = columns(campaign)
+
+    def rows() -> Iterator[dict[str, Any]]:
+        cursor = None
+        while True:
+            page, cursor = services.store.responses_page(slug, MAX_PAGE, cursor)
+            yield from (row(response, names) for response in page)
+            if not cursor:
+                return
+
+    return names, rows()
+
+
+def stats(services: Services, slug: str) -> dict[str, Any]:
+    """Views and responses per locale and per source."""
+    services.campaign_store.state(slug)  # CampaignNotFound for an unknown campaign
+    totals: dict[str, Any] = {
+        "slug": slug,
+        "views": 0,
+        "responses": 0,
+        "by_locale": {},
+        "by_source": {},
+    }
+    for what, locale, source, count in services.store.stats(slug):
+        totals[what] += count
+        for key, name in (("by_locale", locale), ("by_source", source)):
+            bucket = totals[key].setdefault(name, {"views": 0, "responses": 0})
+            bucket[what] += count
+    return totals

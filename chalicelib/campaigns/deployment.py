@@ -1,0 +1,56 @@
+"""Deploying campaign files: validate, store as a new version, publish."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from chalicelib.campaigns.loader import load_campaign_file, load_campaigns, parse_campaign
+from chalicelib.campaigns.model import Campaign
+from chalicelib.errors import CampaignNotFound
+from chalicelib.storage.campaigns import CampaignStore, StoredVersion
+
+
+@dataclass(frozen=True)
+class Deployed:
+    campaign: Campaign
+    stored: StoredVersion
+
+
+def deploy_text(store: CampaignStore, text: str, file: str, at: datetime, by: str) -> Deployed:
+    """Validate (InvalidCampaignDefinition names file, line, field) and store a new version."""
+    draft = parse_campaign(
+        text, file, file_slug=Path(file).stem if file.endswith(".yaml") else None
+    )
+    stored = store.deploy(draft.slug, text, at, by)
+    return Deployed(parse_campaign(text, file, version=stored.version), stored)
+
+
+def deploy_file(store: CampaignStore, path: Path, at: datetime, by: str) -> Deployed:
+    load_campaign_file(path)  # the file name must match the slug
+    return deploy_text(store, path.read_text(encoding="utf-8"), path.name, at, by)
+
+
+def sync_definitions(store: CampaignStore, directory: Path, at: datetime) -> list[Deployed]:
+    """Deploy and publish each file whose text differs from the published version (the local
+    stack and the tests start from the sample campaigns this way)."""
+    load_campaigns(directory)  # every problem in every file at once, before anything is stored
+    changed = []
+    for path in sorted(directory.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        slug = load_campaign_file(path).slug
+        if _published_text(store, slug) == text:
+            continue
+        deployed = deploy_file(store, path, at, "local-sync")
+        store.publish(slug, deployed.stored.version, at)
+        changed.append(deployed)
+    return changed
+
+
+def _published_text(store: CampaignStore, slug: str) -> str | None:
+    try:
+        state = store.state(slug)
+    except CampaignNotFound:
+        return None
+    return store.version(slug, state.published).source if state.published else None

@@ -1,0 +1,154 @@
+"""The admin API (``/admin/api/v1``): the marketers' operations over HTTP, as JSON.
+
+Every route but the OpenAPI document needs ``Authorization: Bearer <key>``; the key is kept
+only as its SHA-256 (``SAMVAD_ADMIN_KEY_SHA256``). No key: 401. A wrong key: 403.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from chalicelib.admin import operations
+from chalicelib.admin.export import csv_lines, jsonl_lines
+from chalicelib.bootstrap import Services
+from chalicelib.errors import CampaignNotFound, InvalidCampaignDefinition, VersionProblem
+from chalicelib.web.http import BadRequest, WebRequest, WebResponse
+
+OPENAPI = Path(__file__).with_name("openapi.json")
+MAX_DEFINITION_BYTES = 1024 * 1024  # a campaign in many languages, JSON-escaped
+
+
+def _error(status: int, code: str, message: str, **extra: Any) -> WebResponse:
+    return WebResponse.json({"error": {"code": code, "message": message, **extra}}, status)
+
+
+def refusal(services: Services, request: WebRequest) -> WebResponse | None:
+    """None if the request carries the admin key; else the 401 or 403 to answer."""
+    header = request.header("authorization") or ""
+    scheme, _, key = header.partition(" ")
+    if scheme.lower() != "bearer" or not key.strip():
+        answer = _error(401, "unauthenticated", "send Authorization: Bearer <admin key>")
+        answer.headers["WWW-Authenticate"] = 'Bearer realm="samvad-admin"'
+        return answer
+    expected = services.settings.admin_key_sha256
+    given = hashlib.sha256(key.strip().encode("utf-8")).hexdigest()
+    if not expected or not hmac.compare_digest(given, expected):
+        return _error(403, "forbidden", "this key may not use the admin API")
+    return None
+
+
+def guarded(
+    services: Services, request: WebRequest, action: Callable[[], WebResponse]
+) -> WebResponse:
+    """Check the key, run the action, turn domain errors into precise JSON errors."""
+    refused = refusal(services, request)
+    if refused is not None:
+        return refused
+    try:
+        return action()
+    except CampaignNotFound as exc:
+        return _error(404, "campaign_not_found", f"no campaign {exc}")
+    except VersionProblem as exc:
+        return _error(409, "version_problem", str(exc))
+    except InvalidCampaignDefinition as exc:
+        problems = [
+            {"file": p.file, "line": p.line, "field": p.field, "message": p.message}
+            for p in exc.problems
+        ]
+        return _error(422, "invalid_campaign", "the definition has problems", problems=problems)
+    except BadRequest as exc:
+        if exc.code == "too_large":
+            return _error(413, exc.code, f"the body is over {MAX_DEFINITION_BYTES} bytes")
+        return _error(400, exc.code, "the body must be JSON as the OpenAPI document describes")
+
+
+def _body(request: WebRequest) -> dict[str, Any]:
+    body = request.json(MAX_DEFINITION_BYTES)
+    if not isinstance(body, dict):
+        raise BadRequest("not_object")
+    return body
+
+
+def _int(value: object, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise BadRequest(f"bad_{name}")
+    try:
+        return int(value)
+    except ValueError:
+        raise BadRequest(f"bad_{name}") from None
+
+
+def openapi() -> WebResponse:
+    return WebResponse.json(json.loads(OPENAPI.read_text(encoding="utf-8")))
+
+
+def list_campaigns(services: Services, request: WebRequest) -> WebResponse:
+    return guarded(
+        services,
+        request,
+        lambda: WebResponse.json({"campaigns": operations.list_campaigns(services)}),
+    )
+
+
+def show_campaign(services: Services, slug: str, request: WebRequest) -> WebResponse:
+    return guarded(
+        services, request, lambda: WebResponse.json(operations.show_campaign(services, slug))
+    )
+
+
+def deploy(services: Services, request: WebRequest) -> WebResponse:
+    def action() -> WebResponse:
+        body = _body(request)
+        source, file = body.get("source"), body.get("file", "campaign.yaml")
+        if not isinstance(source, str) or not isinstance(file, str):
+            raise BadRequest("source_not_text")
+        done = operations.deploy(services, source, Path(file).name, "admin-api")
+        return WebResponse.json(done, 201)
+
+    return guarded(services, request, action)
+
+
+def publish(services: Services, slug: str, request: WebRequest) -> WebResponse:
+    def action() -> WebResponse:
+        version = _int(_body(request).get("version"), "version")
+        return WebResponse.json(operations.publish(services, slug, version))
+
+    return guarded(services, request, action)
+
+
+def rollback(services: Services, slug: str, request: WebRequest) -> WebResponse:
+    return guarded(services, request, lambda: WebResponse.json(operations.rollback(services, slug)))
+
+
+def responses(services: Services, slug: str, request: WebRequest) -> WebResponse:
+    def action() -> WebResponse:
+        limit = _int(request.query.get("limit", "50"), "limit")
+        page = operations.responses(services, slug, limit, request.query.get("cursor"))
+        return WebResponse.json(page)
+
+    return guarded(services, request, action)
+
+
+def export(services: Services, slug: str, request: WebRequest) -> WebResponse:
+    def action() -> WebResponse:
+        fmt = request.query.get("format", "csv")
+        if fmt not in ("csv", "jsonl"):
+            raise BadRequest("bad_format")
+        names, rows = operations.all_responses(services, slug)
+        if fmt == "csv":
+            body, kind = "".join(csv_lines(names, rows)), "text/csv; charset=utf-8"
+        else:
+            body, kind = "".join(jsonl_lines(rows)), "application/x-ndjson; charset=utf-8"
+        disposition = f'attachment; filename="{slug}-responses.{fmt}"'
+        return WebResponse(200, body, {"Content-Type": kind, "Content-Disposition": disposition})
+
+    return guarded(services, request, action)
+
+
+def stats(services: Services, slug: str, request: WebRequest) -> WebResponse:
+    return guarded(services, request, lambda: WebResponse.json(operations.stats(services, slug)))
