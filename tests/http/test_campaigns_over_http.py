@@ -99,3 +99,26 @@ def test_the_admin_api_refuses_without_the_key(stack: RunningStack) -> None:
         f"{base}/campaigns", headers={"Authorization": f"Bearer {ADMIN_KEY}"}, timeout=10
     )
     assert json.loads(ok.text)["campaigns"][0]["slug"] == "wishlist"
+
+
+def test_show_responses_and_stats_read_the_same_through_api_and_dynamodb(
+    stack: RunningStack, emulator: Emulator
+) -> None:
+    assert stack.get("/ur/c/wishlist?src=whatsapp").status_code == 200
+    data = {"form_token": "http-stats-0001", "product": "tawa", "src": "whatsapp"}
+    assert stack.post("/ur/c/wishlist", data=data).status_code == 303
+    direct = {"AWS_ENDPOINT_URL": emulator.endpoint}
+
+    for command in (["show", "wishlist"], ["responses", "wishlist"], ["stats", "wishlist"]):
+        through_api = done(samvad(*command, "--api", stack.base_url))
+        from_table = done(samvad(*command, env=direct))
+        assert through_api == from_table, command
+
+    stats = done(samvad("stats", "wishlist", env=direct))
+    assert "source whatsapp" in stats
+    whatsapp = next(line for line in stats.splitlines() if "source whatsapp" in line)
+    assert whatsapp.split()[-4:] == ["1", "views", "1", "responses"]
+    answers = [
+        json.loads(line) for line in done(samvad("responses", "wishlist", env=direct)).splitlines()
+    ]
+    assert {"locale": "ur", "source": "whatsapp", "product": "tawa"}.items() <= answers[-1].items()
