@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from chalice.app import Chalice, Cron, Response
+from chalice.app import AuthRequest, AuthResponse, Chalice, Cron, Response
 
 from chalicelib.bootstrap import get_services
 from chalicelib.errors import StorageUnavailable
@@ -93,47 +93,65 @@ ADMIN = "/admin/api/v1"
 JSON = ["application/json"]
 
 
+@app.authorizer(header="Authorization")
+def admin_key(auth_request: AuthRequest) -> AuthResponse:
+    """API Gateway asks this before any admin route (401 without the header, 403 on deny);
+    the views check the key again, so the local test client enforces the same."""
+    allowed = admin.key_matches(get_services(), auth_request.token)
+    return AuthResponse(routes=["*"] if allowed else [], principal_id="samvad-admin")
+
+
 @app.route(f"{ADMIN}/openapi.json")
 def admin_openapi() -> Response:
     return _serve(admin.openapi)
 
 
-@app.route(f"{ADMIN}/campaigns", methods=["GET"])
+@app.route(f"{ADMIN}/campaigns", methods=["GET"], authorizer=admin_key)
 def admin_list() -> Response:
     return _serve(lambda: admin.list_campaigns(get_services(), _request()))
 
 
-@app.route(f"{ADMIN}/campaigns", methods=["POST"], content_types=JSON)
+@app.route(f"{ADMIN}/campaigns", methods=["POST"], content_types=JSON, authorizer=admin_key)
 def admin_deploy() -> Response:
     return _serve(lambda: admin.deploy(get_services(), _request()))
 
 
-@app.route(f"{ADMIN}/campaigns/{{slug}}", methods=["GET"])
+@app.route(f"{ADMIN}/campaigns/{{slug}}", methods=["GET"], authorizer=admin_key)
 def admin_show(slug: str) -> Response:
     return _serve(lambda: admin.show_campaign(get_services(), slug, _request()))
 
 
-@app.route(f"{ADMIN}/campaigns/{{slug}}/publish", methods=["POST"], content_types=JSON)
+@app.route(
+    f"{ADMIN}/campaigns/{{slug}}/publish",
+    methods=["POST"],
+    content_types=JSON,
+    authorizer=admin_key,
+)
 def admin_publish(slug: str) -> Response:
     return _serve(lambda: admin.publish(get_services(), slug, _request()))
 
 
-@app.route(f"{ADMIN}/campaigns/{{slug}}/rollback", methods=["POST"], content_types=JSON)
+@app.route(
+    f"{ADMIN}/campaigns/{{slug}}/rollback",
+    methods=["POST"],
+    content_types=JSON,
+    authorizer=admin_key,
+)
 def admin_rollback(slug: str) -> Response:
     return _serve(lambda: admin.rollback(get_services(), slug, _request()))
 
 
-@app.route(f"{ADMIN}/campaigns/{{slug}}/responses", methods=["GET"])
+@app.route(f"{ADMIN}/campaigns/{{slug}}/responses", methods=["GET"], authorizer=admin_key)
 def admin_responses(slug: str) -> Response:
     return _serve(lambda: admin.responses(get_services(), slug, _request()))
 
 
-@app.route(f"{ADMIN}/campaigns/{{slug}}/export", methods=["GET"])
+@app.route(f"{ADMIN}/campaigns/{{slug}}/export", methods=["GET"], authorizer=admin_key)
 def admin_export(slug: str) -> Response:
     return _serve(lambda: admin.export(get_services(), slug, _request()))
 
 
-@app.route(f"{ADMIN}/campaigns/{{slug}}/stats", methods=["GET"])
+@app.route(f"{ADMIN}/campaigns/{{slug}}/stats", methods=["GET"], authorizer=admin_key)
 def admin_stats(slug: str) -> Response:
     return _serve(lambda: admin.stats(get_services(), slug, _request()))
 

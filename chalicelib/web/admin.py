@@ -27,6 +27,16 @@ def _error(status: int, code: str, message: str, **extra: Any) -> WebResponse:
     return WebResponse.json({"error": {"code": code, "message": message, **extra}}, status)
 
 
+def key_matches(services: Services, header: str | None) -> bool:
+    """Whether an ``Authorization`` header carries the admin key (compared as SHA-256)."""
+    scheme, _, key = (header or "").partition(" ")
+    expected = services.settings.admin_key_sha256
+    if scheme.lower() != "bearer" or not key.strip() or not expected:
+        return False
+    given = hashlib.sha256(key.strip().encode("utf-8")).hexdigest()
+    return hmac.compare_digest(given, expected)
+
+
 def refusal(services: Services, request: WebRequest) -> WebResponse | None:
     """None if the request carries the admin key; else the 401 or 403 to answer."""
     header = request.header("authorization") or ""
@@ -35,9 +45,7 @@ def refusal(services: Services, request: WebRequest) -> WebResponse | None:
         answer = _error(401, "unauthenticated", "send Authorization: Bearer <admin key>")
         answer.headers["WWW-Authenticate"] = 'Bearer realm="samvad-admin"'
         return answer
-    expected = services.settings.admin_key_sha256
-    given = hashlib.sha256(key.strip().encode("utf-8")).hexdigest()
-    if not expected or not hmac.compare_digest(given, expected):
+    if not key_matches(services, header):
         return _error(403, "forbidden", "this key may not use the admin API")
     return None
 
