@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
-from chalice.app import AuthRequest, AuthResponse, Chalice, Cron, Response
+from chalice.app import AuthRequest, AuthResponse, Chalice, Cron, Response, SNSEvent
 
 from chalicelib.bootstrap import get_services
+from chalicelib.dialogue.service import handle_inbound
 from chalicelib.errors import StorageUnavailable
-from chalicelib.web import admin, api, local_pages, pages, unsubscribe
+from chalicelib.web import admin, api, designs, local_pages, pages, unsubscribe
 from chalicelib.web.http import WebRequest, WebResponse
 
 app = Chalice(app_name="samvad")
+INBOUND_SMS_TOPIC = "samvad-inbound-sms"  # where AWS two-way SMS publishes customers' answers
 FORM = ["application/x-www-form-urlencoded"]
 
 
@@ -32,7 +35,8 @@ def _bytes(body: str | bytes | None) -> bytes:
 def _serve(view: Callable[[], WebResponse]) -> Response:
     try:
         answer = view()
-    except StorageUnavailable:
+    except StorageUnavailable as exc:
+        app.log.error("storage unavailable: %s", exc)
         answer = WebResponse(
             503,
             "Service unavailable, please try again.",
@@ -69,7 +73,22 @@ def submit_form(locale: str, slug: str) -> Response:
 
 @app.route("/{locale}/c/{slug}/thanks")
 def thanks(locale: str, slug: str) -> Response:
-    return _serve(lambda: pages.thanks_page(get_services(), locale, slug, _request()))
+    return _serve(lambda: designs.thanks(get_services(), locale, slug, _request()))
+
+
+@app.route("/{locale}/d/{response_id}/share", methods=["POST"], content_types=FORM)
+def share_design(locale: str, response_id: str) -> Response:
+    return _serve(lambda: designs.submit_share(get_services(), locale, response_id, _request()))
+
+
+@app.route("/{locale}/s/{share_id}")
+def share_page(locale: str, share_id: str) -> Response:
+    return _serve(lambda: designs.share_page(get_services(), locale, share_id, _request()))
+
+
+@app.route("/{locale}/s/{share_id}/design.svg")
+def share_image(locale: str, share_id: str) -> Response:
+    return _serve(lambda: designs.share_image(get_services(), locale, share_id, _request()))
 
 
 @app.route(
@@ -154,6 +173,50 @@ def admin_export(slug: str) -> Response:
 @app.route(f"{ADMIN}/campaigns/{{slug}}/stats", methods=["GET"], authorizer=admin_key)
 def admin_stats(slug: str) -> Response:
     return _serve(lambda: admin.stats(get_services(), slug, _request()))
+
+
+@app.route(f"{ADMIN}/campaigns/{{slug}}/moderation", methods=["GET"], authorizer=admin_key)
+def admin_moderation(slug: str) -> Response:
+    return _serve(lambda: admin.moderation_queue(get_services(), slug, _request()))
+
+
+@app.route(
+    f"{ADMIN}/campaigns/{{slug}}/moderation/{{share_id}}",
+    methods=["POST"],
+    content_types=JSON,
+    authorizer=admin_key,
+)
+def admin_moderate(slug: str, share_id: str) -> Response:
+    return _serve(lambda: admin.moderate(get_services(), slug, share_id, _request()))
+
+
+@app.route(f"{ADMIN}/campaigns/{{slug}}/responses/{{response_id}}/thread", authorizer=admin_key)
+def admin_thread(slug: str, response_id: str) -> Response:
+    return _serve(lambda: admin.thread(get_services(), slug, response_id, _request()))
+
+
+@app.route(
+    f"{ADMIN}/campaigns/{{slug}}/responses/{{response_id}}/replies",
+    methods=["POST"],
+    content_types=JSON,
+    authorizer=admin_key,
+)
+def admin_reply(slug: str, response_id: str) -> Response:
+    return _serve(lambda: admin.reply(get_services(), slug, response_id, _request()))
+
+
+@app.on_sns_message(topic=INBOUND_SMS_TOPIC)
+def inbound_sms(event: SNSEvent) -> None:
+    """Customers' SMS answers, as AWS two-way SMS publishes them."""
+    services = get_services()
+    outcome = handle_inbound(services, json.loads(event.message), services.clock())
+    print(f"inbound sms: {outcome}")  # no number, no text: personal data stays out of logs
+
+
+@app.route("/_local/sns/inbound", methods=["POST"], content_types=["text/plain", *JSON])
+def local_inbound_sms() -> Response:
+    """The local stack's stand-in for the SNS → Lambda subscription (HTTP delivery)."""
+    return _serve(lambda: local_pages.inbound_sms(get_services(), _request()))
 
 
 @app.schedule(Cron("*", "*", "*", "*", "?", "*"), name="send-due-followups")

@@ -21,6 +21,8 @@ from chalicelib.messaging import Publisher
 from chalicelib.messaging.sns import SnsPublisher
 from chalicelib.storage.campaigns import CampaignStore
 from chalicelib.storage.dynamodb import DynamoStore
+from chalicelib.storage.sharing import ShareStore
+from chalicelib.storage.threads import ThreadStore
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -85,6 +87,14 @@ class Services:
             links=self.links,
             clock=self.clock,
         )
+
+    @cached_property
+    def threads(self) -> ThreadStore:
+        return ThreadStore(self.dynamodb, self.settings.table_name)
+
+    @cached_property
+    def shares(self) -> ShareStore:
+        return ShareStore(self.dynamodb, self.settings.table_name)
 
     @cached_property
     def campaign_store(self) -> CampaignStore:

@@ -70,3 +70,7 @@ class CampaignClosed(SamvadError):
         super().__init__(f"{slug} is {window}")
         self.slug = slug
         self.window = window
+
+
+class DialogueProblem(SamvadError):
+    """A reply that cannot be sent as asked (no consent, opted out, too long, no template)."""

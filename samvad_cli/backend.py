@@ -23,6 +23,10 @@ class Backend(Protocol):
     def rollback(self, slug: str) -> dict[str, Any]: ...
     def responses(self, slug: str, limit: int, cursor: str | None) -> dict[str, Any]: ...
     def stats(self, slug: str) -> dict[str, Any]: ...
+    def moderation(self, slug: str, status: str) -> dict[str, Any]: ...
+    def moderate(self, slug: str, share_id: str, decision: str) -> dict[str, Any]: ...
+    def reply(self, slug: str, response_id: str, text: str) -> dict[str, Any]: ...
+    def thread(self, slug: str, response_id: str) -> dict[str, Any]: ...
 
 
 class LocalBackend:
@@ -59,6 +63,20 @@ class LocalBackend:
 
     def stats(self, slug: str) -> dict[str, Any]:
         return operations.stats(self.services, slug)
+
+    def moderation(self, slug: str, status: str) -> dict[str, Any]:
+        return operations.moderation_queue(self.services, slug, status)
+
+    def moderate(self, slug: str, share_id: str, decision: str) -> dict[str, Any]:
+        by = os.environ.get("USER", "samvad-cli")
+        return operations.moderate(self.services, slug, share_id, decision, by)
+
+    def reply(self, slug: str, response_id: str, text: str) -> dict[str, Any]:
+        by = os.environ.get("USER", "samvad-cli")
+        return operations.reply(self.services, slug, response_id, text, by)
+
+    def thread(self, slug: str, response_id: str) -> dict[str, Any]:
+        return operations.thread(self.services, slug, response_id)
 
 
 class ApiBackend:
@@ -119,4 +137,28 @@ class ApiBackend:
 
     def stats(self, slug: str) -> dict[str, Any]:
         found: dict[str, Any] = self._call("GET", f"/campaigns/{slug}/stats")
+        return found
+
+    def moderation(self, slug: str, status: str) -> dict[str, Any]:
+        found: dict[str, Any] = self._call(
+            "GET", f"/campaigns/{slug}/moderation", params={"status": status}
+        )
+        return found
+
+    def moderate(self, slug: str, share_id: str, decision: str) -> dict[str, Any]:
+        found: dict[str, Any] = self._call(
+            "POST", f"/campaigns/{slug}/moderation/{share_id}", json={"decision": decision}
+        )
+        return found
+
+    def reply(self, slug: str, response_id: str, text: str) -> dict[str, Any]:
+        found: dict[str, Any] = self._call(
+            "POST", f"/campaigns/{slug}/responses/{response_id}/replies", json={"text": text}
+        )
+        return found
+
+    def thread(self, slug: str, response_id: str) -> dict[str, Any]:
+        found: dict[str, Any] = self._call(
+            "GET", f"/campaigns/{slug}/responses/{response_id}/thread"
+        )
         return found

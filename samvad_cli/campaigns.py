@@ -208,6 +208,37 @@ def stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def moderation(args: argparse.Namespace) -> int:
+    queue = backend(args).moderation(args.slug, args.status)
+    for item in queue["items"]:
+        print(json.dumps(item, ensure_ascii=False))
+    print(f"{len(queue['items'])} {args.status} share(s)", file=sys.stderr)
+    return 0
+
+
+def decide(decision: str) -> Any:
+    def run(args: argparse.Namespace) -> int:
+        done = backend(args).moderate(args.slug, args.share_id, decision)
+        print(f"{done['share_id']}: {done['status']}")
+        return 0
+
+    return run
+
+
+def reply(args: argparse.Namespace) -> int:
+    done = backend(args).reply(args.slug, args.response_id, args.text)
+    print(f"sent to {args.response_id}: {done['text']}")
+    return 0
+
+
+def thread(args: argparse.Namespace) -> int:
+    found = backend(args).thread(args.slug, args.response_id)
+    for message in found["messages"]:
+        arrow = "->" if message["direction"] == "out" else "<-"
+        print(f"{message['at']} {arrow} {message['text']}")
+    return 0
+
+
 def _guarded(command: Any) -> Any:
     def run(args: argparse.Namespace) -> int:
         try:
@@ -262,5 +293,19 @@ def register(commands: Any) -> None:
     out.add_argument("--format", choices=["csv", "jsonl"], default="csv")
     out.add_argument("--out", help="a file (default: standard output)")
     out.add_argument("--quiet", action="store_true", help="no progress bar")
-    numbers = add("stats", stats, "views and responses per locale and source")
+    numbers = add("stats", stats, "the funnel per locale and source: views to rewards")
     numbers.add_argument("slug")
+    queue = add("moderation", moderation, "customer texts waiting for approval")
+    queue.add_argument("slug")
+    queue.add_argument("--status", choices=["pending", "public", "rejected"], default="pending")
+    for name in ("approve", "reject"):
+        choice = add(name, decide(name), f"{name} a customer's share")
+        choice.add_argument("slug")
+        choice.add_argument("share_id")
+    answer = add("reply", reply, "reply to a customer by SMS, in their language")
+    answer.add_argument("slug")
+    answer.add_argument("response_id")
+    answer.add_argument("text")
+    talk = add("thread", thread, "the conversation on a response")
+    talk.add_argument("slug")
+    talk.add_argument("response_id")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from samvad_cli import campaigns, followups, i18n
+from samvad_cli import campaigns, followups, i18n, qr
 
 
 def parser() -> argparse.ArgumentParser:
@@ -17,6 +17,7 @@ def parser() -> argparse.ArgumentParser:
     campaigns.register(commands)
     followups.register(commands)
     i18n.register(commands)
+    qr.register(commands)
     return root
 
 

@@ -10,9 +10,11 @@ from typing import Any
 from chalicelib.admin.export import columns, row
 from chalicelib.bootstrap import Services
 from chalicelib.campaigns.deployment import deploy_text
-from chalicelib.errors import VersionProblem
+from chalicelib.errors import CampaignNotFound, VersionProblem
 
 MAX_PAGE = 100
+FUNNEL = ("views", "responses", "shares", "referred", "rewards")
+"""The steps of a campaign's funnel, in order: seen, answered, shared, friends, rewards."""
 
 
 def list_campaigns(services: Services) -> list[dict[str, Any]]:
@@ -113,18 +115,70 @@ def all_responses(services: Services, slug: str) -> tuple[list[str], Iterator[di
 
 
 def stats(services: Services, slug: str) -> dict[str, Any]:
-    """Views and responses per locale and per source."""
+    """The funnel (views, responses, shares, referred answers, rewards) per locale and source."""
     services.campaign_store.state(slug)  # CampaignNotFound for an unknown campaign
-    totals: dict[str, Any] = {
-        "slug": slug,
-        "views": 0,
-        "responses": 0,
-        "by_locale": {},
-        "by_source": {},
-    }
+    totals: dict[str, Any] = {"slug": slug, **dict.fromkeys(FUNNEL, 0)}
+    totals.update(by_locale={}, by_source={})
     for what, locale, source, count in services.store.stats(slug):
-        totals[what] += count
+        totals[what] = totals.get(what, 0) + count
         for key, name in (("by_locale", locale), ("by_source", source)):
-            bucket = totals[key].setdefault(name, {"views": 0, "responses": 0})
-            bucket[what] += count
+            bucket = totals[key].setdefault(name, dict.fromkeys(FUNNEL, 0))
+            bucket[what] = bucket.get(what, 0) + count
     return totals
+
+
+def moderation_queue(services: Services, slug: str, status: str = "pending") -> dict[str, Any]:
+    """Customer texts waiting for a decision (or the decided ones, by ``status``)."""
+    if status not in ("pending", "public", "rejected"):
+        raise VersionProblem(f"unknown status {status!r}: pending, public or rejected")
+    services.campaign_store.state(slug)  # CampaignNotFound for an unknown campaign
+    return {
+        "slug": slug,
+        "status": status,
+        "items": [
+            {
+                "share_id": share.id,
+                "design_name": share.design_name,
+                "message": share.message,
+                "locale": share.locale,
+                "reasons": list(share.reasons),
+                "created_at": share.created_at.isoformat(),
+            }
+            for share in services.shares.queue(slug, status)
+        ],
+    }
+
+
+def moderate(
+    services: Services, slug: str, share_id: str, decision: str, by: str
+) -> dict[str, Any]:
+    """Approve (the share page goes public) or reject (it stays hidden) a customer's text."""
+    statuses = {"approve": "public", "reject": "rejected"}
+    if decision not in statuses:
+        raise VersionProblem(f"decision must be approve or reject, not {decision!r}")
+    share = services.shares.get(share_id)
+    if share is None or share.campaign != slug:
+        raise CampaignNotFound(f"{slug}/{share_id}")
+    services.shares.decide(share, statuses[decision], services.clock(), by)
+    return {"share_id": share_id, "status": statuses[decision]}
+
+
+def reply(services: Services, slug: str, response_id: str, text: str, by: str) -> dict[str, Any]:
+    from chalicelib.dialogue.service import reply as send_reply
+
+    message = send_reply(services, slug, response_id, text, by)
+    return {"response_id": response_id, "message_id": message.message_id, "text": message.text}
+
+
+def thread(services: Services, slug: str, response_id: str) -> dict[str, Any]:
+    response = services.store.get_response(response_id)
+    if response is None or response.campaign != slug:
+        raise CampaignNotFound(f"{slug}/{response_id}")
+    return {
+        "response_id": response_id,
+        "locale": response.locale,
+        "messages": [
+            {"direction": m.direction, "text": m.text, "at": m.at.isoformat(), "by": m.by}
+            for m in services.threads.thread(response_id)
+        ],
+    }

@@ -29,7 +29,12 @@ from chalicelib.campaigns.model import (
     FollowUpStep,
     LocalizedText,
     Option,
+    OptionGroup,
+    Product,
+    ProductOption,
     Question,
+    Replies,
+    Sharing,
 )
 from chalicelib.errors import DefinitionProblem, InvalidCampaignDefinition
 from chalicelib.followups.sms import (
@@ -49,9 +54,13 @@ IMMEDIATE = {"PT0S", "PT0M", "PT0H", "P0D"}
 SCHEMA_PATH = Path(__file__).with_name("campaign.schema.json")
 Path_ = tuple[str | int, ...]
 # Names a marketer's text may use, by where the text is shown.
-PLACEHOLDERS = {"prize.text": {"amount", "ends"}}
+PLACEHOLDERS = {
+    "prize.text": {"amount", "ends"},
+    "sharing.share_text": {"brand", "link", "name"},
+    "replies.template": {"brand", "text"},
+}
 # A follow-up may also use each choice question's answer, {<id>} and {<id>_price}.
-FOLLOWUP_PLACEHOLDERS = {"brand", "ends", "days_left", "link", "unsubscribe"}
+FOLLOWUP_PLACEHOLDERS = {"brand", "ends", "days_left", "link", "unsubscribe", "reward", "count"}
 # Localized values that are not prose: complete per locale, but no placeholders checked.
 VERBATIM = {"dlt_registered", "dlt_template_id"}
 LOCALIZED_KEYS = {"brand", "title", "intro", "thanks", "label", "hint", "notice", "text", *VERBATIM}
@@ -236,6 +245,33 @@ def _check_semantics(doc: _Document, data: dict[str, Any]) -> None:
     if phone != "none" and "consent" not in data:
         doc.problem(("consent",), "a campaign that asks for a phone number must ask for consent")
     _check_followups(doc, data)
+    _check_product(doc, data)
+
+
+def _check_product(doc: _Document, data: dict[str, Any]) -> None:
+    from chalicelib.designs.drawing import look_problems
+
+    product = data.get("product")
+    if product is None:
+        if "sharing" in data:
+            doc.problem(("sharing",), "sharing needs a product to design")
+        return
+    groups = [g["id"] for g in product["groups"]]
+    for i, group in enumerate(product["groups"]):
+        if group["id"] in groups[:i] or group["id"] in RESERVED_FIELD_IDS:
+            doc.problem(
+                ("product", "groups", i, "id"), f"{group['id']!r} is used twice or reserved"
+            )
+        ids = [o["id"] for o in group["options"]]
+        for j, option in enumerate(group["options"]):
+            at: Path_ = ("product", "groups", i, "options", j)
+            if option["id"] in ids[:j]:
+                doc.problem((*at, "id"), f"{option['id']!r} is used twice")
+            for problem in look_problems(product["kind"], option.get("look", {})):
+                doc.problem((*at, "look"), problem)
+    sharing = data.get("sharing", {})
+    if ("reward_threshold" in sharing) != ("reward" in sharing):
+        doc.problem(("sharing",), "reward_threshold and reward go together")
 
 
 def _check_followups(doc: _Document, data: dict[str, Any]) -> None:
@@ -249,6 +285,10 @@ def _check_followups(doc: _Document, data: dict[str, Any]) -> None:
         at: Path_ = ("followups", i)
         if step["id"] in seen:
             doc.problem((*at, "id"), f"{step['id']!r} is used twice")
+        if ("after" in step) == ("trigger" in step):
+            doc.problem(at, "give either after (a delay) or trigger (an event)")
+        if step.get("trigger") == "reward" and "reward" not in data.get("sharing", {}):
+            doc.problem((*at, "trigger"), "the campaign has no sharing.reward")
         seen.add(step["id"])
         skip = step.get("skip_if_answered")
         if skip is not None and skip not in questions:
@@ -265,7 +305,8 @@ def _check_followups(doc: _Document, data: dict[str, Any]) -> None:
                 doc.problem((*at, key), "required for an SMS step")
         texts = step.get("text", {})
         _check_plurals(doc, at, step, texts)
-        if step.get("sms_type") == "Transactional" and step["after"] not in IMMEDIATE:
+        later = step.get("after", "PT0S") not in IMMEDIATE
+        if step.get("sms_type") == "Transactional" and later and "trigger" not in step:
             doc.problem(
                 (*at, "sms_type"),
                 "a later SMS is marketing, not a confirmation the customer asked for:"
@@ -386,7 +427,8 @@ def parse_duration(value: str) -> timedelta:
 def _step(step: dict[str, Any]) -> FollowUpStep:
     return FollowUpStep(
         id=step["id"],
-        after=parse_duration(step["after"]),
+        after=parse_duration(step.get("after", "PT0S")),
+        trigger=step.get("trigger"),
         channel=step["channel"],
         text=step.get("text"),
         sms_type=step.get("sms_type", "Transactional"),
@@ -394,6 +436,30 @@ def _step(step: dict[str, Any]) -> FollowUpStep:
         dlt_template_id=step.get("dlt_template_id"),
         dlt_registered=step.get("dlt_registered"),
         skip_if_answered=step.get("skip_if_answered"),
+    )
+
+
+def _product(data: dict[str, Any]) -> Product:
+    return Product(
+        kind=data["kind"],
+        base_price=Decimal(str(data["base_price"])),
+        groups=tuple(
+            OptionGroup(
+                id=g["id"],
+                label=dict(g["label"]),
+                choose=g.get("choose", "one"),
+                options=tuple(
+                    ProductOption(
+                        id=o["id"],
+                        label=dict(o["label"]),
+                        price=Decimal(str(o.get("price", 0))),
+                        look=dict(o.get("look", {})),
+                    )
+                    for o in g["options"]
+                ),
+            )
+            for g in data["groups"]
+        ),
     )
 
 
@@ -447,6 +513,22 @@ def _build(data: dict[str, Any], version: int) -> Campaign:
         ends_at=datetime.fromisoformat(data["ends_at"]) if "ends_at" in data else None,
         prize=Decimal(str(prize["amount"])) if prize else None,
         prize_text=dict(prize["text"]) if prize else None,
+        product=_product(data["product"]) if "product" in data else None,
+        sharing=Sharing(
+            share_text=dict(data["sharing"]["share_text"]),
+            reward_threshold=data["sharing"].get("reward_threshold"),
+            reward=_text(data["sharing"].get("reward")),
+        )
+        if "sharing" in data
+        else None,
+        moderation=data.get("moderation", "flagged"),
+        replies=Replies(
+            template=dict(data["replies"]["template"]),
+            dlt_template_id=_text(data["replies"].get("dlt_template_id")),
+            dlt_registered=_text(data["replies"].get("dlt_registered")),
+        )
+        if "replies" in data
+        else None,
     )
 
 

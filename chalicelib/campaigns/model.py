@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Literal
@@ -69,14 +69,84 @@ class FollowUpStep:
     dlt_template_id: LocalizedText | None = None
     dlt_registered: LocalizedText | None = None
     skip_if_answered: str | None = None
+    trigger: Literal["reward"] | None = None
 
     @property
     def immediate(self) -> bool:
-        return self.after == timedelta(0)
+        return self.trigger is None and self.after == timedelta(0)
 
     @property
     def promotional(self) -> bool:
         return self.channel == "sms" and self.sms_type == "Promotional"
+
+
+@dataclass(frozen=True)
+class ProductOption:
+    id: str
+    label: LocalizedText
+    price: Decimal = Decimal(0)
+    look: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OptionGroup:
+    id: str
+    label: LocalizedText
+    choose: Literal["one", "many"]
+    options: tuple[ProductOption, ...]
+
+    def option(self, option_id: str) -> ProductOption | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+
+Choices = Mapping[str, tuple[str, ...]]
+"""A design: per option group, the chosen option ids (one, or any number for ``many``)."""
+
+
+@dataclass(frozen=True)
+class Product:
+    """What the customer personalizes: a drawing ``kind`` and priced option groups."""
+
+    kind: str
+    base_price: Decimal
+    groups: tuple[OptionGroup, ...]
+
+    def defaults(self) -> dict[str, tuple[str, ...]]:
+        return {g.id: (g.options[0].id,) if g.choose == "one" else () for g in self.groups}
+
+    def chosen(self, choices: Choices) -> list[tuple[OptionGroup, ProductOption]]:
+        return [
+            (group, option)
+            for group in self.groups
+            for option_id in choices.get(group.id, ())
+            if (option := group.option(option_id)) is not None
+        ]
+
+    def price(self, choices: Choices) -> Decimal:
+        return self.base_price + sum((o.price for _, o in self.chosen(choices)), Decimal(0))
+
+    def look(self, choices: Choices) -> dict[str, str]:
+        """The drawing parameters of the chosen options, later groups winning."""
+        look: dict[str, str] = {}
+        for _, option in self.chosen(choices):
+            look.update(option.look)
+        return look
+
+
+@dataclass(frozen=True)
+class Sharing:
+    share_text: LocalizedText
+    reward_threshold: int | None = None
+    reward: LocalizedText | None = None
+
+
+@dataclass(frozen=True)
+class Replies:
+    """How a marketer's reply reaches a customer by SMS (DLT-registered per locale)."""
+
+    template: LocalizedText
+    dlt_template_id: LocalizedText | None = None
+    dlt_registered: LocalizedText | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +171,10 @@ class Campaign:
     ends_at: datetime | None = None
     prize: Decimal | None = None
     prize_text: LocalizedText | None = None
+    product: Product | None = None
+    sharing: Sharing | None = None
+    moderation: Literal["flagged", "all"] = "flagged"
+    replies: Replies | None = None
 
     def window(self, now: datetime) -> Literal["coming", "open", "closed"]:
         """Where ``now`` falls in the campaign's window (``starts_at``, ``ends_at``)."""

@@ -147,6 +147,9 @@ def _values(
         "link": links.page(locale, campaign.slug),
         "unsubscribe": links.unsubscribe(job.contact_id, locale) if job.contact_id else "",
     }
+    if campaign.sharing is not None and campaign.sharing.reward is not None:
+        values["reward"] = campaign.sharing.reward[locale]
+        values["count"] = campaign.sharing.reward_threshold or 0
     if campaign.ends_at is not None:
         values["ends"] = formatting.long_date(campaign.ends_at, campaign.timezone, locale)
         values["days_left"] = max(0, math.ceil((campaign.ends_at - now).total_seconds() / 86400))

@@ -40,7 +40,36 @@ def plan_jobs(
 
     jobs = [job(RESPONSE_EVENT, "event", True, now)]
     for step in campaign.followups:
+        if step.trigger is not None:
+            continue  # planned when the event happens (a reward: chalicelib.sharing)
         if step.channel == "sms" and not consented:
             continue  # only consented contacts are messaged
         jobs.append(job(step.id, step.channel, step.immediate, response.created_at + step.after))
     return jobs
+
+
+def plan_event_jobs(
+    campaign: Campaign, response: Response, event: str, now: datetime, links: Links
+) -> list[FollowUpJob]:
+    """The jobs of the steps that wait for ``event`` (e.g. ``reward``), leased to the caller."""
+    lease_id = uuid.uuid4().hex
+    consented = response.phone is not None and response.consent is not None
+    return [
+        FollowUpJob(
+            response_id=response.id,
+            step=step.id,
+            channel=step.channel,
+            status="sending",
+            due_at=now + LEASE,
+            campaign=campaign.slug,
+            locale=response.locale,
+            created_at=response.created_at,
+            phone_number=response.phone if step.channel == "sms" else None,
+            contact_id=links.contact_id(response.phone)
+            if step.channel == "sms" and response.phone
+            else None,
+            lease_id=lease_id,
+        )
+        for step in campaign.followups
+        if step.trigger == event and (step.channel == "event" or consented)
+    ]

@@ -104,6 +104,7 @@ class LocalStack:
         campaigns = [c.campaign.slug for c in synced] or ["(unchanged)"]
 
         self._serve_app()
+        self._subscribe_inbound(bootstrap.aws_client("sns", settings), outputs)
         self._schedule(float(os.environ.get("SAMVAD_SCHEDULER_SECONDS", "5")))
         return {"endpoint": os.environ["AWS_ENDPOINT_URL"], "campaigns": ",".join(campaigns)}
 
@@ -117,6 +118,13 @@ class LocalStack:
         thread = threading.Thread(target=server.serve_forever, name="chalice-local", daemon=True)
         thread.start()
         self._stops.insert(0, server.shutdown)
+
+    def _subscribe_inbound(self, sns: Any, outputs: dict[str, str]) -> None:
+        """Customers' SMS answers reach the app over HTTP, as SNS delivers to Lambda on AWS."""
+        topic = outputs.get("InboundSmsTopicArn")
+        if topic:
+            endpoint = f"http://{HOST}:{self.port}/_local/sns/inbound"
+            sns.subscribe(TopicArn=topic, Protocol="http", Endpoint=endpoint)
 
     def _schedule(self, every: float) -> None:
         """What EventBridge does on AWS: run the follow-up scheduler every few seconds."""

@@ -33,6 +33,10 @@ class Response:
     request_hash: str
     source: str = "direct"
     """Where the customer came from (the link's ``?src=``: a poster, a WhatsApp share)."""
+    design_name: str | None = None
+    """What the customer called their design (its choices are in ``answers``)."""
+    referred_by: str | None = None
+    """The share whose link brought the customer here."""
 
 
 def response_id(campaign: str, idempotency_key: str) -> str:

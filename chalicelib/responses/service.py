@@ -37,6 +37,7 @@ def accept_response(
     links: Links,
     clock: Callable[[], datetime],
     source: str = "direct",
+    referred_by: str | None = None,
 ) -> Accepted:
     """Store the answer once per idempotency key; a repeat returns the first without resending.
 
@@ -63,6 +64,8 @@ def accept_response(
         created_at=now,
         request_hash=request_hash(locale, valid.answers, valid.phone, valid.consent),
         source=source,
+        design_name=valid.design_name,
+        referred_by=referred_by,
     )
     jobs = plan_jobs(campaign, response, now, links)
     existing = store.create_response(response, jobs)

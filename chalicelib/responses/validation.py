@@ -9,10 +9,12 @@ from dataclasses import dataclass
 import phonenumbers
 
 from chalicelib.campaigns import Campaign, Question
+from chalicelib.designs.choices import as_answers, parse_choices
 from chalicelib.errors import FieldError, InvalidResponse
 from chalicelib.responses.text import TextRejected, clean_text
 
 PHONE_MAX_CHARS = 32
+NAME_MAX_CHARS = 40
 # Devanagari takes three UTF-8 bytes a character; four covers every script and keeps items small.
 BYTES_PER_CHAR = 4
 
@@ -22,6 +24,7 @@ class ValidAnswer:
     answers: dict[str, str]
     phone: str | None
     consent: bool
+    design_name: str | None = None
 
 
 def _clean(errors: list[FieldError], name: str, raw: str, max_chars: int, multiline: bool) -> str:
@@ -70,6 +73,10 @@ def validate_answer(campaign: Campaign, fields: Mapping[str, str]) -> ValidAnswe
         value = _answer(errors, question, fields.get(question.id, ""))
         if value:
             answers[question.id] = value
+    design_name = None
+    if campaign.product is not None:
+        answers.update(as_answers(parse_choices(campaign.product, fields, errors)))
+        design_name = _clean(errors, "name", fields.get("name", ""), NAME_MAX_CHARS, False) or None
 
     phone = None
     raw_phone = _clean(errors, "phone", fields.get("phone", ""), PHONE_MAX_CHARS, multiline=False)
@@ -91,4 +98,4 @@ def validate_answer(campaign: Campaign, fields: Mapping[str, str]) -> ValidAnswe
         errors.append(FieldError("phone", "consent_needs_phone"))
     if errors:
         raise InvalidResponse(errors)
-    return ValidAnswer(answers=answers, phone=phone, consent=consent)
+    return ValidAnswer(answers=answers, phone=phone, consent=consent, design_name=design_name)

@@ -61,6 +61,10 @@ def response_item(response: Response) -> Item:
         "gsi1pk": f"CAMPAIGN#{response.campaign}",
         "gsi1sk": f"RESPONSE#{response.created_at.isoformat()}#{response.id}",
     }
+    if response.design_name:
+        item["design_name"] = response.design_name
+    if response.referred_by:
+        item["referred_by"] = response.referred_by
     if response.phone:
         item["phone"] = response.phone
     if response.email:
@@ -96,6 +100,8 @@ def response_from_item(item: Item) -> Response:
         created_at=datetime.fromisoformat(item["created_at"]),
         request_hash=item["request_hash"],
         source=item.get("source", "direct"),
+        design_name=item.get("design_name"),
+        referred_by=item.get("referred_by"),
     )
 
 
@@ -226,7 +232,11 @@ class DynamoStore:
 
     def count_view(self, slug: str, locale: str, source: str) -> None:
         """One more page view; counted per locale and source for ``samvad stats``."""
-        update = self._count("views", slug, locale, source)["Update"]
+        self.count("views", slug, locale, source)
+
+    def count(self, what: str, slug: str, locale: str, source: str) -> None:
+        """One more of ``what`` (views, shares, referred, rewards) for the funnel."""
+        update = self._count(what, slug, locale, source)["Update"]
         try:
             self._client.update_item(
                 TableName=update["TableName"],
@@ -269,6 +279,25 @@ class DynamoStore:
             raise StorageUnavailable(str(exc)) from exc
         responses = [response_from_item(load_item(item)) for item in answer.get("Items", [])]
         return responses, answer.get("LastEvaluatedKey")
+
+    def add_jobs(self, jobs: Sequence[FollowUpJob]) -> list[FollowUpJob]:
+        """Write new jobs of an existing response; the ones that already existed are skipped."""
+        added = []
+        for job in jobs:
+            try:
+                self._client.put_item(
+                    TableName=self._table,
+                    Item=dump_item(job_item(job)),
+                    ConditionExpression="attribute_not_exists(pk)",
+                )
+            except ClientError as exc:
+                if _failed_condition(exc):
+                    continue
+                raise StorageUnavailable(str(exc)) from exc
+            except BotoCoreError as exc:
+                raise StorageUnavailable(str(exc)) from exc
+            added.append(job)
+        return added
 
     def get_response(self, response_id: str) -> Response | None:
         try:

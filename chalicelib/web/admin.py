@@ -16,7 +16,12 @@ from typing import Any
 from chalicelib.admin import operations
 from chalicelib.admin.export import csv_lines, jsonl_lines
 from chalicelib.bootstrap import Services
-from chalicelib.errors import CampaignNotFound, InvalidCampaignDefinition, VersionProblem
+from chalicelib.errors import (
+    CampaignNotFound,
+    DialogueProblem,
+    InvalidCampaignDefinition,
+    VersionProblem,
+)
 from chalicelib.web.http import BadRequest, WebRequest, WebResponse
 
 OPENAPI = Path(__file__).with_name("openapi.json")
@@ -63,6 +68,8 @@ def guarded(
         return _error(404, "campaign_not_found", f"no campaign {exc}")
     except VersionProblem as exc:
         return _error(409, "version_problem", str(exc))
+    except DialogueProblem as exc:
+        return _error(409, "cannot_reply", str(exc))
     except InvalidCampaignDefinition as exc:
         problems = [
             {"file": p.file, "line": p.line, "field": p.field, "message": p.message}
@@ -160,3 +167,43 @@ def export(services: Services, slug: str, request: WebRequest) -> WebResponse:
 
 def stats(services: Services, slug: str, request: WebRequest) -> WebResponse:
     return guarded(services, request, lambda: WebResponse.json(operations.stats(services, slug)))
+
+
+def moderation_queue(services: Services, slug: str, request: WebRequest) -> WebResponse:
+    status = request.query.get("status", "pending")
+    return guarded(
+        services,
+        request,
+        lambda: WebResponse.json(operations.moderation_queue(services, slug, status)),
+    )
+
+
+def moderate(services: Services, slug: str, share_id: str, request: WebRequest) -> WebResponse:
+    def action() -> WebResponse:
+        decision = _body(request).get("decision")
+        if not isinstance(decision, str):
+            raise BadRequest("bad_decision")
+        return WebResponse.json(
+            operations.moderate(services, slug, share_id, decision, "admin-api")
+        )
+
+    return guarded(services, request, action)
+
+
+def reply(services: Services, slug: str, response_id: str, request: WebRequest) -> WebResponse:
+    def action() -> WebResponse:
+        text = _body(request).get("text")
+        if not isinstance(text, str):
+            raise BadRequest("bad_text")
+        done = operations.reply(services, slug, response_id, text, "admin-api")
+        return WebResponse.json(done, 201)
+
+    return guarded(services, request, action)
+
+
+def thread(services: Services, slug: str, response_id: str, request: WebRequest) -> WebResponse:
+    return guarded(
+        services,
+        request,
+        lambda: WebResponse.json(operations.thread(services, slug, response_id)),
+    )

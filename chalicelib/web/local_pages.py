@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from chalicelib.bootstrap import Services
 from chalicelib.followups.model import FollowUpJob
 from chalicelib.web.http import WebRequest, WebResponse
@@ -45,3 +47,16 @@ def outbox_page(services: Services, request: WebRequest) -> WebResponse:
         return WebResponse.json(jobs)
     body = render("outbox.html", "en", alternates=[], messages=messages, jobs=jobs)
     return WebResponse.html(body)
+
+
+def inbound_sms(services: Services, request: WebRequest) -> WebResponse:
+    """SNS HTTP delivery of the inbound topic, on the local stage only."""
+    if not services.settings.is_local:
+        return WebResponse(404, "not found", {"Content-Type": "text/plain; charset=utf-8"})
+    from chalicelib.dialogue.service import handle_inbound
+
+    envelope = request.json(64 * 1024)
+    if not isinstance(envelope, dict) or envelope.get("Type") != "Notification":
+        return WebResponse.json({"ignored": True})
+    payload = json.loads(str(envelope.get("Message", "{}")))
+    return WebResponse.json({"outcome": handle_inbound(services, payload, services.clock())})

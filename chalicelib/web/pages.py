@@ -23,6 +23,8 @@ from chalicelib.i18n import formatting
 from chalicelib.i18n.catalogs import translations_for, ui_locales
 from chalicelib.i18n.negotiation import negotiate, parse_accept_language
 from chalicelib.responses.service import accept_response
+from chalicelib.sharing.service import record_referral
+from chalicelib.web.designer import designer
 from chalicelib.web.http import LOCALE_COOKIE, BadRequest, WebRequest, WebResponse
 from chalicelib.web.messages import field_message
 from chalicelib.web.rendering import render
@@ -30,6 +32,7 @@ from chalicelib.web.rendering import render
 STATIC_DIR = Path(__file__).with_name("static")
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
 TOKEN_SOURCE = re.compile(r"^[A-Za-z0-9_.:-]{1,40}$")
+SHARE_ID = re.compile(r"^[A-Za-z0-9_-]{8,32}$")
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
@@ -170,6 +173,8 @@ def _form_page(
         action=campaign_path(locale, campaign.slug),
         form_token=values.get("form_token") or uuid.uuid4().hex,
         source=values.get("src", "direct"),
+        ref=values.get("ref", ""),
+        design=designer(campaign, locale, values),
         values=values,
         errors=errors,
     )
@@ -195,7 +200,17 @@ def campaign_page(services: Services, locale: str, slug: str, request: WebReques
         return window_page(campaign, locale, window)
     source = source_of(request.query.get("src"))
     services.store.count_view(slug, locale, source)
-    return _form_page(campaign, locale, {"src": source}, {})
+    values = {"src": source}
+    ref = share_ref(request.query.get("ref"))
+    if ref is not None:
+        services.shares.count_visit(ref)
+        values["ref"] = ref
+    return _form_page(campaign, locale, values, {})
+
+
+def share_ref(raw: str | None) -> str | None:
+    """A share id from a friend's link (``?ref=``), if it looks like one."""
+    return raw if raw and SHARE_ID.match(raw) else None
 
 
 def source_of(raw: str | None) -> str:
@@ -253,17 +268,20 @@ def submit_form(services: Services, locale: str, slug: str, request: WebRequest)
         fields = request.form()
     except BadRequest as exc:
         return bad_request(request, exc, locale)
+    if fields.get("action") == "preview" and campaign.product is not None:
+        return _form_page(campaign, locale, fields, {})  # without JavaScript, the form redraws
     token = fields.get("form_token", "")
     if not TOKEN_PATTERN.match(token):
         token = uuid.uuid4().hex
         fields["form_token"] = token
     try:
-        accept_response(
+        accepted = accept_response(
             campaign,
             locale,
             fields,
             token,
             source=source_of(fields.get("src")),
+            referred_by=share_ref(fields.get("ref")),
             store=services.store,
             send=services.runner.send,
             links=services.links,
@@ -281,7 +299,23 @@ def submit_form(services: Services, locale: str, slug: str, request: WebRequest)
             "This form was already sent with other answers. Please check them and send again."
         )
         return _form_page(campaign, locale, fields, {"form": message}, status=409)
-    return WebResponse.redirect(campaign_path(locale, slug) + "/thanks", 303)
+    if accepted.created and accepted.response.referred_by:
+        services.store.count("referred", slug, locale, "share")
+        referral = record_referral(
+            campaign,
+            accepted.response,
+            shares=services.shares,
+            store=services.store,
+            links=services.links,
+            send=services.runner.send,
+            clock=services.clock,
+        )
+        if referral.rewarded:
+            services.store.count("rewards", slug, locale, "share")
+    thanks = campaign_path(locale, slug) + "/thanks"
+    if campaign.product is not None and campaign.sharing is not None:
+        thanks += f"?d={accepted.response.id}"  # the design, ready to share
+    return WebResponse.redirect(thanks, 303)
 
 
 def thanks_page(services: Services, locale: str, slug: str, request: WebRequest) -> WebResponse:

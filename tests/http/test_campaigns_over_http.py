@@ -68,7 +68,8 @@ def test_deploy_publish_rollback_with_two_deploys_racing(
 
     # The same commands straight against DynamoDB (the emulator) see the same state.
     listed = done(samvad("list", env={"AWS_ENDPOINT_URL": emulator.endpoint}))
-    assert listed.split() == ["wishlist", "published", "1", "latest", "3"]
+    wishlist = next(line for line in listed.splitlines() if line.startswith("wishlist "))
+    assert wishlist.split() == ["wishlist", "published", "1", "latest", "3"]
 
 
 def test_export_over_the_api_is_csv_for_spreadsheets(stack: RunningStack, tmp_path: Path) -> None:
@@ -98,7 +99,8 @@ def test_the_admin_api_refuses_without_the_key(stack: RunningStack) -> None:
     ok = requests.get(
         f"{base}/campaigns", headers={"Authorization": f"Bearer {ADMIN_KEY}"}, timeout=10
     )
-    assert json.loads(ok.text)["campaigns"][0]["slug"] == "wishlist"
+    slugs = [c["slug"] for c in json.loads(ok.text)["campaigns"]]
+    assert slugs == ["build-your-car", "design-your-dress", "wishlist"]
 
 
 def test_show_responses_and_stats_read_the_same_through_api_and_dynamodb(
@@ -117,7 +119,7 @@ def test_show_responses_and_stats_read_the_same_through_api_and_dynamodb(
     stats = done(samvad("stats", "wishlist", env=direct))
     assert "source whatsapp" in stats
     whatsapp = next(line for line in stats.splitlines() if "source whatsapp" in line)
-    assert whatsapp.split()[-4:] == ["1", "views", "1", "responses"]
+    assert whatsapp.split()[2:6] == ["1", "views", "1", "responses"]
     answers = [
         json.loads(line) for line in done(samvad("responses", "wishlist", env=direct)).splitlines()
     ]

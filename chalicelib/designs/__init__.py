@@ -1,0 +1,1 @@
+"""Product designs a customer personalizes: parameters and server-rendered SVG previews."""

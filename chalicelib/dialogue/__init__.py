@@ -1,0 +1,1 @@
+"""Two-way dialogue: marketers reply to a response, customers answer by SMS."""

@@ -1,0 +1,234 @@
+"""Shares (a design a customer passes on to friends), their referrals and rewards.
+
+Keys (see README, "Table design"):
+- ``SHARE#<id>`` / ``SHARE``: the design's response, the sharer's personal message, its
+  moderation ``status`` (public, pending, rejected), counters ``visits`` and ``referred``, and
+  ``reward_granted_at`` once the reward is given; in ``by_campaign`` under
+  ``SHARE#<status>#<created>#<id>`` so the moderation queue is one Query.
+- ``SHARE#<id>`` / ``REFERRAL#<contact id>``: one friend counted once (a conditional Put).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from chalicelib.errors import StorageUnavailable
+from chalicelib.storage.dynamodb import dump_item, load_item
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+
+@dataclass(frozen=True)
+class Share:
+    id: str
+    campaign: str
+    response_id: str
+    locale: str
+    message: str
+    design_name: str
+    status: str  # public | pending | rejected
+    reasons: tuple[str, ...]
+    sharer_contact: str | None
+    created_at: datetime
+    visits: int = 0
+    referred: int = 0
+    reward_granted_at: datetime | None = None
+
+    @property
+    def public(self) -> bool:
+        return self.status == "public"
+
+
+def _code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+def _share(item: dict[str, Any]) -> Share:
+    granted = item.get("reward_granted_at")
+    return Share(
+        id=item["id"],
+        campaign=item["campaign"],
+        response_id=item["response_id"],
+        locale=item["locale"],
+        message=item.get("message", ""),
+        design_name=item.get("design_name", ""),
+        status=item["status"],
+        reasons=tuple(item.get("reasons", [])),
+        sharer_contact=item.get("sharer_contact"),
+        created_at=datetime.fromisoformat(item["created_at"]),
+        visits=int(item.get("visits", 0)),
+        referred=int(item.get("referred", 0)),
+        reward_granted_at=datetime.fromisoformat(granted) if granted else None,
+    )
+
+
+class ShareStore:
+    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+        self._client = client
+        self._table = table_name
+
+    def _key(self, share_id: str, sk: str = "SHARE") -> dict[str, Any]:
+        return dump_item({"pk": f"SHARE#{share_id}", "sk": sk})
+
+    def _call(self, method: str, **params: Any) -> Any:
+        try:
+            return getattr(self._client, method)(TableName=self._table, **params)
+        except BotoCoreError as exc:
+            raise StorageUnavailable(str(exc)) from exc
+
+    def create(self, share: Share) -> None:
+        item = {
+            "pk": f"SHARE#{share.id}",
+            "sk": "SHARE",
+            "type": "share",
+            "id": share.id,
+            "campaign": share.campaign,
+            "response_id": share.response_id,
+            "locale": share.locale,
+            "message": share.message,
+            "design_name": share.design_name,
+            "status": share.status,
+            "reasons": list(share.reasons),
+            "created_at": share.created_at.isoformat(),
+            "visits": 0,
+            "referred": 0,
+            "gsi1pk": f"CAMPAIGN#{share.campaign}",
+            "gsi1sk": f"SHARE#{share.status}#{share.created_at.isoformat()}#{share.id}",
+        }
+        if share.sharer_contact:
+            item["sharer_contact"] = share.sharer_contact
+        try:
+            self._call(
+                "put_item", Item=dump_item(item), ConditionExpression="attribute_not_exists(pk)"
+            )
+        except ClientError as exc:
+            raise StorageUnavailable(str(exc)) from exc
+
+    def get(self, share_id: str) -> Share | None:
+        try:
+            answer = self._call("get_item", Key=self._key(share_id), ConsistentRead=True)
+        except ClientError as exc:
+            raise StorageUnavailable(str(exc)) from exc
+        item = answer.get("Item")
+        return _share(load_item(item)) if item else None
+
+    def count_visit(self, share_id: str) -> None:
+        try:
+            self._call(
+                "update_item",
+                Key=self._key(share_id),
+                UpdateExpression="ADD visits :one",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeValues=dump_item({":one": 1}),
+            )
+        except ClientError as exc:
+            if _code(exc) != "ConditionalCheckFailedException":
+                raise StorageUnavailable(str(exc)) from exc
+
+    def count_referral(self, share_id: str, contact_id: str, response_id: str) -> int | None:
+        """Count a friend once per share; the new total, or None if it did not count."""
+        marker = {
+            "pk": f"SHARE#{share_id}",
+            "sk": f"REFERRAL#{contact_id}",
+            "type": "referral",
+            "response_id": response_id,
+        }
+        try:
+            self._client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": dump_item(marker),
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                    {
+                        "Update": {
+                            "TableName": self._table,
+                            "Key": self._key(share_id),
+                            "UpdateExpression": "ADD referred :one",
+                            "ConditionExpression": (
+                                "attribute_exists(pk) AND #s = :public"
+                                " AND (attribute_not_exists(sharer_contact)"
+                                " OR sharer_contact <> :friend)"
+                            ),
+                            "ExpressionAttributeNames": {"#s": "status"},
+                            "ExpressionAttributeValues": dump_item(
+                                {":one": 1, ":public": "public", ":friend": contact_id}
+                            ),
+                        }
+                    },
+                ],
+            )
+        except ClientError as exc:
+            if _code(exc) == "TransactionCanceledException":
+                return None  # counted before, self-referral, or not a public share
+            raise StorageUnavailable(str(exc)) from exc
+        except BotoCoreError as exc:
+            raise StorageUnavailable(str(exc)) from exc
+        share = self.get(share_id)
+        return share.referred if share else None
+
+    def grant_reward(self, share_id: str, threshold: int, at: datetime) -> bool:
+        """Mark the reward given, once: only the first caller past the threshold wins."""
+        try:
+            self._call(
+                "update_item",
+                Key=self._key(share_id),
+                UpdateExpression="SET reward_granted_at = :at",
+                ConditionExpression="attribute_not_exists(reward_granted_at) AND referred >= :n",
+                ExpressionAttributeValues=dump_item({":at": at.isoformat(), ":n": threshold}),
+            )
+        except ClientError as exc:
+            if _code(exc) == "ConditionalCheckFailedException":
+                return False
+            raise StorageUnavailable(str(exc)) from exc
+        return True
+
+    def queue(self, campaign: str, status: str = "pending") -> list[Share]:
+        shares: list[Share] = []
+        params: dict[str, Any] = {
+            "IndexName": "by_campaign",
+            "KeyConditionExpression": "gsi1pk = :c AND begins_with(gsi1sk, :s)",
+            "ExpressionAttributeValues": dump_item(
+                {":c": f"CAMPAIGN#{campaign}", ":s": f"SHARE#{status}#"}
+            ),
+        }
+        while True:
+            try:
+                answer = self._call("query", **params)
+            except ClientError as exc:
+                raise StorageUnavailable(str(exc)) from exc
+            shares.extend(_share(load_item(item)) for item in answer.get("Items", []))
+            if "LastEvaluatedKey" not in answer:
+                return shares
+            params["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+    def decide(self, share: Share, status: str, at: datetime, by: str) -> None:
+        """A marketer's approval or rejection; the queue index follows the status."""
+        try:
+            self._call(
+                "update_item",
+                Key=self._key(share.id),
+                UpdateExpression=(
+                    "SET #s = :status, gsi1sk = :sk, decided_at = :at, decided_by = :by"
+                ),
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues=dump_item(
+                    {
+                        ":status": status,
+                        ":sk": f"SHARE#{status}#{share.created_at.isoformat()}#{share.id}",
+                        ":at": at.isoformat(),
+                        ":by": by,
+                    }
+                ),
+            )
+        except ClientError as exc:
+            raise StorageUnavailable(str(exc)) from exc

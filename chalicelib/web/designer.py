@@ -1,0 +1,54 @@
+"""The designer part of a product campaign's form: option groups, drawing, total price."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from markupsafe import Markup
+
+from chalicelib.campaigns import Campaign
+from chalicelib.campaigns.model import Choices
+from chalicelib.designs.choices import field_name, parse_choices
+from chalicelib.designs.drawing import draw
+from chalicelib.i18n import formatting
+
+
+def designer(campaign: Campaign, locale: str, values: Mapping[str, str]) -> dict[str, Any] | None:
+    """What the designer part of the form shows: groups, the drawing, the total price."""
+    product = campaign.product
+    if product is None:
+        return None
+    choices = parse_choices(product, values, []) if values else product.defaults()
+    name = values.get("name", "")
+    return {
+        "groups": [
+            {
+                "id": g.id,
+                "label": g.label[locale],
+                "many": g.choose == "many",
+                "options": [
+                    {
+                        "id": o.id,
+                        "field": field_name(g.id, o.id) if g.choose == "many" else g.id,
+                        "label": o.label[locale],
+                        "price": formatting.money(o.price, campaign.currency, locale)
+                        if o.price
+                        else None,
+                        "chosen": o.id in choices.get(g.id, ()),
+                    }
+                    for o in g.options
+                ],
+            }
+            for g in product.groups
+        ],
+        "svg": drawing(campaign, choices, name or campaign.title[locale]),
+        "total": formatting.money(product.price(choices), campaign.currency, locale),
+        "name": name,
+    }
+
+
+def drawing(campaign: Campaign, choices: Choices, title: str) -> Markup:
+    assert campaign.product is not None
+    svg = draw(campaign.product.kind, campaign.product.look(choices), title=title)
+    return Markup(svg)  # noqa: S704  (built by our drawing code; customer text is escaped there)

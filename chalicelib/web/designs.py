@@ -1,0 +1,207 @@
+"""Personalize, share, refer: the designer on the campaign page, the share form after an
+answer, and the public share page a friend opens from WhatsApp or SMS."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from chalicelib.bootstrap import Services
+from chalicelib.campaigns import Campaign
+from chalicelib.designs.choices import from_answers
+from chalicelib.errors import CampaignNotFound, InvalidResponse
+from chalicelib.i18n import formatting
+from chalicelib.i18n.catalogs import translations_for
+from chalicelib.sharing.service import create_share
+from chalicelib.web.designer import drawing
+from chalicelib.web.http import BadRequest, WebRequest, WebResponse
+from chalicelib.web.messages import field_message
+from chalicelib.web.pages import (
+    SHARE_ID,
+    alternates,
+    bad_request,
+    not_found,
+    page_text,
+    thanks_page,
+)
+from chalicelib.web.rendering import render
+
+RESPONSE_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _response(services: Services, campaign: Campaign, response_id: str) -> Any:
+    if not RESPONSE_ID.match(response_id):
+        return None
+    response = services.store.get_response(response_id)
+    if response is None or response.campaign != campaign.slug:
+        return None
+    return response
+
+
+def design_of(campaign: Campaign, response: Any, locale: str) -> dict[str, Any]:
+    assert campaign.product is not None
+    choices = from_answers(campaign.product, response.answers)
+    return {
+        "svg": drawing(campaign, choices, response.design_name or campaign.title[locale]),
+        "total": formatting.money(campaign.product.price(choices), campaign.currency, locale),
+        "name": response.design_name or "",
+        "chosen": [
+            f"{group.label[locale]}: {option.label[locale]}"
+            for group, option in campaign.product.chosen(choices)
+        ],
+    }
+
+
+def share_form(
+    services: Services,
+    campaign: Campaign,
+    locale: str,
+    response_id: str,
+    errors: Mapping[str, str] | None = None,
+    message: str = "",
+    status: int = 200,
+) -> WebResponse | None:
+    """The thanks page of a designed product, with the form to share it."""
+    response = _response(services, campaign, response_id)
+    if response is None or campaign.sharing is None:
+        return None
+    body = render(
+        "share_form.html",
+        locale,
+        page=page_text(campaign, locale),
+        alternates=[],
+        design=design_of(campaign, response, locale),
+        action=f"/{locale}/d/{response.id}/share",
+        errors=errors or {},
+        message=message,
+        reward=_reward(campaign, locale),
+    )
+    return WebResponse.html(body, status, **{"Cache-Control": "no-store"})
+
+
+def _reward(campaign: Campaign, locale: str) -> dict[str, Any] | None:
+    sharing = campaign.sharing
+    if sharing is None or sharing.reward is None or sharing.reward_threshold is None:
+        return None
+    return {"text": sharing.reward[locale], "count": sharing.reward_threshold}
+
+
+def submit_share(
+    services: Services, locale: str, response_id: str, request: WebRequest
+) -> WebResponse:
+    response = services.store.get_response(response_id) if RESPONSE_ID.match(response_id) else None
+    if response is None:
+        return not_found(request, locale)
+    try:
+        campaign = services.registry.find(response.campaign, response.campaign_version)
+        if campaign is None or campaign.sharing is None or not campaign.offers(locale):
+            raise CampaignNotFound(response.campaign)
+        fields = request.form()
+        share = create_share(
+            campaign,
+            response,
+            fields.get("message", ""),
+            shares=services.shares,
+            links=services.links,
+            clock=services.clock,
+        )
+    except CampaignNotFound:
+        return not_found(request, locale)
+    except BadRequest as exc:
+        return bad_request(request, exc, locale)
+    except InvalidResponse as exc:
+        translations = translations_for(locale)
+        errors = {e.field: field_message(e, translations, locale) for e in exc.errors}
+        answer = None
+        if campaign is not None:
+            answer = share_form(services, campaign, locale, response.id, errors, status=422)
+        return answer or not_found(request, locale)
+    services.store.count("shares", campaign.slug, response.locale, response.source)
+    return WebResponse.redirect(f"/{locale}/s/{share.id}", 303)
+
+
+def share_page(services: Services, locale: str, share_id: str, request: WebRequest) -> WebResponse:
+    share = services.shares.get(share_id) if SHARE_ID.match(share_id) else None
+    if share is None:
+        return not_found(request, locale)
+    response = services.store.get_response(share.response_id)
+    campaign = (
+        services.registry.find(share.campaign, response.campaign_version) if response else None
+    )
+    if campaign is None or response is None:
+        return not_found(request, locale)
+    if not campaign.offers(locale):
+        return WebResponse.redirect(f"/{campaign.default_locale}/s/{share.id}")
+    _ = translations_for(locale).gettext
+    suffix = f"/s/{share.id}"
+    links = [
+        {"locale": a["locale"], "href": f"/{a['locale']}{suffix}", "name": a["name"]}
+        for a in alternates(campaign)
+    ]
+    if not share.public:
+        # Pending or rejected: nothing the customer wrote is shown, and nothing is indexed.
+        body = render(
+            "message.html",
+            locale,
+            alternates=[],
+            heading=_("This page is not available"),
+            text=_("This design is not shown at the moment. You can still design your own."),
+        )
+        return WebResponse.html(
+            body, 200, **{"X-Robots-Tag": "noindex", "Cache-Control": "no-store"}
+        )
+    base = services.settings.public_url
+    invite = f"{base}/{locale}/c/{campaign.slug}?{urlencode({'ref': share.id, 'src': 'share'})}"
+    assert campaign.sharing is not None
+    text = campaign.sharing.share_text[locale].format(
+        brand=campaign.brand[locale], link=invite, name=share.design_name or campaign.title[locale]
+    )
+    body = render(
+        "share.html",
+        locale,
+        page=page_text(campaign, locale),
+        alternates=links,
+        design=design_of(campaign, response, locale),
+        share=share,
+        invite=invite,
+        og={
+            "title": share.design_name or campaign.title[locale],
+            "description": share.message or campaign.intro[locale],
+            "image": f"{base}/{locale}/s/{share.id}/design.svg",
+            "url": f"{base}/{locale}/s/{share.id}",
+        },
+        whatsapp=f"https://wa.me/?text={quote(text)}",
+        sms=f"sms:?&body={quote(text)}",
+    )
+    return WebResponse.html(body, 200, **{"Cache-Control": "public, max-age=60"})
+
+
+def share_image(services: Services, locale: str, share_id: str, request: WebRequest) -> WebResponse:
+    share = services.shares.get(share_id) if SHARE_ID.match(share_id) else None
+    response = services.store.get_response(share.response_id) if share and share.public else None
+    campaign = (
+        services.registry.find(response.campaign, response.campaign_version) if response else None
+    )
+    if share is None or response is None or campaign is None or campaign.product is None:
+        return WebResponse(404, "", {"Content-Type": "text/plain"})
+    svg = str(design_of(campaign, response, locale)["svg"])
+    return WebResponse(
+        200, svg, {"Content-Type": "image/svg+xml", "Cache-Control": "public, max-age=300"}
+    )
+
+
+def thanks(services: Services, locale: str, slug: str, request: WebRequest) -> WebResponse:
+    """After a designed product: the design and the share form; else the plain thanks page."""
+    design_id = request.query.get("d")
+    if design_id:
+        try:
+            campaign = services.campaign(slug)
+        except CampaignNotFound:
+            return not_found(request, locale)
+        if campaign.offers(locale):
+            answer = share_form(services, campaign, locale, design_id)
+            if answer is not None:
+                return answer
+    return thanks_page(services, locale, slug, request)

@@ -1,0 +1,281 @@
+"""Personalize, share, refer, moderate, talk back: app.py through Chalice's test client over
+moto in-process, with the sample campaigns design-your-dress and build-your-car."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import unquote, urlencode
+from xml.etree import ElementTree
+
+import pytest
+
+from chalicelib.dialogue.service import handle_inbound
+from tests.conftest import ADMIN_KEY
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+ADMIN = "/admin/api/v1"
+KEY = {"Authorization": f"Bearer {ADMIN_KEY}", "Content-Type": "application/json"}
+DRESS = "design-your-dress"
+
+
+@pytest.fixture
+def published(aws: Any) -> list[dict[str, Any]]:
+    calls: list[dict[str, Any]] = []
+    aws.sns.meta.events.register(
+        "provide-client-params.sns.Publish", lambda params, **_: calls.append(params)
+    )
+    return calls
+
+
+def post(client: Any, path: str, **fields: str) -> Any:
+    return client.http.post(path, headers=FORM, body=urlencode(fields))
+
+
+def svg_of(page: str) -> ElementTree.Element:
+    return ElementTree.fromstring(re.search(r"<svg.*?</svg>", page, re.S).group(0))  # type: ignore[union-attr]
+
+
+def design_dress(client: Any, token: str, phone: str = "", **extra: str) -> str:
+    """Send a designed dress; returns the thanks page's path (with the design id)."""
+    fields = {
+        "form_token": token,
+        "colour": "emerald",
+        "fabric": "silk",
+        "print": "paisley",
+        "sleeves": "long",
+        "length": "maxi",
+        "size": "m",
+        "name": "मेरी हरी ड्रेस",
+        "action": "send",
+        **({"phone": phone, "consent": "yes"} if phone else {}),
+        **extra,
+    }
+    answer = post(client, f"/hi/c/{DRESS}", **fields)
+    assert answer.status_code == 303, answer.body
+    return str(answer.headers["Location"])
+
+
+def share(client: Any, thanks: str, message: str) -> str:
+    page = client.http.get(thanks).body.decode()
+    action = re.search(r'action="(/hi/d/[0-9a-f]{32}/share)"', page).group(1)  # type: ignore[union-attr]
+    answer = post(client, action, message=message)
+    assert answer.status_code == 303
+    return str(answer.headers["Location"])
+
+
+def test_the_design_is_drawn_and_priced_and_round_trips_without_javascript(
+    chalice_client: Any, aws: Any
+) -> None:
+    first = chalice_client.http.get(f"/hi/c/{DRESS}").body.decode()
+    preview = post(
+        chalice_client,
+        f"/hi/c/{DRESS}",
+        form_token="design-preview-1",
+        colour="emerald",
+        fabric="silk",
+        print="paisley",
+        sleeves="long",
+        length="maxi",
+        action="preview",
+    )
+    thanks = design_dress(chalice_client, "design-send-0001")
+
+    assert "₹2,499.00" in first  # the base price, nothing chosen yet
+    assert "<script" not in first
+    assert preview.status_code == 200
+    page = preview.body.decode()
+    # 2,499 + emerald 200 + silk 1,500 + paisley 300 + long sleeves 200 + floor length 400
+    assert "₹5,099.00" in page
+    assert 'value="emerald" checked' in page
+    assert "#1b7f4f" in ElementTree.tostring(svg_of(page), encoding="unicode")
+    assert thanks.startswith(f"/hi/c/{DRESS}/thanks?d=")
+    response_id = thanks.rsplit("=", 1)[1]
+    stored = aws.store.get_response(response_id)
+    assert stored.answers["colour"] == "emerald"
+    assert stored.answers["length"] == "maxi"
+    assert stored.design_name == "मेरी हरी ड्रेस"
+    shown = chalice_client.http.get(thanks).body.decode()
+    assert "₹5,099.00" in shown
+    assert "मेरी हरी ड्रेस" in shown
+
+
+def test_a_car_with_extras_is_priced_in_indian_grouping(chalice_client: Any) -> None:
+    page = post(
+        chalice_client,
+        "/hi/c/build-your-car",
+        paint="sindoor",
+        wheels="sport",
+        **{"extras.spoiler": "yes", "extras.tint": "yes"},
+        action="preview",
+    ).body.decode()
+
+    # 7,49,000 + sindoor 12,000 + sport wheels 45,000 + spoiler 12,000 + tint 6,000
+    assert "₹8,24,000.00" in page
+    svg = ElementTree.tostring(svg_of(page), encoding="unicode")
+    assert "#b3261e" in svg
+    assert 'name="extras.spoiler" value="yes" checked' in page
+
+
+def test_a_share_page_has_localized_preview_tags_and_plain_share_links(
+    chalice_client: Any,
+) -> None:
+    thanks = design_dress(chalice_client, "design-share-001", phone="9876512345")
+    page_path = share(chalice_client, thanks, "त्योहार के लिए मेरी ड्रेस देखो!")
+    page = chalice_client.http.get(page_path).body.decode()
+
+    assert re.fullmatch(r"/hi/s/[A-Za-z0-9_-]{12}", page_path)
+    assert '<meta property="og:title" content="मेरी हरी ड्रेस · रंगरेज़">' in page
+    assert '<meta property="og:description" content="त्योहार के लिए मेरी ड्रेस देखो!">' in page
+    assert 'property="og:image"' in page
+    whatsapp = re.search(r'href="(https://wa.me/\?text=[^"]+)"', page).group(1)  # type: ignore[union-attr]
+    text = unquote(whatsapp.split("text=", 1)[1])
+    assert text.startswith("मैंने रंगरेज़ पर अपनी ड्रेस ख़ुद डिज़ाइन की: मेरी हरी ड्रेस।")
+    assert f"ref={page_path.rsplit('/', 1)[1]}" in text
+    assert 'href="sms:?&amp;body=' in page
+    image = chalice_client.http.get(page_path + "/design.svg")
+    assert image.headers["Content-Type"] == "image/svg+xml"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "tu chutiya hai",
+        "f.u.c.k this",
+        "तू हरामी है",
+        "s h i t design",
+    ],
+)
+def test_offensive_text_waits_for_moderation_and_its_page_is_not_public(
+    chalice_client: Any, message: str
+) -> None:
+    thanks = design_dress(chalice_client, f"design-abuse-{abs(hash(message)) % 10**8}")
+    page_path = share(chalice_client, thanks, message)
+
+    page = chalice_client.http.get(page_path).body.decode()
+    queue = json.loads(
+        chalice_client.http.get(f"{ADMIN}/campaigns/{DRESS}/moderation", headers=KEY).body
+    )
+
+    assert message not in page
+    assert "og:title" not in page
+    assert "यह पेज अभी उपलब्ध नहीं है" in page
+    assert [item["message"] for item in queue["items"]] == [message]
+    assert all("profanity" in r or r == "obfuscation" for r in queue["items"][0]["reasons"])
+
+
+def test_a_marketer_approves_or_rejects_what_waits(chalice_client: Any) -> None:
+    thanks = post(
+        chalice_client,
+        "/en/c/build-your-car",
+        form_token="car-approval-01",
+        city="Pune",
+        when="month",
+        phone="9876511111",
+        consent="yes",
+        action="send",
+    ).headers["Location"]
+    page_path = share(chalice_client, thanks.replace("/en/", "/hi/", 1), "Look at my car")
+    share_id = page_path.rsplit("/", 1)[1]
+    hidden = chalice_client.http.get(page_path).body.decode()  # moderation: all
+    approve = chalice_client.http.post(
+        f"{ADMIN}/campaigns/build-your-car/moderation/{share_id}",
+        headers=KEY,
+        body=json.dumps({"decision": "approve"}),
+    )
+    shown = chalice_client.http.get(page_path).body.decode()
+    reject = chalice_client.http.post(
+        f"{ADMIN}/campaigns/build-your-car/moderation/{share_id}",
+        headers=KEY,
+        body=json.dumps({"decision": "reject"}),
+    )
+
+    assert "Look at my car" not in hidden
+    assert approve.status_code == 200
+    assert "Look at my car" in shown
+    assert reject.status_code == 200
+    assert "Look at my car" not in chalice_client.http.get(page_path).body.decode()
+
+
+def test_friends_through_a_share_earn_the_sharer_one_reward(
+    chalice_client: Any, aws: Any, published: list[dict[str, Any]]
+) -> None:
+    thanks = design_dress(chalice_client, "design-refer-001", phone="9876520000")
+    share_id = share(chalice_client, thanks, "").rsplit("/", 1)[1]
+    visit = chalice_client.http.get(f"/en/c/{DRESS}?ref={share_id}&src=share").body.decode()
+    assert f'name="ref" value="{share_id}"' in visit
+
+    def friend(n: int, phone: str) -> None:
+        design_dress(chalice_client, f"friend-{n:04d}-token", phone=phone, ref=share_id)
+
+    friend(0, "9876520000")  # the sharer: does not count
+    friend(1, "9876520001")
+    friend(2, "9876520001")  # the same phone again: does not count
+    friend(3, "")  # no phone: cannot be told apart, does not count
+    for n in range(4, 8):
+        friend(n, f"98765200{n:02d}")  # four more friends: five in all
+    friend(9, "9876520099")  # a sixth: no second reward
+
+    rewards = [c for c in published if "आपको मिलेगी अपनी ड्रेस मुफ़्त" in c.get("Message", "")]
+    assert [c["PhoneNumber"] for c in rewards] == ["+919876520000"]
+    assert rewards[0]["MessageAttributes"]["AWS.MM.SMS.TemplateId"]["StringValue"] == (
+        "1107161234567890206"
+    )
+    stored = aws.shares.get(share_id)
+    assert (stored.visits, stored.referred) == (1, 6)
+    assert stored.reward_granted_at is not None
+    funnel = json.loads(
+        chalice_client.http.get(f"{ADMIN}/campaigns/{DRESS}/stats", headers=KEY).body
+    )
+    # every answer through the link is in the funnel; only six distinct friends counted
+    assert (funnel["shares"], funnel["referred"], funnel["rewards"]) == (1, 9, 1)
+
+
+def test_a_marketer_replies_and_the_customer_answers_by_sms(
+    chalice_client: Any, aws: Any, published: list[dict[str, Any]]
+) -> None:
+    thanks = design_dress(chalice_client, "design-talk-0001", phone="9876530000")
+    response_id = thanks.rsplit("=", 1)[1]
+
+    sent = chalice_client.http.post(
+        f"{ADMIN}/campaigns/{DRESS}/responses/{response_id}/replies",
+        headers=KEY,
+        body=json.dumps({"text": "आपकी ड्रेस कल तैयार होगी।"}),
+    )
+    reply = published[-1]
+    outcome = handle_inbound(
+        aws,
+        {
+            "originationNumber": "+919876530000",
+            "messageBody": "धन्यवाद, मैं कल आऊँगी",
+            "inboundMessageId": "inbound-0001",
+            "previousPublishedMessageId": json.loads(sent.body)["message_id"],
+        },
+        aws.clock(),
+    )
+    stop = handle_inbound(
+        aws,
+        {"originationNumber": "+919876530000", "messageBody": "बंद करें", "inboundMessageId": "in-2"},
+        aws.clock(),
+    )
+    thread = json.loads(
+        chalice_client.http.get(
+            f"{ADMIN}/campaigns/{DRESS}/responses/{response_id}/thread", headers=KEY
+        ).body
+    )
+    refused = chalice_client.http.post(
+        f"{ADMIN}/campaigns/{DRESS}/responses/{response_id}/replies",
+        headers=KEY,
+        body=json.dumps({"text": "One more thing"}),
+    )
+
+    assert sent.status_code == 201
+    assert reply["PhoneNumber"] == "+919876530000"
+    assert reply["Message"] == ("रंगरेज़: आपकी ड्रेस कल तैयार होगी। जवाब देने के लिए इस SMS का उत्तर दें।")
+    assert (outcome, stop) == ("threaded", "stop")
+    assert [(m["direction"], m["text"]) for m in thread["messages"]][:2] == [
+        ("out", reply["Message"]),
+        ("in", "धन्यवाद, मैं कल आऊँगी"),
+    ]
+    assert refused.status_code == 409  # opted out: no more messages
