@@ -349,12 +349,16 @@ def index_page(services: Services, request: WebRequest) -> WebResponse:
     return WebResponse.html(render("index.html", locale, alternates=[], campaigns=campaigns))
 
 
+STATIC_TYPES = {"samvad.css": "text/css", "designer.js": "text/javascript"}
+
+
 def static_asset(name: str) -> WebResponse:
-    if name != "samvad.css":
+    kind = STATIC_TYPES.get(name)
+    if kind is None:
         return WebResponse(404, "not found", {"Content-Type": "text/plain; charset=utf-8"})
     body = (STATIC_DIR / name).read_text(encoding="utf-8")
     return WebResponse(
         200,
         body,
-        {"Content-Type": "text/css; charset=utf-8", "Cache-Control": "public, max-age=86400"},
+        {"Content-Type": f"{kind}; charset=utf-8", "Cache-Control": "public, max-age=86400"},
     )

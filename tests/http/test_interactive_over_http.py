@@ -43,7 +43,11 @@ def share(stack: RunningStack, thanks: str, message: str) -> str:
 
 def test_a_design_round_trips_through_the_form_without_javascript(stack: RunningStack) -> None:
     page = stack.get(f"/hi/c/{DRESS}").text
-    assert "<script" not in page
+    # The only script is the optional external one; the form itself needs none.
+    assert re.findall(r"<script[^>]*>", page) == ['<script src="/static/designer.js" defer>']
+    script = stack.get("/static/designer.js")
+    assert script.headers["Content-Type"].startswith("text/javascript")
+    assert "script-src 'self'" in stack.get(f"/hi/c/{DRESS}").headers["Content-Security-Policy"]
     preview = stack.post(
         f"/hi/c/{DRESS}",
         data={"colour": "turmeric", "print": "stripes", "length": "knee", "action": "preview"},
@@ -148,3 +152,26 @@ def test_an_inbound_stop_reply_opts_the_customer_out(
     )
     assert refused.status_code == 409
     assert "opted out" in refused.json()["error"]["message"]
+
+
+def test_marketers_moderate_and_reply_with_the_samvad_command(
+    stack: RunningStack, emulator: Emulator
+) -> None:
+    from tests.http.test_campaigns_over_http import done, samvad
+
+    thanks = send_design(stack, "http-cli-000001", "9876560000")
+    response_id = thanks.rsplit("=", 1)[1]
+    share_path = share(stack, thanks, "bakwas bhosdike design")
+    share_id = share_path.rsplit("/", 1)[1]
+    api = ["--api", stack.base_url]
+
+    queue = done(samvad("moderation", DRESS, *api))
+    assert share_id in queue
+    assert done(samvad("reject", DRESS, share_id, *api)) == f"{share_id}: rejected\n"
+    assert "bhosdike" not in stack.get(share_path).text
+    sent = done(samvad("reply", DRESS, response_id, "Aapki dress kal taiyar hogi.", *api))
+    assert "Aapki dress kal taiyar hogi." in sent
+    thread = done(samvad("thread", DRESS, response_id, env={"AWS_ENDPOINT_URL": emulator.endpoint}))
+    assert "-> रंगरेज़: Aapki dress kal taiyar hogi." in thread
+    texts = [t for p, t in emulator.sms_messages() if p == "+919876560000"]
+    assert texts[-1].startswith("रंगरेज़: Aapki dress kal taiyar hogi.")
