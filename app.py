@@ -91,6 +91,11 @@ def share_image(locale: str, share_id: str) -> Response:
     return _serve(lambda: designs.share_image(get_services(), locale, share_id, _request()))
 
 
+@app.route("/{locale}/s/{share_id}/design.png")
+def share_preview(locale: str, share_id: str) -> Response:
+    return _serve(lambda: designs.share_image(get_services(), locale, share_id, _request(), "png"))
+
+
 @app.route(
     "/api/v1/campaigns/{slug}/responses", methods=["POST"], content_types=["application/json"]
 )

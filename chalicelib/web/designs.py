@@ -28,6 +28,7 @@ from chalicelib.web.pages import (
 )
 from chalicelib.web.rendering import render
 
+OG_IMAGE_WIDTH = 600  # messengers want at least 300 pixels across
 RESPONSE_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -169,7 +170,7 @@ def share_page(services: Services, locale: str, share_id: str, request: WebReque
         og={
             "title": share.design_name or campaign.title[locale],
             "description": share.message or campaign.intro[locale],
-            "image": f"{base}/{locale}/s/{share.id}/design.svg",
+            "image": f"{base}/{locale}/s/{share.id}/design.png",
             "url": f"{base}/{locale}/s/{share.id}",
         },
         whatsapp=f"https://wa.me/?text={quote(text)}",
@@ -178,7 +179,11 @@ def share_page(services: Services, locale: str, share_id: str, request: WebReque
     return WebResponse.html(body, 200, **{"Cache-Control": "public, max-age=60"})
 
 
-def share_image(services: Services, locale: str, share_id: str, request: WebRequest) -> WebResponse:
+def share_image(
+    services: Services, locale: str, share_id: str, request: WebRequest, fmt: str = "svg"
+) -> WebResponse:
+    """The design of a public share: SVG for pages, PNG for link previews (WhatsApp and most
+    messengers show only raster Open Graph images)."""
     share = services.shares.get(share_id) if SHARE_ID.match(share_id) else None
     response = services.store.get_response(share.response_id) if share and share.public else None
     campaign = (
@@ -187,9 +192,17 @@ def share_image(services: Services, locale: str, share_id: str, request: WebRequ
     if share is None or response is None or campaign is None or campaign.product is None:
         return WebResponse(404, "", {"Content-Type": "text/plain"})
     svg = str(design_of(campaign, response, locale)["svg"])
-    return WebResponse(
-        200, svg, {"Content-Type": "image/svg+xml", "Cache-Control": "public, max-age=300"}
-    )
+    cache = "public, max-age=300"
+    if fmt == "png":
+        import resvg_py
+
+        png = bytes(
+            resvg_py.svg_to_bytes(
+                svg_string=svg, width=OG_IMAGE_WIDTH, background="#ffffff", skip_system_fonts=True
+            )
+        )
+        return WebResponse(200, png, {"Content-Type": "image/png", "Cache-Control": cache})
+    return WebResponse(200, svg, {"Content-Type": "image/svg+xml", "Cache-Control": cache})
 
 
 def thanks(services: Services, locale: str, slug: str, request: WebRequest) -> WebResponse:

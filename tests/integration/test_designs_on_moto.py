@@ -136,6 +136,12 @@ def test_a_share_page_has_localized_preview_tags_and_plain_share_links(
     assert 'href="sms:?&amp;body=' in page
     image = chalice_client.http.get(page_path + "/design.svg")
     assert image.headers["Content-Type"] == "image/svg+xml"
+    og_image = re.search(r'property="og:image" content="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    assert og_image.endswith(page_path + "/design.png")
+    png = chalice_client.http.get(page_path + "/design.png", headers={"Accept": "image/png"})
+    assert png.headers["Content-Type"] == "image/png"
+    assert png.body.startswith(b"\x89PNG\r\n\x1a\n")
+    assert int.from_bytes(png.body[16:20], "big") == 600  # width, from the IHDR chunk
 
 
 @pytest.mark.parametrize(
