@@ -78,6 +78,7 @@ def run(total_jobs: int) -> None:
     settings = bootstrap.get_settings()
     outputs = ensure_stack(bootstrap.aws_client("cloudformation", settings), "bench")
     os.environ["SAMVAD_EVENTS_TOPIC_ARN"] = outputs["EventsTopicArn"]
+    os.environ["SAMVAD_FOLLOWUPS_TOPIC_ARN"] = outputs["FollowupsTopicArn"]
     bootstrap.reset()
     services = bootstrap.get_services()
     sync_definitions(services.campaign_store, settings.campaigns_dir, services.clock())

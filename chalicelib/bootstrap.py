@@ -72,7 +72,9 @@ class Services:
 
     @cached_property
     def publisher(self) -> Publisher:
-        return SnsPublisher(self.sns, self.settings.events_topic_arn)
+        return SnsPublisher(
+            self.sns, self.settings.events_topic_arn, self.settings.followups_topic_arn
+        )
 
     @cached_property
     def links(self) -> Links:

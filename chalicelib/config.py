@@ -22,6 +22,7 @@ class Settings:
     endpoint_url: str | None
     public_url: str = "http://127.0.0.1:8000"
     campaign_ttl_seconds: float = 30.0
+    followups_topic_arn: str = ""
     admin_key_sha256: str = ""
     link_secret: bytes = b""
 
@@ -43,6 +44,7 @@ class Settings:
             endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
             public_url=env.get("SAMVAD_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
             link_secret=_link_secret(env),
+            followups_topic_arn=env.get("SAMVAD_FOLLOWUPS_TOPIC_ARN", ""),
             admin_key_sha256=env.get("SAMVAD_ADMIN_KEY_SHA256", "").strip().lower(),
             # How long a Lambda keeps the published pointer; locally a publish shows at once.
             campaign_ttl_seconds=float(

@@ -56,6 +56,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         outputs = ensure_stack(boto3.client("cloudformation", region_name=REGION), "local")
         monkeypatch.setenv("SAMVAD_TABLE", outputs["TableName"])
         monkeypatch.setenv("SAMVAD_EVENTS_TOPIC_ARN", outputs["EventsTopicArn"])
+        monkeypatch.setenv("SAMVAD_FOLLOWUPS_TOPIC_ARN", outputs["FollowupsTopicArn"])
         OUTBOX.clear()
         bootstrap.reset()
         services = bootstrap.get_services()

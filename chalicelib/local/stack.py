@@ -55,6 +55,7 @@ def attach_to_local_stack() -> None:
         bootstrap.reset()
         outputs = ensure_stack(bootstrap.aws_client("cloudformation", get_settings()), "local")
         os.environ["SAMVAD_EVENTS_TOPIC_ARN"] = outputs["EventsTopicArn"]
+        os.environ["SAMVAD_FOLLOWUPS_TOPIC_ARN"] = outputs.get("FollowupsTopicArn", "")
 
 
 class LocalStack:
@@ -97,6 +98,7 @@ class LocalStack:
         outputs = ensure_stack(bootstrap.aws_client("cloudformation", settings), self.stage)
         os.environ["SAMVAD_TABLE"] = outputs["TableName"]
         os.environ["SAMVAD_EVENTS_TOPIC_ARN"] = outputs["EventsTopicArn"]
+        os.environ["SAMVAD_FOLLOWUPS_TOPIC_ARN"] = outputs.get("FollowupsTopicArn", "")
         bootstrap.reset()
         services = bootstrap.get_services()
         # A broken definition stops the stack here, loudly; changed files become new versions.

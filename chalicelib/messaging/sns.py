@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.followups.model import FollowUpJob
+from chalicelib.followups.model import RESPONSE_EVENT, FollowUpJob
 from chalicelib.messaging import PublishFailed
 
 if TYPE_CHECKING:
@@ -21,9 +21,16 @@ BATCH_SIZE = 10  # SNS PublishBatch takes at most ten entries
 
 
 class SnsPublisher:
-    def __init__(self, client: SNSClient, events_topic_arn: str) -> None:
+    def __init__(
+        self, client: SNSClient, events_topic_arn: str, followups_topic_arn: str = ""
+    ) -> None:
         self._client = client
         self._events_topic_arn = events_topic_arn
+        # Follow-up events (for an e-mail sender, a CRM) have their own topic when configured.
+        self._followups_topic_arn = followups_topic_arn or events_topic_arn
+
+    def _topic(self, job: FollowUpJob) -> str:
+        return self._events_topic_arn if job.step == RESPONSE_EVENT else self._followups_topic_arn
 
     def deliver(self, job: FollowUpJob) -> str:
         attributes = _attributes(job)
@@ -38,7 +45,7 @@ class SnsPublisher:
                 )
             else:
                 answer = self._client.publish(
-                    TopicArn=self._events_topic_arn,
+                    TopicArn=self._topic(job),
                     Message=job.message,
                     MessageAttributes=attributes,
                 )
@@ -49,20 +56,24 @@ class SnsPublisher:
         return answer["MessageId"]
 
     def deliver_events(self, jobs: Sequence[FollowUpJob]) -> list[str | PublishFailed]:
-        outcomes: list[str | PublishFailed] = []
-        for start in range(0, len(jobs), BATCH_SIZE):
-            outcomes.extend(self._batch(jobs[start : start + BATCH_SIZE]))
-        return outcomes
+        found: dict[int, str | PublishFailed] = {}
+        by_topic: dict[str, list[int]] = {}
+        for index, job in enumerate(jobs):
+            by_topic.setdefault(self._topic(job), []).append(index)
+        for topic, indexes in by_topic.items():
+            for start in range(0, len(indexes), BATCH_SIZE):
+                chunk = indexes[start : start + BATCH_SIZE]
+                results = self._batch(topic, [jobs[i] for i in chunk])
+                found.update(zip(chunk, results, strict=True))
+        return [found[i] for i in range(len(jobs))]
 
-    def _batch(self, jobs: Sequence[FollowUpJob]) -> list[str | PublishFailed]:
+    def _batch(self, topic: str, jobs: Sequence[FollowUpJob]) -> list[str | PublishFailed]:
         entries: list[PublishBatchRequestEntryTypeDef] = [
             {"Id": str(i), "Message": job.message, "MessageAttributes": _attributes(job)}
             for i, job in enumerate(jobs)
         ]
         try:
-            answer = self._client.publish_batch(
-                TopicArn=self._events_topic_arn, PublishBatchRequestEntries=entries
-            )
+            answer = self._client.publish_batch(TopicArn=topic, PublishBatchRequestEntries=entries)
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code", "ClientError")
             return [PublishFailed(code) for _ in jobs]

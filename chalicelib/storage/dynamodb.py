@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
@@ -27,6 +27,14 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef, TransactWriteItemTypeDef
 
 DUE_SHARDS = 8
+RETENTION = timedelta(days=730)
+"""How long answers and their jobs are kept: DynamoDB's TTL deletes them after ``expires_at``."""
+
+
+def expires_at(created: datetime) -> int:
+    return int((created + RETENTION).timestamp())
+
+
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 Item = dict[str, Any]
@@ -58,6 +66,7 @@ def response_item(response: Response) -> Item:
         "created_at": response.created_at.isoformat(),
         "request_hash": response.request_hash,
         "source": response.source,
+        "expires_at": expires_at(response.created_at),
         "gsi1pk": f"CAMPAIGN#{response.campaign}",
         "gsi1sk": f"RESPONSE#{response.created_at.isoformat()}#{response.id}",
     }
@@ -121,6 +130,7 @@ def job_item(job: FollowUpJob) -> Item:
         "message": job.message,
         "attributes": dict(job.attributes),
         "attempts": job.attempts,
+        "expires_at": expires_at(job.created_at),
         "gsi1pk": f"CAMPAIGN#{job.campaign}",
         "gsi1sk": f"FOLLOWUP#{job.created_at.isoformat()}#{job.response_id}#{job.step}",
     }

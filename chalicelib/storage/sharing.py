@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.errors import StorageUnavailable
-from chalicelib.storage.dynamodb import dump_item, load_item
+from chalicelib.storage.dynamodb import dump_item, expires_at, load_item
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -97,6 +97,7 @@ class ShareStore:
             "created_at": share.created_at.isoformat(),
             "visits": 0,
             "referred": 0,
+            "expires_at": expires_at(share.created_at),
             "gsi1pk": f"CAMPAIGN#{share.campaign}",
             "gsi1sk": f"SHARE#{share.status}#{share.created_at.isoformat()}#{share.id}",
         }

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.errors import StorageUnavailable
-from chalicelib.storage.dynamodb import dump_item, load_item
+from chalicelib.storage.dynamodb import dump_item, expires_at, load_item
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -48,6 +48,7 @@ class ThreadStore:
             "at": message.at.isoformat(),
             "message_id": message.message_id,
             "by": message.by,
+            "expires_at": expires_at(message.at),
         }
         writes: list[Any] = [
             {

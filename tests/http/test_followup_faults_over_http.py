@@ -35,7 +35,9 @@ def test_refused_events_are_retried_then_failed_then_retried_by_an_operator(
     stack: RunningStack, emulator: Emulator
 ) -> None:
     sns = emulator.client("sns")
-    topic = sns.list_topics()["Topics"][0]["TopicArn"]
+    topic = next(
+        t["TopicArn"] for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith("-followups")
+    )
     answer(stack, "fault-retry-01", "98765 70001")
     answer(stack, "fault-limit-01", "98765 70002")
     sns.delete_topic(TopicArn=topic)

@@ -208,7 +208,7 @@ def test_a_runner_killed_mid_batch_loses_nothing(chalice_client: Any, aws: Any) 
 def test_sns_failures_are_retried_with_backoff_until_sent(chalice_client: Any, aws: Any) -> None:
     rid = answer(chalice_client, "retry-sent-01", "9876500005")
     created = aws.store.get_response(rid).created_at
-    topic = aws.settings.events_topic_arn
+    topic = aws.settings.followups_topic_arn
     aws.sns.delete_topic(TopicArn=topic)  # SNS refuses: NotFound
     now = local_time(created, 4, 10)
 
@@ -230,7 +230,7 @@ def test_sns_failures_are_retried_with_backoff_until_sent(chalice_client: Any, a
 def test_sns_failures_end_in_failed_after_the_limit(chalice_client: Any, aws: Any) -> None:
     rid = answer(chalice_client, "retry-fail-01", "9876500006")
     created = aws.store.get_response(rid).created_at
-    aws.sns.delete_topic(TopicArn=aws.settings.events_topic_arn)
+    aws.sns.delete_topic(TopicArn=aws.settings.followups_topic_arn)
     now = local_time(created, 4, 10)
 
     for _ in range(MAX_ATTEMPTS + 2):
