@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt p
 LOCALES := $(patsubst locales/%/LC_MESSAGES/messages.po,%,$(wildcard locales/*/LC_MESSAGES/messages.po))
 CATALOGS := $(foreach l,$(LOCALES),chalicelib/i18n/catalogs/$(l)/LC_MESSAGES/messages.mo)
 
-.PHONY: install run test bench lint format i18n i18n-update i18n-check run-due check-campaigns clean
+.PHONY: install run test bench package deploy infra-check lint format i18n i18n-update i18n-check run-due check-campaigns clean
 .DEFAULT_GOAL := test
 
 install: $(STAMP)
@@ -44,6 +44,24 @@ run-due: $(STAMP) i18n
 check-campaigns: $(STAMP)
 	$(BIN)/python -m samvad_cli validate
 
+STAGE ?= dev
+
+# The deployable artefact of a stage: build/$(STAGE)/template.json and samvad.zip (arm64).
+package: $(STAMP) i18n
+	$(BIN)/samvad package --stage $(STAGE)
+	$(BIN)/cfn-lint build/$(STAGE)/template.json
+
+# Needs AWS credentials, SAMVAD_DEPLOY_BUCKET and SAMVAD_PUBLIC_URL (README, Deploying).
+deploy: package
+	$(BIN)/samvad deploy-stack --stage $(STAGE)
+
+# The packaged template of every stage, checked offline with cfn-lint.
+infra-check: $(STAMP)
+	for stage in dev prod; do \
+	  $(BIN)/samvad package --stage $$stage --template-only && \
+	  $(BIN)/cfn-lint build/$$stage/template.json || exit 1; \
+	done
+
 # Figures, not assertions: 10,000 due follow-ups against an in-process emulator.
 bench: $(STAMP) i18n
 	$(BIN)/python -m bench.followups $(JOBS)
@@ -57,7 +75,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: $(STAMP) i18n lint i18n-check
+test: $(STAMP) i18n lint i18n-check infra-check
 	$(BIN)/python -m pytest
 
 clean:

@@ -10,6 +10,7 @@ from chalice.app import AuthRequest, AuthResponse, Chalice, Cron, Response, SNSE
 from chalicelib.bootstrap import get_services
 from chalicelib.dialogue.service import handle_inbound
 from chalicelib.errors import StorageUnavailable
+from chalicelib.followups.metrics import emf_line
 from chalicelib.web import admin, api, designs, local_pages, pages, unsubscribe
 from chalicelib.web.http import WebRequest, WebResponse
 
@@ -227,8 +228,10 @@ def local_inbound_sms() -> Response:
 @app.schedule(Cron("*", "*", "*", "*", "?", "*"), name="send-due-followups")
 def send_due_followups(event: object) -> None:
     """Every minute: send the follow-ups that are due (and retry the ones that failed)."""
-    report = get_services().runner.run_due()
-    print(f"followups: {report}")
+    services = get_services()
+    report = services.runner.run_due()
+    # Counts only, no personal data; CloudWatch reads the metrics out of this line.
+    print(emf_line(report, services.settings.stage, services.clock()))
 
 
 @app.route("/_local/outbox")

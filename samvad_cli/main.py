@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from samvad_cli import campaigns, followups, i18n, qr
+from samvad_cli import campaigns, deploy, followups, i18n, package, qr
 
 
 def parser() -> argparse.ArgumentParser:
@@ -18,6 +18,8 @@ def parser() -> argparse.ArgumentParser:
     followups.register(commands)
     i18n.register(commands)
     qr.register(commands)
+    package.register(commands)
+    deploy.register(commands)
     return root
 
 

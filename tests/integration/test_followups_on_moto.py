@@ -3,6 +3,7 @@ crashes and SNS failures. Time is injected: each runner gets the clock the test 
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 from dataclasses import replace
@@ -272,3 +273,22 @@ def test_quiet_hours_follow_the_recipients_country(chalice_client: Any, aws: Any
     reminder = jobs(aws, rid)["reminder"]
     assert reminder.note == "quiet hours"
     assert reminder.due_at.astimezone(ZoneInfo("Europe/Guernsey")).hour == 9
+
+
+def test_the_scheduled_function_reports_metrics_for_the_alarm(
+    chalice_client: Any, aws: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answer(chalice_client, "scheduled-emf-01", "9876500008")
+    aws.sns.delete_topic(TopicArn=aws.settings.events_topic_arn)  # nothing due yet anyway
+
+    event = chalice_client.events.generate_cw_event(
+        source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
+    )
+    chalice_client.lambda_.invoke("send-due-followups", event)
+
+    lines = capsys.readouterr().out.splitlines()
+    line = next(text for text in lines if '"_aws"' in text)
+    record = json.loads(line)
+    assert record["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "Samvad"
+    assert {"FollowUpsSent", "FollowUpsFailed", "FollowUpsRetried"} <= record.keys()
+    assert "9876500008" not in line
