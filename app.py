@@ -11,8 +11,10 @@ from chalicelib.bootstrap import get_services
 from chalicelib.dialogue.service import handle_inbound
 from chalicelib.errors import StorageUnavailable
 from chalicelib.followups.metrics import emf_line
+from chalicelib.logs import bind_request, logger
+from chalicelib.logs import event as log_event
 from chalicelib.web import admin, api, designs, local_pages, pages, unsubscribe
-from chalicelib.web.http import WebRequest, WebResponse
+from chalicelib.web.http import WebRequest, WebResponse, transport_headers
 
 app = Chalice(app_name="samvad")
 INBOUND_SMS_TOPIC = "samvad-inbound-sms"  # where AWS two-way SMS publishes customers' answers
@@ -26,6 +28,7 @@ def _request() -> WebRequest:
         headers={k.lower(): v for k, v in current.headers.items()},
         query=dict(current.query_params or {}),
         body=_bytes(current.raw_body),
+        client=str(current.context.get("identity", {}).get("sourceIp", "")),
     )
 
 
@@ -34,16 +37,19 @@ def _bytes(body: str | bytes | None) -> bytes:
 
 
 def _serve(view: Callable[[], WebResponse]) -> Response:
+    current = app.current_request
+    bind_request(current.context.get("requestId") if current is not None else None)
     try:
         answer = view()
     except StorageUnavailable as exc:
-        app.log.error("storage unavailable: %s", exc)
+        logger.error("storage unavailable", extra={"error": type(exc.__cause__).__name__})
         answer = WebResponse(
             503,
             "Service unavailable, please try again.",
             {"Content-Type": "text/plain", "Retry-After": "5"},
         )
     headers: dict[str, str | list[str]] = dict(answer.headers)
+    headers.update(transport_headers(get_services().settings.is_local))
     return Response(body=answer.body, status_code=answer.status, headers=headers)
 
 
@@ -216,13 +222,23 @@ def inbound_sms(event: SNSEvent) -> None:
     """Customers' SMS answers, as AWS two-way SMS publishes them."""
     services = get_services()
     outcome = handle_inbound(services, json.loads(event.message), services.clock())
-    print(f"inbound sms: {outcome}")  # no number, no text: personal data stays out of logs
+    log_event("sms.inbound", outcome=outcome)  # no number, no text: personal data stays out
 
 
 @app.route("/_local/sns/inbound", methods=["POST"], content_types=["text/plain", *JSON])
 def local_inbound_sms() -> Response:
     """The local stack's stand-in for the SNS → Lambda subscription (HTTP delivery)."""
     return _serve(lambda: local_pages.inbound_sms(get_services(), _request()))
+
+
+@app.route("/u/{token}/erase", methods=["POST"], content_types=FORM)
+def erase_my_data(token: str) -> Response:
+    return _serve(lambda: unsubscribe.erase(get_services(), token, _request()))
+
+
+@app.route(f"{ADMIN}/contacts/erase", methods=["POST"], content_types=JSON, authorizer=admin_key)
+def admin_erase() -> Response:
+    return _serve(lambda: admin.erase_contact(get_services(), _request()))
 
 
 @app.schedule(Cron("*", "*", "*", "*", "?", "*"), name="send-due-followups")

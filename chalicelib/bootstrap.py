@@ -21,6 +21,8 @@ from chalicelib.messaging import Publisher
 from chalicelib.messaging.sns import SnsPublisher
 from chalicelib.storage.campaigns import CampaignStore
 from chalicelib.storage.dynamodb import DynamoStore
+from chalicelib.storage.erasure import Eraser
+from chalicelib.storage.limits import RateLimiter
 from chalicelib.storage.sharing import ShareStore
 from chalicelib.storage.threads import ThreadStore
 
@@ -89,6 +91,14 @@ class Services:
             links=self.links,
             clock=self.clock,
         )
+
+    @cached_property
+    def eraser(self) -> Eraser:
+        return Eraser(self.dynamodb, self.settings.table_name)
+
+    @cached_property
+    def limiter(self) -> RateLimiter:
+        return RateLimiter(self.dynamodb, self.settings.table_name, self.settings.link_secret)
 
     @cached_property
     def threads(self) -> ThreadStore:

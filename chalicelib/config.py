@@ -24,6 +24,10 @@ class Settings:
     campaign_ttl_seconds: float = 30.0
     followups_topic_arn: str = ""
     admin_key_sha256: str = ""
+    rate_per_client: tuple[int, int] = (30, 600)
+    """At most this many answers per client address per that many seconds."""
+    rate_per_phone: tuple[int, int] = (5, 3600)
+    """At most this many answers naming the same phone number per that many seconds."""
     link_secret: bytes = b""
 
     @property
@@ -46,11 +50,23 @@ class Settings:
             link_secret=_link_secret(env),
             followups_topic_arn=env.get("SAMVAD_FOLLOWUPS_TOPIC_ARN", ""),
             admin_key_sha256=env.get("SAMVAD_ADMIN_KEY_SHA256", "").strip().lower(),
+            rate_per_client=_rate(env.get("SAMVAD_RATE_PER_CLIENT", "30/600")),
+            rate_per_phone=_rate(env.get("SAMVAD_RATE_PER_PHONE", "5/3600")),
             # How long a Lambda keeps the published pointer; locally a publish shows at once.
             campaign_ttl_seconds=float(
                 env.get("SAMVAD_CAMPAIGN_TTL_SECONDS", "0" if _local(env) else "30")
             ),
         )
+
+
+def _rate(value: str) -> tuple[int, int]:
+    """``"30/600"``: 30 events per 600 seconds.
+
+    >>> _rate("5/3600")
+    (5, 3600)
+    """
+    count, _, seconds = value.partition("/")
+    return int(count), int(seconds)
 
 
 def _local(env: Mapping[str, str]) -> bool:

@@ -21,6 +21,8 @@ import requests
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 REGION = "ap-south-1"
 ADMIN_KEY = "test-admin-key-not-a-secret"
+# Tests send many answers from one address; the limits have their own tests.
+GENEROUS_LIMITS = {"SAMVAD_RATE_PER_CLIENT": "100000/60", "SAMVAD_RATE_PER_PHONE": "100000/60"}
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -51,6 +53,8 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     monkeypatch.setenv("SAMVAD_STAGE", "local")
+    for name, value in GENEROUS_LIMITS.items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("SAMVAD_ADMIN_KEY_SHA256", hashlib.sha256(ADMIN_KEY.encode()).hexdigest())
     with mock_aws():
         outputs = ensure_stack(boto3.client("cloudformation", region_name=REGION), "local")
@@ -72,7 +76,7 @@ def chalice_client(aws: Any) -> Iterator[Any]:
 
     from app import app
 
-    with Client(app) as client:
+    with Client(app, stage_name="local") as client:
         yield client
 
 
@@ -167,7 +171,8 @@ def stack(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Itera
     """The local stack in a subprocess, using the test's emulator through AWS_ENDPOINT_URL."""
     log = tmp_path_factory.mktemp("stack") / "stack.log"
     running = start_stack(
-        {"AWS_ENDPOINT_URL": emulator.endpoint, "SAMVAD_ADMIN_KEY": ADMIN_KEY}, log
+        {"AWS_ENDPOINT_URL": emulator.endpoint, "SAMVAD_ADMIN_KEY": ADMIN_KEY, **GENEROUS_LIMITS},
+        log,
     )
     yield running
     running.stop()

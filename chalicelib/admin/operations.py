@@ -182,3 +182,17 @@ def thread(services: Services, slug: str, response_id: str) -> dict[str, Any]:
             for m in services.threads.thread(response_id)
         ],
     }
+
+
+def erase_contact(services: Services, phone: str) -> dict[str, Any]:
+    """Delete everything about a phone number (a customer's request under DPDP/GDPR)."""
+    from chalicelib.logs import event
+    from chalicelib.responses.validation import parse_phone
+
+    number = parse_phone(phone, "IN")
+    if number is None:
+        raise VersionProblem("not a phone number; give it as +91…")
+    contact_id = services.links.contact_id(number)
+    deleted = services.eraser.erase(contact_id)
+    event("contact.erased", contact_id=contact_id, items=deleted, by="admin")
+    return {"contact_id": contact_id, "deleted_items": deleted}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import unicodedata
 from collections.abc import Mapping
 from datetime import datetime
@@ -11,11 +10,11 @@ from typing import Any
 from chalicelib.errors import CampaignNotFound, DialogueProblem
 from chalicelib.followups.model import FollowUpJob
 from chalicelib.followups.sms import matches_dlt_template
+from chalicelib.logs import event
 from chalicelib.messaging import PublishFailed
 from chalicelib.responses.text import TextRejected, clean_text
 from chalicelib.storage.threads import Message
 
-logger = logging.getLogger(__name__)
 REPLY_MAX_CHARS = 140
 # What a customer may text to stop all messages (English and Hindi, as carriers expect).
 STOP_WORDS = frozenset(
@@ -100,6 +99,7 @@ def reply(services: Any, slug: str, response_id: str, raw: str, by: str) -> Mess
         raise DialogueProblem(f"SNS did not take the reply ({exc.reason}); try again") from exc
     message = Message(response.id, "out", body, now, message_id, by)
     services.threads.add(message)
+    event("reply.sent", response_id=response.id, campaign=slug, locale=locale)
     return message
 
 

@@ -3,7 +3,6 @@ immediate ones (the rest wait for the scheduler)."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,11 +12,10 @@ from chalicelib.errors import CampaignClosed, IdempotencyConflict, StorageUnavai
 from chalicelib.followups.compose import Links
 from chalicelib.followups.model import FollowUpJob
 from chalicelib.followups.planning import plan_jobs
+from chalicelib.logs import event, logger
 from chalicelib.responses.model import Consent, Response, request_hash, response_id
 from chalicelib.responses.validation import validate_answer
 from chalicelib.storage import ResponseStore
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -77,5 +75,14 @@ def accept_response(
         send([job for job in jobs if job.status == "sending"])
     except StorageUnavailable:
         # The answer is stored; its leased jobs fall to the scheduler when the lease expires.
-        logger.warning("could not record the immediate follow-ups of %s", response.id)
+        logger.warning("immediate follow-ups not recorded", extra={"response_id": response.id})
+    event(
+        "response.accepted",
+        response_id=response.id,
+        campaign=campaign.slug,
+        version=campaign.version,
+        locale=locale,
+        source=source,
+        with_phone=response.phone is not None,
+    )
     return Accepted(response, created=True)

@@ -44,7 +44,7 @@ def _joiner_needed(text: str, index: int) -> bool:
     after = text[index + 1] if index + 1 < len(text) else ""
     if not before or not after:
         return False
-    if unicodedata.combining(before) == VIRAMA:
+    if unicodedata.combining(before) == VIRAMA and unicodedata.category(after)[0] == "L":
         return True
     if text[index] == ZWNJ:
         return _is_arabic_letter(before) and _is_arabic_letter(after)
@@ -93,7 +93,7 @@ def clean_text(value: str, *, max_chars: int, max_bytes: int, multiline: bool) -
     if not multiline:
         text = text.replace("\n", " ").replace("\t", " ")
     text = unicodedata.normalize("NFC", text)
-    text = _filtered(text, multiline)
+    text = unicodedata.normalize("NFC", _filtered(text, multiline))  # removals can un-NFC
     if multiline:
         lines = [line.rstrip() for line in text.split("\n")]
         text = "\n".join(lines).strip()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -13,13 +12,13 @@ from chalicelib.errors import FieldError, InvalidResponse
 from chalicelib.followups.compose import Links
 from chalicelib.followups.model import FollowUpJob
 from chalicelib.followups.planning import plan_event_jobs
+from chalicelib.logs import event
 from chalicelib.moderation import check_text
 from chalicelib.responses.model import Response
 from chalicelib.responses.text import TextRejected, clean_text
 from chalicelib.storage.dynamodb import DynamoStore
 from chalicelib.storage.sharing import Share, ShareStore
 
-logger = logging.getLogger(__name__)
 MESSAGE_MAX_CHARS = 280
 
 
@@ -67,8 +66,13 @@ def create_share(
         created_at=clock(),
     )
     shares.create(share)
-    if verdict.flagged:
-        logger.info("share %s held for moderation: %s", share.id, ",".join(verdict.reasons))
+    event(
+        "share.created",
+        share_id=share.id,
+        campaign=campaign.slug,
+        status=status,
+        reasons=list(share.reasons),
+    )
     return share
 
 
@@ -112,4 +116,5 @@ def record_referral(
     if sharer is not None:
         jobs = store.add_jobs(plan_event_jobs(campaign, sharer, "reward", now, links))
         send(jobs)
+    event("reward.granted", share_id=friend.referred_by, campaign=campaign.slug)
     return Referral(counted=True, rewarded=True)

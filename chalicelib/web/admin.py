@@ -207,3 +207,13 @@ def thread(services: Services, slug: str, response_id: str, request: WebRequest)
         request,
         lambda: WebResponse.json(operations.thread(services, slug, response_id)),
     )
+
+
+def erase_contact(services: Services, request: WebRequest) -> WebResponse:
+    def action() -> WebResponse:
+        phone = _body(request).get("phone")
+        if not isinstance(phone, str):
+            raise BadRequest("bad_phone")
+        return WebResponse.json(operations.erase_contact(services, phone))
+
+    return guarded(services, request, action)

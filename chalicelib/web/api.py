@@ -14,6 +14,7 @@ from chalicelib.errors import (
 from chalicelib.i18n.catalogs import translations_for
 from chalicelib.responses.service import accept_response
 from chalicelib.web.http import BadRequest, WebRequest, WebResponse
+from chalicelib.web.limits import over_limit
 from chalicelib.web.messages import field_message
 from chalicelib.web.pages import TOKEN_PATTERN, best_locale
 
@@ -59,6 +60,11 @@ def post_response(services: Services, slug: str, request: WebRequest) -> WebResp
     assert isinstance(body, dict)
     requested = body.get("locale")
     locale = best_locale(campaign, request, *([requested] if isinstance(requested, str) else []))
+    wait = over_limit(services, request, fields, campaign.phone_region)
+    if wait is not None:
+        answer = _error(429, "too_many_requests", f"too many answers; retry in {wait} s")
+        answer.headers["Retry-After"] = str(wait)
+        return answer
     key = request.header("idempotency-key")
     if key is not None and not TOKEN_PATTERN.match(key):
         return _error(

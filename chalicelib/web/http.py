@@ -29,11 +29,20 @@ class BadRequest(ValueError):
         self.code = code
 
 
+def transport_headers(is_local: bool) -> dict[str, str]:
+    """HSTS on every deployed answer; the local stack is plain http, where it would stick."""
+    if is_local:
+        return {}
+    return {"Strict-Transport-Security": "max-age=31536000; includeSubDomains"}
+
+
 @dataclass(frozen=True)
 class WebRequest:
     headers: Mapping[str, str] = field(default_factory=dict)  # lower-case names
     query: Mapping[str, str] = field(default_factory=dict)
     body: bytes = b""
+    client: str = ""
+    """The client's address as API Gateway saw it (for rate limits; never logged)."""
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())

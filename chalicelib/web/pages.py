@@ -26,6 +26,7 @@ from chalicelib.responses.service import accept_response
 from chalicelib.sharing.service import record_referral
 from chalicelib.web.designer import designer
 from chalicelib.web.http import LOCALE_COOKIE, BadRequest, WebRequest, WebResponse
+from chalicelib.web.limits import over_limit
 from chalicelib.web.messages import field_message
 from chalicelib.web.rendering import render
 
@@ -137,6 +138,19 @@ def not_found(request: WebRequest, *first: str) -> WebResponse:
         text=_("We could not find this campaign. Please check the link you were sent."),
     )
     return WebResponse.html(body, status=404)
+
+
+def too_many(locale: str, wait: int) -> WebResponse:
+    """429 in the customer's language, with Retry-After."""
+    _ = translations_for(locale).gettext
+    body = render(
+        "message.html",
+        locale,
+        alternates=[],
+        heading=_("Too many answers"),
+        text=_("Please wait a few minutes and try again."),
+    )
+    return WebResponse.html(body, 429, **{"Retry-After": str(wait), "Cache-Control": "no-store"})
 
 
 def bad_request(request: WebRequest, error: BadRequest, locale: str) -> WebResponse:
@@ -270,6 +284,9 @@ def submit_form(services: Services, locale: str, slug: str, request: WebRequest)
         return bad_request(request, exc, locale)
     if fields.get("action") == "preview" and campaign.product is not None:
         return _form_page(campaign, locale, fields, {})  # without JavaScript, the form redraws
+    wait = over_limit(services, request, fields, campaign.phone_region)
+    if wait is not None:
+        return too_many(locale, wait)
     token = fields.get("form_token", "")
     if not TOKEN_PATTERN.match(token):
         token = uuid.uuid4().hex

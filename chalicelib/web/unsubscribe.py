@@ -21,7 +21,9 @@ def _claim(services: Services, token: str) -> UnsubscribeClaim | None:
         return None
 
 
-def _page(locale: str, heading: str, text: str, action: str | None) -> WebResponse:
+def _page(
+    locale: str, heading: str, text: str, action: str | None, erase: str | None = None
+) -> WebResponse:
     body = render(
         "unsubscribe.html",
         locale,
@@ -30,6 +32,7 @@ def _page(locale: str, heading: str, text: str, action: str | None) -> WebRespon
         text=text,
         ask=action is not None,
         action=action or "",
+        erase=erase,
     )
     # A token is as good as a password for this one action: keep it out of caches and referrers.
     return WebResponse.html(
@@ -45,14 +48,13 @@ def unsubscribe_page(services: Services, token: str, request: WebRequest) -> Web
     _ = translations_for(locale).gettext
     contact = services.store.contact(claim.contact_id)
     if contact is not None and contact.opted_out:
-        return _page(
-            locale, _("You are unsubscribed"), _("We will not send you any more SMS."), None
-        )
+        return _done(locale, token)
     return _page(
         locale,
         _("Stop SMS from us?"),
         _("You will get no more SMS from us, for any campaign. You can still answer campaigns."),
         f"/u/{token}",
+        f"/u/{token}/erase",
     )
 
 
@@ -62,9 +64,29 @@ def unsubscribe(services: Services, token: str, request: WebRequest) -> WebRespo
         return not_found(request)
     locale = negotiate([claim.locale], ui_locales()) or "en"
     services.store.opt_out(claim.contact_id, services.clock(), "unsubscribe_link")
-    return _done(locale)
+    return _done(locale, token)
 
 
-def _done(locale: str) -> WebResponse:
+def _done(locale: str, token: str) -> WebResponse:
     _ = translations_for(locale).gettext
-    return _page(locale, _("You are unsubscribed"), _("We will not send you any more SMS."), None)
+    heading, text = _("You are unsubscribed"), _("We will not send you any more SMS.")
+    return _page(locale, heading, text, None, f"/u/{token}/erase")
+
+
+def erase(services: Services, token: str, request: WebRequest) -> WebResponse:
+    """The customer's own request to delete everything about them (from the signed link)."""
+    from chalicelib.logs import event
+
+    claim = _claim(services, token)
+    if claim is None:
+        return not_found(request)
+    locale = negotiate([claim.locale], ui_locales()) or "en"
+    deleted = services.eraser.erase(claim.contact_id)
+    event("contact.erased", contact_id=claim.contact_id, items=deleted, by="customer")
+    _ = translations_for(locale).gettext
+    return _page(
+        locale,
+        _("Your data is deleted"),
+        _("We deleted your answers, your phone number and every message to you."),
+        None,
+    )
