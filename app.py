@@ -50,6 +50,8 @@ def _serve(view: Callable[[], WebResponse]) -> Response:
         )
     headers: dict[str, str | list[str]] = dict(answer.headers)
     headers.update(transport_headers(get_services().settings.is_local))
+    if answer.cookies:
+        headers["Set-Cookie"] = list(answer.cookies)
     return Response(body=answer.body, status_code=answer.status, headers=headers)
 
 

@@ -69,15 +69,61 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         bootstrap.reset()
 
 
+CSRF_COOKIE_VALUE = "0123456789abcdef0123456789abcdef"
+
+
+def csrf_token() -> str:
+    """What a browser would have: the cookie the first page set and its form token (the
+    local stage's key). CSRF itself is tested through real page loads."""
+    from chalicelib.config import LOCAL_LINK_SECRET
+    from chalicelib.web.csrf import token_for
+
+    return token_for(CSRF_COOKIE_VALUE, LOCAL_LINK_SECRET)
+
+
+class _BrowserLikeHttp:
+    """Chalice's test HTTP client that sends forms the way a browser does after a page view:
+    with the CSRF cookie and token."""
+
+    def __init__(self, http: Any) -> None:
+        self._http = http
+
+    def post(self, path: str, headers: dict[str, str] | None = None, body: Any = b"") -> Any:
+        headers = dict(headers or {})
+        if headers.get("Content-Type") == "application/x-www-form-urlencoded":
+            try:
+                text = body.decode() if isinstance(body, bytes) else str(body)
+            except UnicodeDecodeError:
+                text = "csrf="  # a broken body stays as it is
+            if "csrf=" not in text:
+                body = f"csrf={csrf_token()}&{text}" if text else f"csrf={csrf_token()}"
+            cookie = f"samvad_csrf={CSRF_COOKIE_VALUE}"
+            headers["Cookie"] = f"{headers['Cookie']}; {cookie}" if "Cookie" in headers else cookie
+        return self._http.post(path, headers=headers, body=body)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._http, name)
+
+
+class _BrowserLikeClient:
+    def __init__(self, client: Any) -> None:
+        self.raw = client
+        self.http = _BrowserLikeHttp(client.http)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.raw, name)
+
+
 @pytest.fixture
 def chalice_client(aws: Any) -> Iterator[Any]:
-    """Chalice's in-process test client for app.py, over the mocked AWS of ``aws``."""
+    """Chalice's in-process test client for app.py, over the mocked AWS of ``aws``
+    (``.raw`` is the client without the browser's CSRF cookie)."""
     from chalice.test import Client
 
     from app import app
 
     with Client(app, stage_name="local") as client:
-        yield client
+        yield _BrowserLikeClient(client)
 
 
 @dataclass
@@ -130,8 +176,16 @@ class RunningStack:
         kwargs.setdefault("allow_redirects", False)
         return requests.get(self.base_url + path, timeout=10, **kwargs)
 
-    def post(self, path: str, **kwargs: Any) -> requests.Response:
+    def post(self, path: str, *, csrf: bool = True, **kwargs: Any) -> requests.Response:
+        """A POST as a browser sends it after a page view: forms carry the CSRF cookie and
+        token (``csrf=False`` for a request from elsewhere)."""
         kwargs.setdefault("allow_redirects", False)
+        data = kwargs.get("data")
+        if csrf and isinstance(data, dict) and "csrf" not in data:
+            kwargs["data"] = {**data, "csrf": csrf_token()}
+            cookies = dict(kwargs.get("cookies") or {})
+            cookies.setdefault("samvad_csrf", CSRF_COOKIE_VALUE)
+            kwargs["cookies"] = cookies
         return requests.post(self.base_url + path, timeout=10, **kwargs)
 
     def stop(self) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -15,6 +16,7 @@ from chalicelib.errors import CampaignNotFound, InvalidResponse
 from chalicelib.i18n import formatting
 from chalicelib.i18n.catalogs import translations_for
 from chalicelib.sharing.service import create_share
+from chalicelib.web import csrf
 from chalicelib.web.designer import drawing
 from chalicelib.web.http import BadRequest, WebRequest, WebResponse
 from chalicelib.web.messages import field_message
@@ -22,6 +24,8 @@ from chalicelib.web.pages import (
     SHARE_ID,
     alternates,
     bad_request,
+    csrf_pair,
+    forbidden,
     not_found,
     page_text,
     thanks_page,
@@ -60,11 +64,13 @@ def share_form(
     campaign: Campaign,
     locale: str,
     response_id: str,
+    request: WebRequest,
     errors: Mapping[str, str] | None = None,
     message: str = "",
     status: int = 200,
 ) -> WebResponse | None:
     """The thanks page of a designed product, with the form to share it."""
+    token, set_cookie = csrf_pair(services, request)
     response = _response(services, campaign, response_id)
     if response is None or campaign.sharing is None:
         return None
@@ -78,8 +84,10 @@ def share_form(
         errors=errors or {},
         message=message,
         reward=_reward(campaign, locale),
+        csrf=token,
     )
-    return WebResponse.html(body, status, **{"Cache-Control": "no-store"})
+    page = WebResponse.html(body, status, **{"Cache-Control": "no-store"})
+    return replace(page, cookies=(set_cookie,)) if set_cookie else page
 
 
 def _reward(campaign: Campaign, locale: str) -> dict[str, Any] | None:
@@ -100,6 +108,8 @@ def submit_share(
         if campaign is None or campaign.sharing is None or not campaign.offers(locale):
             raise CampaignNotFound(response.campaign)
         fields = request.form()
+        if not csrf.valid(request, fields, services.settings.link_secret):
+            return forbidden(locale)
         share = create_share(
             campaign,
             response,
@@ -117,7 +127,9 @@ def submit_share(
         errors = {e.field: field_message(e, translations, locale) for e in exc.errors}
         answer = None
         if campaign is not None:
-            answer = share_form(services, campaign, locale, response.id, errors, status=422)
+            answer = share_form(
+                services, campaign, locale, response.id, request, errors, status=422
+            )
         return answer or not_found(request, locale)
     services.store.count("shares", campaign.slug, response.locale, response.source)
     return WebResponse.redirect(f"/{locale}/s/{share.id}", 303)
@@ -214,7 +226,7 @@ def thanks(services: Services, locale: str, slug: str, request: WebRequest) -> W
         except CampaignNotFound:
             return not_found(request, locale)
         if campaign.offers(locale):
-            answer = share_form(services, campaign, locale, design_id)
+            answer = share_form(services, campaign, locale, design_id, request)
             if answer is not None:
                 return answer
     return thanks_page(services, locale, slug, request)

@@ -67,8 +67,9 @@ class WebRequest:
     def form(self) -> dict[str, str]:
         """The form fields; a field given twice keeps its first value."""
         fields: dict[str, str] = {}
+        text = self.text_body()  # outside the try: its BadRequest("too_large") is a ValueError
         try:
-            pairs = parse_qsl(self.text_body(), keep_blank_values=True, errors="strict")
+            pairs = parse_qsl(text, keep_blank_values=True, errors="strict")
         except (UnicodeDecodeError, ValueError):
             raise BadRequest("not_utf8") from None
         for name, value in pairs:
@@ -78,7 +79,7 @@ class WebRequest:
     def json(self, limit: int = MAX_BODY_BYTES) -> object:
         try:
             return json.loads(self.text_body(limit))
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # RecursionError: nested too deep
             raise BadRequest("not_json") from None
 
 
@@ -87,6 +88,8 @@ class WebResponse:
     status: int
     body: str | bytes = ""
     headers: dict[str, str] = field(default_factory=dict)
+    cookies: tuple[str, ...] = ()
+    """Set-Cookie lines (a response may set several)."""
 
     @classmethod
     def html(cls, body: str, status: int = 200, **headers: str) -> WebResponse:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from chalicelib.i18n.catalogs import translations_for, ui_locales
 from chalicelib.i18n.negotiation import negotiate, parse_accept_language
 from chalicelib.responses.service import accept_response
 from chalicelib.sharing.service import record_referral
+from chalicelib.web import csrf
 from chalicelib.web.designer import designer
 from chalicelib.web.http import LOCALE_COOKIE, BadRequest, WebRequest, WebResponse
 from chalicelib.web.limits import over_limit
@@ -178,6 +179,7 @@ def _form_page(
     values: dict[str, str],
     errors: dict[str, str],
     status: int = 200,
+    csrf_pair: tuple[str, str | None] = ("", None),
 ) -> WebResponse:
     body = render(
         "campaign.html",
@@ -191,9 +193,30 @@ def _form_page(
         design=designer(campaign, locale, values),
         values=values,
         errors=errors,
+        csrf=csrf_pair[0],
     )
     cookie = f"{LOCALE_COOKIE}={locale}; Path=/; Max-Age={COOKIE_MAX_AGE}; SameSite=Lax"
-    return WebResponse.html(body, status, **{"Set-Cookie": cookie, "Cache-Control": "no-store"})
+    page = WebResponse.html(body, status, **{"Cache-Control": "no-store"})
+    return replace(page, cookies=(cookie, *([csrf_pair[1]] if csrf_pair[1] else [])))
+
+
+def csrf_pair(services: Services, request: WebRequest) -> tuple[str, str | None]:
+    """The form's CSRF token for this browser, and the cookie to set if it has none yet."""
+    value, set_cookie = csrf.cookie_of(request)
+    return csrf.token_for(value, services.settings.link_secret), set_cookie
+
+
+def forbidden(locale: str) -> WebResponse:
+    """A form without a valid CSRF token: from another site, or an old page."""
+    _ = translations_for(locale).gettext
+    body = render(
+        "message.html",
+        locale,
+        alternates=[],
+        heading=_("This form has expired"),
+        text=_("Please go back, reload the page and send it again."),
+    )
+    return WebResponse.html(body, 403, **{"Cache-Control": "no-store"})
 
 
 def preview_page(campaign: Campaign, locale: str) -> str:
@@ -219,7 +242,7 @@ def campaign_page(services: Services, locale: str, slug: str, request: WebReques
     if ref is not None:
         services.shares.count_visit(ref)
         values["ref"] = ref
-    return _form_page(campaign, locale, values, {})
+    return _form_page(campaign, locale, values, {}, csrf_pair=csrf_pair(services, request))
 
 
 def share_ref(raw: str | None) -> str | None:
@@ -282,8 +305,12 @@ def submit_form(services: Services, locale: str, slug: str, request: WebRequest)
         fields = request.form()
     except BadRequest as exc:
         return bad_request(request, exc, locale)
+    if not csrf.valid(request, fields, services.settings.link_secret):
+        return forbidden(locale)
+    pair = csrf_pair(services, request)
     if fields.get("action") == "preview" and campaign.product is not None:
-        return _form_page(campaign, locale, fields, {})  # without JavaScript, the form redraws
+        # Without JavaScript, the form redraws the design.
+        return _form_page(campaign, locale, fields, {}, csrf_pair=pair)
     wait = over_limit(services, request, fields, campaign.phone_region)
     if wait is not None:
         return too_many(locale, wait)
@@ -307,7 +334,7 @@ def submit_form(services: Services, locale: str, slug: str, request: WebRequest)
     except InvalidResponse as exc:
         translations = translations_for(locale)
         errors = {e.field: field_message(e, translations, locale) for e in exc.errors}
-        return _form_page(campaign, locale, fields, errors, status=422)
+        return _form_page(campaign, locale, fields, errors, status=422, csrf_pair=pair)
     except CampaignClosed as exc:
         return window_page(campaign, locale, exc.window, status=409)
     except IdempotencyConflict:
@@ -315,7 +342,7 @@ def submit_form(services: Services, locale: str, slug: str, request: WebRequest)
         message = translations_for(locale).gettext(
             "This form was already sent with other answers. Please check them and send again."
         )
-        return _form_page(campaign, locale, fields, {"form": message}, status=409)
+        return _form_page(campaign, locale, fields, {"form": message}, status=409, csrf_pair=pair)
     if accepted.created and accepted.response.referred_by:
         services.store.count("referred", slug, locale, "share")
         referral = record_referral(

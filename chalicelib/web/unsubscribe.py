@@ -1,5 +1,8 @@
 """The unsubscribe link in every marketing SMS: GET asks, POST acts; repeating is harmless.
 
+The signed token in the URL is what authorizes the POST (a site that does not know it cannot
+forge one), so these forms need no CSRF cookie and also work as one-click unsubscribe.
+
 The page speaks the language the token carries (the recipient's, never the operator's).
 """
 

@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 import pytest
 from openapi_spec_validator import validate as validate_openapi
 
-from chalicelib import bootstrap
 from chalicelib.admin import operations
 from tests.conftest import ADMIN_KEY
 
@@ -291,26 +290,15 @@ def test_customers_never_see_other_customers_answers(chalice_client: Any) -> Non
         assert "4711" not in page
 
 
-def test_the_outbox_exists_only_on_the_local_stage(
-    chalice_client: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("SAMVAD_STAGE", "dev")
-    monkeypatch.setenv("SAMVAD_LINK_SECRET", "dev-secret-for-this-test-only")
-    bootstrap.reset()
+def test_the_outbox_exists_only_on_the_local_stage(aws: Any) -> None:
+    from dataclasses import replace
 
-    assert chalice_client.http.get("/_local/outbox?format=jobs").status_code == 404
+    from chalicelib.bootstrap import Services
+    from chalicelib.web.http import WebRequest
+    from chalicelib.web.local_pages import inbound_sms, outbox_page
 
+    deployed = Services(replace(aws.settings, stage="dev"))
 
-def test_markup_in_a_marketers_text_is_shown_not_run(chalice_client: Any) -> None:
-    attack = '<script>alert(1)</script><img src=x onerror="alert(2)">'
-    text = WISHLIST.replace(
-        "  en: What should we make for your kitchen next?\n", f"  en: '{attack}'\n", 1
-    )
-    assert deploy(chalice_client, text).status_code == 201
-    call(chalice_client, "POST", f"{ADMIN}/campaigns/wishlist/publish", {"version": 2}, **KEY)
-
-    page = chalice_client.http.get("/en/c/wishlist").body.decode()
-
-    assert "<script>" not in page
-    assert "<img src=x" not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert outbox_page(deployed, WebRequest(query={"format": "jobs"})).status == 404
+    assert inbound_sms(deployed, WebRequest(body=b"{}")).status == 404
+    assert outbox_page(aws, WebRequest(query={"format": "jobs"})).status == 200

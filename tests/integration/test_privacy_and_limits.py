@@ -188,3 +188,33 @@ def test_erasure_deletes_everything_about_a_contact(chalice_client: Any, aws: An
     assert "9876575555" not in json.dumps(
         aws.dynamodb.scan(TableName=aws.settings.table_name)["Items"]
     )
+
+
+def test_forms_need_the_csrf_token_of_the_browsers_cookie(chalice_client: Any) -> None:
+    browser = chalice_client.raw
+    page = browser.http.get("/hi/c/wishlist")
+    cookies = page.headers["Set-Cookie"]
+    cookie = re.search(r"samvad_csrf=([0-9a-f]+)", str(cookies)).group(1)  # type: ignore[union-attr]
+    token = re.search(r'name="csrf" value="([0-9a-f]+)"', page.body.decode()).group(1)  # type: ignore[union-attr]
+    fields = {"form_token": "csrf-flow-00001", "product": "tawa"}
+
+    same_site = browser.http.post(
+        "/hi/c/wishlist",
+        headers={**FORM, "Cookie": f"samvad_csrf={cookie}"},
+        body=urlencode({**fields, "csrf": token}),
+    )
+    no_cookie = browser.http.post(
+        "/hi/c/wishlist", headers=FORM, body=urlencode({**fields, "csrf": token})
+    )
+    forged = browser.http.post(
+        "/hi/c/wishlist",
+        headers={**FORM, "Cookie": f"samvad_csrf={cookie}"},
+        body=urlencode({**fields, "form_token": "csrf-flow-00002", "csrf": "0" * 32}),
+    )
+
+    assert "HttpOnly" in str(cookies)
+    assert "SameSite=Lax" in str(cookies)
+    assert same_site.status_code == 303
+    assert no_cookie.status_code == 403
+    assert "कृपया वापस जाकर पेज फिर से खोलें" in no_cookie.body.decode()
+    assert forged.status_code == 403
