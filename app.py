@@ -105,6 +105,11 @@ def share_preview(locale: str, share_id: str) -> Response:
     return _serve(lambda: designs.share_image(get_services(), locale, share_id, _request(), "png"))
 
 
+@app.route("/api/v1/openapi.json")
+def api_openapi() -> Response:
+    return _serve(api.openapi)
+
+
 @app.route(
     "/api/v1/campaigns/{slug}/responses", methods=["POST"], content_types=["application/json"]
 )

@@ -89,10 +89,15 @@ class _Document:
         self.file = file
         self.lines: dict[Path_, int] = {}
         self.problems: list[DefinitionProblem] = []
-        loader = yaml.SafeLoader(text)
+        self.data: Any = None
+        try:
+            loader = yaml.SafeLoader(text)  # checks the characters already: inside the try
+        except yaml.YAMLError as exc:
+            self.problem((), f"not valid YAML: {exc}", 1)
+            return
         try:
             node = loader.get_single_node()
-            self.data: Any = self._build(loader, node, ()) if node is not None else None
+            self.data = self._build(loader, node, ()) if node is not None else None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark is not None else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from chalicelib.bootstrap import Services
@@ -105,4 +106,13 @@ def post_response(services: Services, slug: str, request: WebRequest) -> WebResp
             "created": accepted.created,
         },
         201 if accepted.created else 200,
+    )
+
+
+def openapi() -> WebResponse:
+    """The OpenAPI document of this API (for app developers and the fuzz tests)."""
+    from pathlib import Path
+
+    return WebResponse.json(
+        json.loads(Path(__file__).with_name("api-openapi.json").read_text(encoding="utf-8"))
     )
