@@ -62,9 +62,11 @@ infra-check: $(STAMP)
 	  $(BIN)/cfn-lint build/$$stage/template.json || exit 1; \
 	done
 
-# Figures, not assertions: 10,000 due follow-ups against an in-process emulator.
+# Figures, not assertions: 10,000 due follow-ups against an in-process emulator, then the
+# bytes of every sample page (HTML, CSS, optional JavaScript) from an in-process local stack.
 bench: $(STAMP) i18n
 	$(BIN)/python -m bench.followups $(JOBS)
+	$(BIN)/python -m bench.pages
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 
 from chalice.app import AuthRequest, AuthResponse, Chalice, Cron, Response, SNSEvent
 
@@ -252,7 +253,11 @@ def admin_erase() -> Response:
 def send_due_followups(event: object) -> None:
     """Every minute: send the follow-ups that are due (and retry the ones that failed)."""
     services = get_services()
-    report = services.runner.run_due()
+    context = app.lambda_context
+    runner = services.runner
+    if context is not None:  # retries stop before the Lambda's time runs out
+        runner = replace(runner, time_left=lambda: context.get_remaining_time_in_millis() / 1000)
+    report = runner.run_due()
     # Counts only, no personal data; CloudWatch reads the metrics out of this line.
     print(emf_line(report, services.settings.stage, services.clock()))
 

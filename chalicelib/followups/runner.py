@@ -9,6 +9,7 @@ at-least-once: a crash between a publish and its record can repeat that one mess
 from __future__ import annotations
 
 import random
+import time as clock_time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -18,6 +19,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from chalicelib.campaigns import Campaign
+from chalicelib.errors import StorageUnavailable
 from chalicelib.followups.compose import Links, NotSendable, Skip, compose
 from chalicelib.followups.model import Contact, FollowUpJob
 from chalicelib.followups.quiet_hours import next_allowed_time, recipient_timezone
@@ -29,6 +31,9 @@ MAX_ATTEMPTS = 5
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=1)
 MARKETING_SMS_PER_WEEK = 3
+SAVE_ATTEMPTS = 6
+SAVE_BACKOFF = 0.05  # seconds, doubled each attempt
+SAVE_MARGIN = 1.0  # seconds kept for the rest of the run
 
 
 class FollowUpStore(Protocol):
@@ -79,6 +84,9 @@ class Runner:
     max_attempts: int = MAX_ATTEMPTS
     marketing_per_week: int = MARKETING_SMS_PER_WEEK
     lease: timedelta = LEASE
+    sleep: Callable[[float], None] = clock_time.sleep
+    time_left: Callable[[], float] = lambda: float("inf")
+    """Seconds the Lambda has left (``context.get_remaining_time_in_millis() / 1000``)."""
 
     def run_due(self, limit: int = 500) -> RunReport:
         """One pass: claim what is due now, send it, record the outcomes."""
@@ -184,12 +192,26 @@ class Runner:
         return job.retry_later(reason, self.clock() + backoff(job.attempts + 1, self.rng))
 
     def _record(self, job: FollowUpJob, report: RunReport) -> None:
-        if not self.store.save_job(job):
+        if not self._save(job):
             report.counts["lease_lost"] += 1
             return
         outcome = "postponed" if job.status == "pending" and job.note else None
         outcome = "retry" if job.status == "pending" and job.last_error else outcome
         report.add(job, outcome)
+
+    def _save(self, job: FollowUpJob) -> bool:
+        """Record an outcome, trying harder than botocore: after a publish, a lost record
+        would let the lease expire and the message go out twice. Backoff with jitter, within
+        the time the Lambda has left."""
+        for attempt in range(SAVE_ATTEMPTS):
+            try:
+                return self.store.save_job(job)
+            except StorageUnavailable:
+                pause = SAVE_BACKOFF * 2**attempt * (0.5 + self.rng.random() / 2)
+                if attempt == SAVE_ATTEMPTS - 1 or self.time_left() < pause + SAVE_MARGIN:
+                    raise
+                self.sleep(pause)
+        return False  # unreachable: the loop returns or raises
 
 
 def _iso_week(now: datetime, timezone: str) -> str:

@@ -10,7 +10,7 @@
     var data = new URLSearchParams(new FormData(form));
     data.set("action", "preview");
     var mine = ++latest;
-    fetch(form.action, { method: "POST", body: data, credentials: "same-origin" })
+    fetch(form.getAttribute("action"), { method: "POST", body: data, credentials: "same-origin" })
       .then(function (answer) { return answer.ok ? answer.text() : ""; })
       .then(function (html) {
         if (mine !== latest || !html) return;

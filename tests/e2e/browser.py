@@ -1,0 +1,122 @@
+"""Debian's Chromium driven by Playwright, and what the end-to-end tests measure in it.
+
+No conftest: each test module opens the browser with ``chromium()`` in its own fixture, and
+marks itself ``needs_chromium`` so that a machine without Chromium skips with the reason.
+Playwright's own browser download is never used: we launch ``/usr/bin/chromium``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.conftest import PROJECT_DIR
+
+CHROMIUM = Path("/usr/bin/chromium")
+INSTALL = "apt-get install -y --no-install-recommends chromium fonts-noto-core"
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason=f"end-to-end browser tests need Debian's Chromium at {CHROMIUM}: "
+    f"`{INSTALL}` as root (.ci/run does)",
+)
+SCREENSHOTS = PROJECT_DIR / "build" / "screenshots"
+# (campaign, locale) of every sample page (bench/pages.py finds the same from the definitions).
+SAMPLE_PAGES = [
+    ("wishlist", "en"),
+    ("wishlist", "hi"),
+    ("wishlist", "ur"),
+    ("design-your-dress", "en"),
+    ("design-your-dress", "hi"),
+    ("build-your-car", "en"),
+    ("build-your-car", "hi"),
+]
+# Letters that look different from one another in any real font of their script.
+LETTERS = {
+    "en": "abdefghkmnpqrstwxyz",
+    "hi": "कखगघचजटडतदनपबमयरलवसह",
+    "ur": "ابپتٹجچدڈرسشعغفقکگلمنوے",
+}
+# Flags the machine's closed network needs: no background fetches to Google's hosts.
+QUIET = ["--disable-quic", "--disable-background-networking", "--disable-component-update"]
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=QUIET)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def serious_violations(page: Page) -> tuple[list[str], set[str]]:
+    """axe-core's serious and critical violations on the page as readable lines, and the ids
+    of every rule that ran (so a test can see that e.g. color-contrast was checked)."""
+    results: dict[str, Any] = Axe().run(page).response
+    ran = {
+        rule["id"]
+        for kind in ("violations", "passes", "incomplete")
+        for rule in results.get(kind, [])
+    }
+    found = [
+        f"{rule['id']} ({rule['impact']}): {node['target']} {rule['help']}"
+        for rule in results["violations"]
+        if rule["impact"] in ("serious", "critical")
+        for node in rule["nodes"]
+    ]
+    return found, ran
+
+
+GLYPHS = """([letters, font]) => {
+  const canvas = document.createElement("canvas");
+  canvas.width = 96; canvas.height = 96;
+  const ctx = canvas.getContext("2d", { willReadFrequently: true });
+  const draw = (text) => {
+    ctx.clearRect(0, 0, 96, 96);
+    ctx.font = font; ctx.textBaseline = "middle"; ctx.fillStyle = "#000";
+    ctx.fillText(text, 16, 48);
+    const alpha = ctx.getImageData(0, 0, 96, 96).data.filter((_, i) => i % 4 === 3);
+    return alpha.some((a) => a > 0) ? Array.from(alpha).join(",") : "";
+  };
+  return { tofu: draw("\\u0378"), letters: Array.from(letters).map(draw) };
+}"""
+
+
+def glyph_patterns(page: Page, locale: str, selector: str = "h1") -> tuple[str, list[str]]:
+    """The pixels of each of ``LETTERS[locale]`` drawn in the font the page uses for
+    ``selector``, and those of an unassigned code point (the .notdef box, "tofu")."""
+    font = page.eval_on_selector(
+        selector, "e => { const s = getComputedStyle(e); return s.fontSize + ' ' + s.fontFamily }"
+    )
+    drawn: dict[str, Any] = page.evaluate(GLYPHS, [LETTERS[locale], font])
+    return drawn["tofu"], drawn["letters"]
+
+
+def tab_order(page: Page, presses: int = 80) -> list[dict[str, Any]]:
+    """Press Tab from the top of the page until focus leaves it or comes back round: for each
+    stop, its position in document order, its box and a short description."""
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    stops: list[dict[str, Any]] = []
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        stop = page.evaluate(
+            """() => {
+              const e = document.activeElement;
+              if (!e || e === document.body) return null;
+              const all = Array.from(document.querySelectorAll("*"));
+              const box = e.getBoundingClientRect();
+              return { index: all.indexOf(e), top: box.top + scrollY, left: box.left,
+                       right: box.right, what: e.outerHTML.slice(0, 80) };
+            }"""
+        )
+        if stop is None or (stops and stop["index"] == stops[0]["index"]):
+            break
+        stops.append(stop)
+    return stops
