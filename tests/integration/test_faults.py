@@ -1,0 +1,103 @@
+"""Faults at every AWS call of the answer and follow-up paths: DynamoDB throttling and
+timeouts, SNS errors. Nothing may be lost, nothing sent twice, every follow-up ends sent,
+failed, skipped or cancelled. Faults are injected with botocore event hooks on the app's own
+clients (moto in-process behind them)."""
+
+from __future__ import annotations
+
+import contextlib
+import random
+from collections import Counter
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from botocore.awsrequest import AWSResponse
+from botocore.exceptions import ReadTimeoutError
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.sns.models import sns_backends
+
+from chalicelib.errors import StorageUnavailable
+from chalicelib.responses.model import response_id
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+CUSTOMERS = 12
+
+
+class Faults:
+    """Fails a share of calls before they reach AWS, as after botocore's retries: throttling,
+    a conditional write refused, or a timeout. (A call that succeeds at AWS while the client
+    times out is another story: SNS has no idempotency for SMS; see the README.)"""
+
+    def __init__(self, rate: float, seed: int) -> None:
+        self.rate = rate
+        self.rng = random.Random(seed)
+        self.injected: Counter[str] = Counter()
+
+    def __call__(self, model: Any, **_: Any) -> tuple[Any, dict[str, Any]] | None:
+        if self.rate == 0 or self.rng.random() >= self.rate:
+            return None
+        service = model.service_model.service_name
+        kind = self.rng.choice(["throttle", "timeout"])
+        self.injected[f"{service}:{kind}"] += 1
+        if kind == "timeout":
+            raise ReadTimeoutError(endpoint_url=f"https://{service}.ap-south-1.amazonaws.com")
+        code = "ThrottlingException" if service == "dynamodb" else "Throttling"
+        error = {"Error": {"Code": code, "Message": "Rate exceeded"}}
+        return AWSResponse("https://aws", 400, {}, None), error
+
+
+def test_faults_lose_nothing_and_send_nothing_twice(
+    chalice_client: Any, aws: Any, monkeypatch: Any
+) -> None:
+    import time
+
+    monkeypatch.setattr(time, "sleep", lambda _: None)  # botocore's backoff, in test time
+    faults = Faults(rate=0.08, seed=11)  # of calls failing after botocore's own retries
+    aws.dynamodb.meta.events.register("before-call.dynamodb", faults)
+    aws.sns.meta.events.register("before-call.sns", faults)
+    tokens = [f"fault-answer-{n:03d}" for n in range(CUSTOMERS)]
+    phones = {token: f"98765{n:05d}" for n, token in enumerate(tokens, start=80000)}
+
+    for token in tokens:  # a customer retries the same form until it goes through
+        fields = {"form_token": token, "product": "tawa", "phone": phones[token], "consent": "yes"}
+        for _ in range(20):
+            answer = chalice_client.http.post(
+                "/hi/c/wishlist", headers=FORM, body=urlencode(fields)
+            )
+            if answer.status_code == 303:
+                break
+            assert answer.status_code == 503  # storage busy: try again, nothing half-stored
+        else:
+            raise AssertionError(f"{token} never went through")
+
+    created = aws.store.get_response(response_id("wishlist", tokens[0])).created_at
+    now = created
+    for _ in range(60):  # the scheduler every so often, faults and all, time passing
+        now += timedelta(hours=3)
+        runner = replace(aws.runner, clock=lambda at=now: at, sleep=lambda _: None)
+        with contextlib.suppress(StorageUnavailable):
+            runner.run_due()  # a run that dies leaves leases; the next run picks the jobs up
+    faults.rate = 0
+    for _ in range(10):  # then daily, at 10:30 in India (inside the SMS window)
+        now = (now + timedelta(days=1)).replace(hour=5, minute=0)
+        replace(aws.runner, clock=lambda at=now: at).run_due()
+
+    injected = {k.split(":")[0]: 0 for k in faults.injected}
+    for key, count in faults.injected.items():
+        injected[key.split(":")[0]] += count
+    print("faults injected:", dict(faults.injected))  # a figure for the log
+    assert injected["dynamodb"] >= 10
+    assert injected["sns"] >= 3
+    sms = Counter(
+        phone for phone, _ in sns_backends[DEFAULT_ACCOUNT_ID]["ap-south-1"].sms_messages.values()
+    )
+    for token in tokens:
+        rid = response_id("wishlist", token)
+        assert aws.store.get_response(rid) is not None  # 0 answers lost
+        jobs = aws.store.jobs_for(rid)
+        assert {job.status for job in jobs} <= {"sent", "failed", "skipped", "cancelled"}
+        sent_sms = [job for job in jobs if job.channel == "sms" and job.status == "sent"]
+        assert sms[f"+91{phones[token]}"] == len(sent_sms)  # 0 follow-ups sent twice
+        assert len(sent_sms) >= 1  # the thank-you at least
