@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.errors import CampaignNotFound, StorageUnavailable, VersionProblem
-from chalicelib.storage.dynamodb import dump_item, load_item
+from chalicelib.storage.dynamodb import dump_item, load_item, query_all
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -204,15 +204,7 @@ class CampaignStore:
             raise StorageUnavailable(str(exc)) from exc
 
     def _query(self, **params: Any) -> Iterator[dict[str, Any]]:
-        try:
-            while True:
-                answer = self._client.query(TableName=self._table, **params)
-                yield from (load_item(item) for item in answer.get("Items", []))
-                if "LastEvaluatedKey" not in answer:
-                    return
-                params["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
-        except (ClientError, BotoCoreError) as exc:
-            raise StorageUnavailable(str(exc)) from exc
+        return query_all(self._client, self._table, **params)
 
 
 def _previous(state: CampaignState) -> int | None:

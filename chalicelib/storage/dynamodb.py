@@ -53,6 +53,19 @@ def load_item(item: Mapping[str, Any]) -> Item:
     return {k: _deserializer.deserialize(v) for k, v in item.items()}
 
 
+def query_all(client: DynamoDBClient, table: str, **params: Any) -> Iterator[Item]:
+    """Every item a Query finds, page after page."""
+    try:
+        while True:
+            answer = client.query(TableName=table, **params)
+            yield from (load_item(item) for item in answer.get("Items", []))
+            if "LastEvaluatedKey" not in answer:
+                return
+            params["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+    except (ClientError, BotoCoreError) as exc:
+        raise StorageUnavailable(str(exc)) from exc
+
+
 def response_item(response: Response) -> Item:
     item: Item = {
         "pk": f"RESPONSE#{response.id}",
@@ -322,15 +335,7 @@ class DynamoStore:
         return response_from_item(load_item(item)) if item else None
 
     def _query(self, **params: Any) -> Iterator[Item]:
-        try:
-            while True:
-                answer = self._client.query(TableName=self._table, **params)
-                yield from (load_item(item) for item in answer.get("Items", []))
-                if "LastEvaluatedKey" not in answer:
-                    return
-                params["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
-        except (ClientError, BotoCoreError) as exc:
-            raise StorageUnavailable(str(exc)) from exc
+        return query_all(self._client, self._table, **params)
 
     def jobs_for(self, response_id: str) -> list[FollowUpJob]:
         items = self._query(

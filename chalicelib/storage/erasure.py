@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.errors import StorageUnavailable
-from chalicelib.storage.dynamodb import dump_item, load_item
+from chalicelib.storage.dynamodb import dump_item, query_all
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -22,15 +22,7 @@ class Eraser:
         self._table = table_name
 
     def _items(self, **params: Any) -> Iterator[dict[str, Any]]:
-        try:
-            while True:
-                answer = self._client.query(TableName=self._table, **params)
-                yield from (load_item(item) for item in answer.get("Items", []))
-                if "LastEvaluatedKey" not in answer:
-                    return
-                params["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
-        except (ClientError, BotoCoreError) as exc:
-            raise StorageUnavailable(str(exc)) from exc
+        return query_all(self._client, self._table, **params)
 
     def _partition(self, pk: str) -> list[dict[str, Any]]:
         return list(
