@@ -1,0 +1,263 @@
+"""``make bench``: what a Lambda pays per cold start, per page view, per answer and per
+follow-up, each against a baseline measured in the same run, and what a million cost.
+
+Runs app.py's handler with API Gateway-shaped events over moto in-process; AWS calls are
+counted with botocore events on the app's own clients. Figures only, no assertions.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+from urllib.parse import urlencode
+
+PROJECT = Path(__file__).resolve().parent.parent
+# AWS list prices (USD, ap-south-1, November 2026)
+LAMBDA_GB_SECOND = 0.0000133334  # arm64
+LAMBDA_REQUEST = 0.20 / 1e6
+API_REQUEST = 3.50 / 1e6
+DYNAMO_WRITE = 1.25 / 1e6
+DYNAMO_READ = 0.25 / 1e6
+SNS_PUBLISH = 0.50 / 1e6
+MEMORY_GB = 0.5
+
+
+def timed(code: str) -> float:
+    """Seconds a fresh interpreter needs to run ``code`` (best of three)."""
+    runs = []
+    for _ in range(3):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], cwd=PROJECT, check=True)
+        runs.append(time.perf_counter() - started)
+    return min(runs)
+
+
+def cold_start() -> None:
+    bare = timed("pass")
+    baseline = timed("import boto3, chalice; boto3.client('dynamodb', region_name='ap-south-1')")
+    ours = timed("import app")
+    print(
+        f"cold import: app {1000 * (ours - bare):.0f} ms, "
+        f"boto3+chalice+client {1000 * (baseline - bare):.0f} ms "
+        f"(ratio {(ours - bare) / (baseline - bare):.2f})"
+    )
+
+
+def event(
+    method: str, path: str, resource: str, params: dict[str, str], **extra: Any
+) -> dict[str, Any]:
+    headers = {"Host": "bench.example", "Accept-Language": "hi-IN", **extra.pop("headers", {})}
+    return {
+        "resource": resource,
+        "path": path,
+        "httpMethod": method,
+        "headers": headers,
+        "multiValueHeaders": {k: [v] for k, v in headers.items()},
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "pathParameters": params,
+        "stageVariables": None,
+        "requestContext": {
+            "resourcePath": resource,
+            "httpMethod": method,
+            "requestId": uuid.uuid4().hex,
+            "path": path,
+            "identity": {"sourceIp": "198.51.100.7"},
+        },
+        "body": extra.pop("body", None),
+        "isBase64Encoded": False,
+    }
+
+
+def context() -> Any:
+    return SimpleNamespace(
+        aws_request_id=uuid.uuid4().hex,
+        function_name="bench",
+        memory_limit_in_mb=512,
+        get_remaining_time_in_millis=lambda: 10_000,
+    )
+
+
+def writes(detail: dict[str, int]) -> int:
+    return sum(v for k, v in detail.items() if any(w in k for w in ("Put", "Update", "Transact")))
+
+
+def reads(detail: dict[str, int]) -> int:
+    return sum(v for k, v in detail.items() if any(r in k for r in ("Get", "Query")))
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return ordered[len(ordered) // 2] * 1000, ordered[int(len(ordered) * 0.99)] * 1000
+
+
+def main() -> None:
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="bench",
+        AWS_SECRET_ACCESS_KEY="bench",
+        AWS_DEFAULT_REGION="ap-south-1",
+        AWS_REGION="ap-south-1",
+        SAMVAD_STAGE="local",
+        SAMVAD_RATE_PER_CLIENT="1000000/60",
+        SAMVAD_RATE_PER_PHONE="1000000/60",
+        POWERTOOLS_LOG_LEVEL="WARNING",
+        SAMVAD_CAMPAIGN_TTL_SECONDS="30",  # as deployed: the published pointer cached 30 s
+    )
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    cold_start()
+    import boto3
+    from moto import mock_aws
+
+    with mock_aws():
+        from chalicelib import bootstrap
+        from chalicelib.campaigns.deployment import sync_definitions
+        from chalicelib.local.resources import ensure_stack
+
+        outputs = ensure_stack(boto3.client("cloudformation", region_name="ap-south-1"), "local")
+        os.environ["SAMVAD_EVENTS_TOPIC_ARN"] = outputs["EventsTopicArn"]
+        os.environ["SAMVAD_FOLLOWUPS_TOPIC_ARN"] = outputs["FollowupsTopicArn"]
+        bootstrap.reset()
+        services = bootstrap.get_services()
+        sync_definitions(services.campaign_store, services.settings.campaigns_dir, services.clock())
+        measure(services)
+
+
+def measure(services: Any) -> None:
+    from app import app
+    from chalicelib.config import LOCAL_LINK_SECRET
+    from chalicelib.web.csrf import token_for
+    from chalicelib.web.pages import alternates, page_text
+    from chalicelib.web.rendering import render
+
+    calls: Counter[str] = Counter()
+    for client, name in ((services.dynamodb, "dynamodb"), (services.sns, "sns")):
+        client.meta.events.register(
+            f"before-call.{name}", lambda model, _n=name, **_: calls.update([f"{_n}.{model.name}"])
+        )
+    page = event(
+        "GET", "/hi/c/wishlist", "/{locale}/c/{slug}", {"locale": "hi", "slug": "wishlist"}
+    )
+    app(page, context())  # warm: first render, caches
+    views = []
+    calls.clear()
+    for _ in range(300):
+        started = time.perf_counter()
+        answer = app(dict(page), context())
+        views.append(time.perf_counter() - started)
+        assert answer["statusCode"] == 200
+    view_calls = sum(calls.values()) / 300
+    view_detail = dict(calls)
+
+    campaign = services.campaign("wishlist")
+    bare = []
+    for _ in range(300):
+        started = time.perf_counter()
+        render(
+            "campaign.html",
+            "hi",
+            page=page_text(campaign, "hi"),
+            alternates=alternates(campaign),
+            action="/hi/c/wishlist",
+            form_token="x" * 32,
+            source="direct",
+            ref="",
+            design=None,
+            values={},
+            errors={},
+            csrf="y" * 32,
+        )
+        bare.append(time.perf_counter() - started)
+    p50, p99 = percentiles(views)
+    b50, b99 = percentiles(bare)
+    print(
+        f"warm page view: p50 {p50:.2f} ms, p99 {p99:.2f} ms; bare Jinja2 render p50 {b50:.2f} ms,"
+        f" p99 {b99:.2f} ms (ratio {p50 / b50:.2f})"
+    )
+    print(f"AWS calls per warm page view: {view_calls:.2f} {view_detail}")
+
+    cookie = "0123456789abcdef0123456789abcdef"
+    token = token_for(cookie, LOCAL_LINK_SECRET)
+    answers = []
+    calls.clear()
+    for n in range(100):
+        body = urlencode(
+            {
+                "form_token": f"bench-{n:06d}",
+                "product": "tawa",
+                "phone": f"98{n:08d}",
+                "consent": "yes",
+                "csrf": token,
+            }
+        )
+        post = event(
+            "POST",
+            "/hi/c/wishlist",
+            "/{locale}/c/{slug}",
+            {"locale": "hi", "slug": "wishlist"},
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": f"samvad_csrf={cookie}",
+            },
+            body=body,
+        )
+        started = time.perf_counter()
+        answer = app(post, context())
+        answers.append(time.perf_counter() - started)
+        assert answer["statusCode"] == 303, answer
+    answer_detail = dict(calls)
+    answer_calls = sum(calls.values()) / 100
+    a50, a99 = percentiles(answers)
+    print(
+        f"answer (form POST, thank-you SMS, event): p50 {a50:.2f} ms, p99 {a99:.2f} ms; "
+        f"AWS calls per answer {answer_calls:.2f} {answer_detail}"
+    )
+
+    calls.clear()
+    later = services.clock() + timedelta(days=4)
+    runner = replace(services.runner, clock=lambda: later.replace(hour=5))
+    report = runner.run_due(limit=1000)
+    handled = sum(report.counts.values())
+    print(
+        f"follow-ups: {dict(report.counts)}; AWS calls per follow-up "
+        f"{sum(calls.values()) / max(handled, 1):.2f} {dict(calls)}"
+    )
+
+    package = PROJECT / "build" / "prod" / "samvad.zip"
+    if package.exists():
+        print(f"Lambda package: {package.stat().st_size / 1e6:.1f} MB zipped (make package)")
+    else:
+        print("Lambda package: run `make package STAGE=prod` for its size")
+
+    million = 1_000_000
+    cost = {
+        "API Gateway": 2 * million * API_REQUEST,
+        "Lambda requests": 2 * million * LAMBDA_REQUEST,
+        "Lambda duration": million * (p50 + a50) / 1000 * MEMORY_GB * LAMBDA_GB_SECOND,
+        "DynamoDB writes": million
+        * (writes(view_detail) / 300 + writes(answer_detail) / 100)
+        * DYNAMO_WRITE,
+        "DynamoDB reads": million
+        * (reads(view_detail) / 300 + reads(answer_detail) / 100)
+        * DYNAMO_READ,
+        "SNS topic events": million * answer_detail.get("sns.PublishBatch", 0) / 100 * SNS_PUBLISH,
+    }
+    print(
+        "cost of 1 M page views + 1 M answers (measured durations and calls, list prices, "
+        "request units as calls, SMS excluded):"
+    )
+    for item, usd in cost.items():
+        print(f"  {item:18} ${usd:9.2f}")
+    print(f"  {'total':18} ${sum(cost.values()):9.2f}")
+
+
+if __name__ == "__main__":
+    main()
