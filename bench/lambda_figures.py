@@ -111,6 +111,7 @@ def main() -> None:
         SAMVAD_RATE_PER_PHONE="1000000/60",
         POWERTOOLS_LOG_LEVEL="WARNING",
         SAMVAD_CAMPAIGN_TTL_SECONDS="30",  # as deployed: the published pointer cached 30 s
+        SAMVAD_VIEW_FLUSH_SECONDS="30",  # as deployed: page views written in batches
     )
     os.environ.pop("AWS_ENDPOINT_URL", None)
     cold_start()

@@ -25,6 +25,7 @@ from chalicelib.storage.erasure import Eraser
 from chalicelib.storage.limits import RateLimiter
 from chalicelib.storage.sharing import ShareStore
 from chalicelib.storage.threads import ThreadStore
+from chalicelib.storage.views import ViewCounter
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -91,6 +92,11 @@ class Services:
             links=self.links,
             clock=self.clock,
         )
+
+    @cached_property
+    def views(self) -> ViewCounter:
+        every = timedelta(seconds=self.settings.view_flush_seconds)
+        return ViewCounter(self.store, self.clock, every)
 
     @cached_property
     def eraser(self) -> Eraser:

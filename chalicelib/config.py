@@ -22,6 +22,7 @@ class Settings:
     endpoint_url: str | None
     public_url: str = "http://127.0.0.1:8000"
     campaign_ttl_seconds: float = 30.0
+    view_flush_seconds: float = 30.0
     followups_topic_arn: str = ""
     admin_key_sha256: str = ""
     rate_per_client: tuple[int, int] = (30, 600)
@@ -53,6 +54,9 @@ class Settings:
             rate_per_client=_rate(env.get("SAMVAD_RATE_PER_CLIENT", "30/600")),
             rate_per_phone=_rate(env.get("SAMVAD_RATE_PER_PHONE", "5/3600")),
             # How long a Lambda keeps the published pointer; locally a publish shows at once.
+            view_flush_seconds=float(
+                env.get("SAMVAD_VIEW_FLUSH_SECONDS", "0" if _local(env) else "30")
+            ),
             campaign_ttl_seconds=float(
                 env.get("SAMVAD_CAMPAIGN_TTL_SECONDS", "0" if _local(env) else "30")
             ),

@@ -242,24 +242,22 @@ class DynamoStore:
             raise StorageUnavailable(str(exc)) from exc
         return None
 
-    def _count(self, what: str, slug: str, locale: str, source: str) -> TransactWriteItemTypeDef:
+    def _count(
+        self, what: str, slug: str, locale: str, source: str, by: int = 1
+    ) -> TransactWriteItemTypeDef:
         return {
             "Update": {
                 "TableName": self._table,
                 "Key": self._key(f"CAMPAIGN#{slug}", f"STATS#{what}#{locale}#{source}"),
                 "UpdateExpression": "ADD #n :one",
                 "ExpressionAttributeNames": {"#n": "count"},
-                "ExpressionAttributeValues": dump_item({":one": 1}),
+                "ExpressionAttributeValues": dump_item({":one": by}),
             }
         }
 
-    def count_view(self, slug: str, locale: str, source: str) -> None:
-        """One more page view; counted per locale and source for ``samvad stats``."""
-        self.count("views", slug, locale, source)
-
-    def count(self, what: str, slug: str, locale: str, source: str) -> None:
-        """One more of ``what`` (views, shares, referred, rewards) for the funnel."""
-        update = self._count(what, slug, locale, source)["Update"]
+    def count(self, what: str, slug: str, locale: str, source: str, by: int = 1) -> None:
+        """``by`` more of ``what`` (views, shares, referred, rewards) for the funnel."""
+        update = self._count(what, slug, locale, source, by)["Update"]
         try:
             self._client.update_item(
                 TableName=update["TableName"],

@@ -236,7 +236,7 @@ def campaign_page(services: Services, locale: str, slug: str, request: WebReques
     if window != "open":
         return window_page(campaign, locale, window)
     source = source_of(request.query.get("src"))
-    services.store.count_view(slug, locale, source)
+    services.views.view(slug, locale, source)
     values = {"src": source}
     ref = share_ref(request.query.get("ref"))
     if ref is not None:
