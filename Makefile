@@ -63,10 +63,13 @@ infra-check: $(STAMP)
 	done
 
 # Figures, not assertions: 10,000 due follow-ups against an in-process emulator, then the
-# bytes of every sample page (HTML, CSS, optional JavaScript) from an in-process local stack.
+# bytes of every sample page (HTML, CSS, optional JavaScript) from an in-process local stack;
+# then 20 customers for 60 s under locust (bench/load.py: fails on any error or lost answer).
 bench: $(STAMP) i18n
+	$(BIN)/python -m bench.lambda_figures
 	$(BIN)/python -m bench.followups $(JOBS)
 	$(BIN)/python -m bench.pages
+	$(BIN)/python -m bench.load --duration 60 --users 20
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

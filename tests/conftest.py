@@ -145,12 +145,12 @@ class Emulator:
 @pytest.fixture(scope="module")
 def emulator() -> Iterator[Emulator]:
     """A moto server in this process on a free port, so tests can read its records."""
-    from moto.server import ThreadedMotoServer
+    from chalicelib.local.emulator import serialized_emulator
 
     saved = {name: os.environ.get(name) for name in FAKE_CREDENTIALS}
     os.environ.update(FAKE_CREDENTIALS)
     port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server = serialized_emulator(port)
     server.start()
     requests.post(f"http://127.0.0.1:{port}/moto-api/reset", timeout=10)
     yield Emulator(f"http://127.0.0.1:{port}", server.stop)

@@ -76,9 +76,9 @@ class LocalStack:
         for name, value in LOCAL_CREDENTIALS.items():
             os.environ.setdefault(name, value)
         if not os.environ.get("AWS_ENDPOINT_URL"):
-            from moto.server import ThreadedMotoServer
+            from chalicelib.local.emulator import serialized_emulator
 
-            emulator = ThreadedMotoServer(ip_address=HOST, port=self.emulator_port, verbose=False)
+            emulator = serialized_emulator(self.emulator_port, HOST)
             emulator.start()
             self._stops.append(emulator.stop)
             os.environ["AWS_ENDPOINT_URL"] = f"http://{HOST}:{self.emulator_port}"
