@@ -320,17 +320,20 @@ class DynamoStore:
             added.append(job)
         return added
 
-    def get_response(self, response_id: str) -> Response | None:
+    def _get(self, pk: str, sk: str) -> Item | None:
+        """One item by key, read consistently (what was just written is there)."""
         try:
             answer = self._client.get_item(
-                TableName=self._table,
-                Key=self._key(f"RESPONSE#{response_id}", "RESPONSE"),
-                ConsistentRead=True,
+                TableName=self._table, Key=self._key(pk, sk), ConsistentRead=True
             )
         except (ClientError, BotoCoreError) as exc:
             raise StorageUnavailable(str(exc)) from exc
         item = answer.get("Item")
-        return response_from_item(load_item(item)) if item else None
+        return load_item(item) if item else None
+
+    def get_response(self, response_id: str) -> Response | None:
+        item = self._get(f"RESPONSE#{response_id}", "RESPONSE")
+        return response_from_item(item) if item else None
 
     def _query(self, **params: Any) -> Iterator[Item]:
         return query_all(self._client, self._table, **params)
@@ -451,16 +454,8 @@ class DynamoStore:
         return True
 
     def contact(self, contact_id: str) -> Contact | None:
-        try:
-            answer = self._client.get_item(
-                TableName=self._table,
-                Key=self._key(f"CONTACT#{contact_id}", "CONTACT"),
-                ConsistentRead=True,
-            )
-        except (ClientError, BotoCoreError) as exc:
-            raise StorageUnavailable(str(exc)) from exc
-        item = answer.get("Item")
-        return _contact(contact_id, load_item(item)) if item else None
+        item = self._get(f"CONTACT#{contact_id}", "CONTACT")
+        return _contact(contact_id, item) if item else None
 
     def opt_out(self, contact_id: str, at: datetime, source: str) -> Contact:
         """Mark the contact opted out (the first time counts) and cancel its pending jobs."""

@@ -26,6 +26,7 @@ from chalicelib.web.pages import (
     bad_request,
     csrf_pair,
     forbidden,
+    message_page,
     not_found,
     page_text,
     thanks_page,
@@ -155,16 +156,10 @@ def share_page(services: Services, locale: str, share_id: str, request: WebReque
     ]
     if not share.public:
         # Pending or rejected: nothing the customer wrote is shown, and nothing is indexed.
-        body = render(
-            "message.html",
-            locale,
-            alternates=[],
-            heading=_("This page is not available"),
-            text=_("This design is not shown at the moment. You can still design your own."),
-        )
-        return WebResponse.html(
-            body, 200, **{"X-Robots-Tag": "noindex", "Cache-Control": "no-store"}
-        )
+        heading = _("This page is not available")
+        text = _("This design is not shown at the moment. You can still design your own.")
+        hidden = {"X-Robots-Tag": "noindex", "Cache-Control": "no-store"}
+        return message_page(locale, heading, text, headers=hidden)
     base = services.settings.public_url
     invite = f"{base}/{locale}/c/{campaign.slug}?{urlencode({'ref': share.id, 'src': 'share'})}"
     assert campaign.sharing is not None

@@ -128,30 +128,35 @@ def page_text(campaign: Campaign, locale: str) -> PageText:
     )
 
 
+def message_page(
+    locale: str,
+    heading: str,
+    text: str,
+    status: int = 200,
+    *,
+    links: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> WebResponse:
+    """A short page that tells the customer one thing (not found, closed, too many…)."""
+    body = render("message.html", locale, alternates=links or [], heading=heading, text=text)
+    return WebResponse.html(body, status, **(headers or {}))
+
+
 def not_found(request: WebRequest, *first: str) -> WebResponse:
     locale = ui_locale(request, *first)
     _ = translations_for(locale).gettext
-    body = render(
-        "message.html",
-        locale,
-        alternates=[],
-        heading=_("Page not found"),
-        text=_("We could not find this campaign. Please check the link you were sent."),
-    )
-    return WebResponse.html(body, status=404)
+    heading = _("Page not found")
+    text = _("We could not find this campaign. Please check the link you were sent.")
+    return message_page(locale, heading, text, 404)
 
 
 def too_many(locale: str, wait: int) -> WebResponse:
     """429 in the customer's language, with Retry-After."""
     _ = translations_for(locale).gettext
-    body = render(
-        "message.html",
-        locale,
-        alternates=[],
-        heading=_("Too many answers"),
-        text=_("Please wait a few minutes and try again."),
+    heading, text = _("Too many answers"), _("Please wait a few minutes and try again.")
+    return message_page(
+        locale, heading, text, 429, headers={"Retry-After": str(wait), "Cache-Control": "no-store"}
     )
-    return WebResponse.html(body, 429, **{"Retry-After": str(wait), "Cache-Control": "no-store"})
 
 
 def bad_request(request: WebRequest, error: BadRequest, locale: str) -> WebResponse:
@@ -168,9 +173,7 @@ def bad_request(request: WebRequest, error: BadRequest, locale: str) -> WebRespo
             _("Your answer could not be read. Please try again."),
             400,
         )
-    return WebResponse.html(
-        render("message.html", locale, alternates=[], heading=heading, text=text), status
-    )
+    return message_page(locale, heading, text, status)
 
 
 def _form_page(
@@ -209,14 +212,9 @@ def csrf_pair(services: Services, request: WebRequest) -> tuple[str, str | None]
 def forbidden(locale: str) -> WebResponse:
     """A form without a valid CSRF token: from another site, or an old page."""
     _ = translations_for(locale).gettext
-    body = render(
-        "message.html",
-        locale,
-        alternates=[],
-        heading=_("This form has expired"),
-        text=_("Please go back, reload the page and send it again."),
-    )
-    return WebResponse.html(body, 403, **{"Cache-Control": "no-store"})
+    heading = _("This form has expired")
+    text = _("Please go back, reload the page and send it again.")
+    return message_page(locale, heading, text, 403, headers={"Cache-Control": "no-store"})
 
 
 def preview_page(campaign: Campaign, locale: str) -> str:
@@ -271,14 +269,14 @@ def window_page(campaign: Campaign, locale: str, window: str, status: int = 200)
         text = _(
             "It closed on %(date)s and no longer takes answers. Thank you for your interest."
         ) % {"date": when}
-    body = render(
-        "message.html",
+    return message_page(
         locale,
-        alternates=alternates(campaign),
-        heading=f"{page.brand}: {heading}",
-        text=text,
+        f"{page.brand}: {heading}",
+        text,
+        status,
+        links=alternates(campaign),
+        headers={"Cache-Control": "no-store"},
     )
-    return WebResponse.html(body, status, **{"Cache-Control": "no-store"})
 
 
 def campaign_redirect(services: Services, slug: str, request: WebRequest) -> WebResponse:
