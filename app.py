@@ -6,19 +6,32 @@ import json
 from collections.abc import Callable
 from dataclasses import replace
 
-from chalice.app import AuthRequest, AuthResponse, Chalice, Cron, Response, SNSEvent
+from chalice.app import (
+    AuthRequest,
+    AuthResponse,
+    Chalice,
+    CloudWatchEvent,
+    Cron,
+    DynamoDBEvent,
+    Response,
+    SNSEvent,
+)
 
-from chalicelib.bootstrap import get_services
+from chalicelib.bootstrap import Services, get_services
 from chalicelib.dialogue.service import handle_inbound
 from chalicelib.errors import StorageUnavailable
 from chalicelib.followups.metrics import emf_line
+from chalicelib.followups.runner import Runner
 from chalicelib.logs import bind_request, logger
 from chalicelib.logs import event as log_event
+from chalicelib.storage.stream import new_items
 from chalicelib.web import admin, api, designs, local_pages, pages, unsubscribe
 from chalicelib.web.http import WebRequest, WebResponse, transport_headers
 
 app = Chalice(app_name="samvad")
 INBOUND_SMS_TOPIC = "samvad-inbound-sms"  # where AWS two-way SMS publishes customers' answers
+# The table's stream; `samvad package` puts the table's StreamArn here (Chalice wants a string).
+TABLE_STREAM = "arn:aws:dynamodb:ap-south-1:000000000000:table/samvad/stream/table-stream"
 FORM = ["application/x-www-form-urlencoded"]
 
 
@@ -249,15 +262,32 @@ def admin_erase() -> Response:
     return _serve(lambda: admin.erase_contact(get_services(), _request()))
 
 
+def _runner(services: Services, context: object | None) -> Runner:
+    """The follow-up runner, retrying only while the Lambda has time left."""
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    if remaining is None:
+        return services.runner
+    return replace(services.runner, time_left=lambda: remaining() / 1000)
+
+
+@app.on_dynamodb_record(stream_arn=TABLE_STREAM, batch_size=100, name="send-new-followups")
+def send_new_followups(event: DynamoDBEvent) -> None:
+    """New items of the table, as its stream hands them over: follow-ups due now go out (the
+    thank-you SMS, the response event), within a second of the answer."""
+    services = get_services()
+    jobs, responses = new_items(
+        record.new_image for record in event if record.event_name == "INSERT" and record.new_image
+    )
+    if jobs:
+        report = _runner(services, event.context).take(jobs, responses)
+        print(emf_line(report, services.settings.stage, services.clock()))
+
+
 @app.schedule(Cron("*", "*", "*", "*", "?", "*"), name="send-due-followups")
-def send_due_followups(event: object) -> None:
+def send_due_followups(event: CloudWatchEvent) -> None:
     """Every minute: send the follow-ups that are due (and retry the ones that failed)."""
     services = get_services()
-    context = app.lambda_context
-    runner = services.runner
-    if context is not None:  # retries stop before the Lambda's time runs out
-        runner = replace(runner, time_left=lambda: context.get_remaining_time_in_millis() / 1000)
-    report = runner.run_due()
+    report = _runner(services, event.context).run_due()
     # Counts only, no personal data; CloudWatch reads the metrics out of this line.
     print(emf_line(report, services.settings.stage, services.clock()))
 

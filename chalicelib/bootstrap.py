@@ -36,14 +36,18 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def aws_client(service: str, settings: Settings) -> Any:
+def aws_client(service: str, settings: Settings, **options: Any) -> Any:
     """A boto3 client with the standard retry mode; endpoint and credentials from the usual
-    AWS environment variables (``AWS_ENDPOINT_URL`` points it at the local emulator)."""
+    AWS environment variables (``AWS_ENDPOINT_URL`` points it at the local emulator);
+    ``options`` are more botocore ``Config`` settings."""
     import boto3
     from botocore.config import Config
 
     config = Config(
-        retries={"mode": "standard", "max_attempts": 3}, connect_timeout=3, read_timeout=10
+        retries={"mode": "standard", "max_attempts": 3},
+        connect_timeout=3,
+        read_timeout=10,
+        **options,
     )
     return boto3.session.Session().client(  # type: ignore[call-overload]
         service, region_name=settings.region, endpoint_url=settings.endpoint_url, config=config
@@ -104,7 +108,7 @@ class Services:
 
     @cached_property
     def limiter(self) -> RateLimiter:
-        return RateLimiter(self.dynamodb, self.settings.table_name, self.settings.link_secret)
+        return RateLimiter(self.settings.link_secret)
 
     @cached_property
     def threads(self) -> ThreadStore:

@@ -59,6 +59,14 @@ class StorageUnavailable(SamvadError):
     """The response could not be stored; the customer must try again."""
 
 
+class RateLimited(SamvadError):
+    """Too many answers from one client or phone; try again in ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"rate limited for {retry_after} s")
+        self.retry_after = retry_after
+
+
 class VersionProblem(SamvadError):
     """A deploy, publish or rollback that cannot be done as asked (no such version, a race)."""
 

@@ -35,7 +35,15 @@ LOCALES = ("root", "en", "hi", "ur")  # Babel data kept in the package (and thei
 REGION = "ap-south-1"
 
 TABLE_ARN = {"Fn::GetAtt": ["Table", "Arn"]}
+TABLE_STREAM_ARN = {"Fn::GetAtt": ["Table", "StreamArn"]}
+TABLE_STREAMS = {"Fn::Sub": "${Table.Arn}/stream/*"}  # ListStreams names no single stream
 SMS = "arn:aws:sns:*:*:*"  # NotResource: any phone number, no topic but those listed
+
+
+NEW_JOBS_AND_RESPONSES = {
+    "eventName": ["INSERT"],
+    "dynamodb": {"NewImage": {"type": {"S": ["followup", "response"]}}},
+}
 
 
 def _index(name: str) -> dict[str, str]:
@@ -99,6 +107,35 @@ FUNCTIONS: dict[str, tuple[str, list[dict[str, Any]]]] = {
                 "Effect": "Allow",
                 "Action": DYNAMO_RW,
                 "Resource": [TABLE_ARN, _index("due")],
+            },
+            *_sends(),
+        ],
+    ),
+    "SendNewFollowups": (
+        "new-followups",
+        [
+            {
+                "Sid": "Jobs",
+                "Effect": "Allow",
+                "Action": DYNAMO_RW,
+                "Resource": [TABLE_ARN],
+            },
+            {
+                # What Lambda's event source mapping reads on the function's behalf.
+                "Sid": "TableStream",
+                "Effect": "Allow",
+                "Action": [
+                    "dynamodb:DescribeStream",
+                    "dynamodb:GetRecords",
+                    "dynamodb:GetShardIterator",
+                ],
+                "Resource": [TABLE_STREAM_ARN],
+            },
+            {
+                "Sid": "TableStreams",
+                "Effect": "Allow",
+                "Action": ["dynamodb:ListStreams"],
+                "Resource": [TABLE_STREAMS],
             },
             *_sends(),
         ],
@@ -228,6 +265,15 @@ def finish_template(template: dict[str, Any], stage: str) -> dict[str, Any]:
     inbound = resources["InboundSms"]["Properties"]["Events"]
     for event in inbound.values():
         event["Properties"]["Topic"] = {"Ref": "InboundSmsTopic"}
+    for event in resources["SendNewFollowups"]["Properties"]["Events"].values():
+        event["Properties"].update(
+            Stream=TABLE_STREAM_ARN,
+            # Only new follow-up jobs (and the responses they need) wake the function.
+            FilterCriteria={"Filters": [{"Pattern": json.dumps(NEW_JOBS_AND_RESPONSES)}]},
+            # A batch that keeps failing is split, then left: the scheduler sends what is due.
+            BisectBatchOnFunctionError=True,
+            MaximumRetryAttempts=3,
+        )
     resources["FailedFollowUpsAlarm"] = _alarm(
         f"samvad-{stage}-failed-followups",
         {"Namespace": "Samvad", "MetricName": "FollowUpsFailed"},

@@ -9,15 +9,16 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import boto3
 import pytest
 import requests
 
+T = TypeVar("T")
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 REGION = "ap-south-1"
 ADMIN_KEY = "test-admin-key-not-a-secret"
@@ -30,6 +31,17 @@ FAKE_CREDENTIALS = {
     "AWS_REGION": REGION,
     "AWS_DEFAULT_REGION": REGION,
 }
+
+
+def eventually(check: Callable[[], T], timeout: float = 15.0) -> T:
+    """What ``check`` returns once that is truthy. The local stack sends follow-ups after the
+    request has returned (the table's stream is polled, as Lambda polls it on AWS)."""
+    deadline = time.monotonic() + timeout
+    while not (value := check()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout} s: {check} gave {value!r}")
+        time.sleep(0.1)
+    return value
 
 
 def free_port() -> int:
@@ -81,12 +93,38 @@ def csrf_token() -> str:
     return token_for(CSRF_COOKIE_VALUE, LOCAL_LINK_SECRET)
 
 
-class _BrowserLikeHttp:
-    """Chalice's test HTTP client that sends forms the way a browser does after a page view:
-    with the CSRF cookie and token."""
+class _StreamingHttp:
+    """Chalice's test HTTP client, followed after each request by what Lambda's event source
+    mapping does on AWS within a second: the table's new items go to ``send_new_followups``."""
 
-    def __init__(self, http: Any) -> None:
+    def __init__(self, http: Any, pump: Any) -> None:
         self._http = http
+        self._pump = pump
+
+    def request(self, *args: Any, **kwargs: Any) -> Any:
+        answer = self._http.request(*args, **kwargs)
+        self._pump.pump()
+        return answer
+
+    def get(self, path: str, **kwargs: Any) -> Any:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> Any:
+        return self.request("POST", path, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> Any:
+        return self.request("PUT", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> Any:
+        return self.request("DELETE", path, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._http, name)
+
+
+class _BrowserLikeHttp(_StreamingHttp):
+    """... and sends forms the way a browser does after a page view: with the CSRF cookie
+    and token."""
 
     def post(self, path: str, headers: dict[str, str] | None = None, body: Any = b"") -> Any:
         headers = dict(headers or {})
@@ -99,31 +137,42 @@ class _BrowserLikeHttp:
                 body = f"csrf={csrf_token()}&{text}" if text else f"csrf={csrf_token()}"
             cookie = f"samvad_csrf={CSRF_COOKIE_VALUE}"
             headers["Cookie"] = f"{headers['Cookie']}; {cookie}" if "Cookie" in headers else cookie
-        return self._http.post(path, headers=headers, body=body)
+        return self.request("POST", path, headers=headers, body=body)
+
+
+class _Client:
+    def __init__(self, client: Any, http: Any) -> None:
+        self._client = client
+        self.http = http
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._http, name)
-
-
-class _BrowserLikeClient:
-    def __init__(self, client: Any) -> None:
-        self.raw = client
-        self.http = _BrowserLikeHttp(client.http)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.raw, name)
+        return getattr(self._client, name)
 
 
 @pytest.fixture
-def chalice_client(aws: Any) -> Iterator[Any]:
-    """Chalice's in-process test client for app.py, over the mocked AWS of ``aws``
-    (``.raw`` is the client without the browser's CSRF cookie)."""
+def stream(aws: Any) -> Any:
+    """The table's stream of the ``aws`` fixture, handed to app.py's ``send_new_followups``
+    on each ``stream.pump()``: what Lambda's event source mapping does on AWS (tests that
+    write without the test client call it themselves)."""
+    from app import send_new_followups
+    from chalicelib.local.streams import table_stream
+
+    return table_stream(aws, send_new_followups)
+
+
+@pytest.fixture
+def chalice_client(aws: Any, stream: Any) -> Iterator[Any]:
+    """Chalice's in-process test client for app.py, over the mocked AWS of ``aws``; after each
+    request the table's stream is pumped (``.raw`` is the client without the browser's CSRF
+    cookie)."""
     from chalice.test import Client
 
     from app import app
 
     with Client(app, stage_name="local") as client:
-        yield _BrowserLikeClient(client)
+        browser = _Client(client, _BrowserLikeHttp(client.http, stream))
+        browser.raw = _Client(client, _StreamingHttp(client.http, stream))
+        yield browser
 
 
 @dataclass

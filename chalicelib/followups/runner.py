@@ -12,7 +12,7 @@ import random
 import time as clock_time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from typing import Protocol
@@ -90,28 +90,41 @@ class Runner:
 
     def run_due(self, limit: int = 500) -> RunReport:
         """One pass: claim what is due now, send it, record the outcomes."""
+        return self.take(self.store.due_jobs(self.clock(), limit))
+
+    def take(
+        self, jobs: Sequence[FollowUpJob], responses: Mapping[str, Response] | None = None
+    ) -> RunReport:
+        """Claim ``jobs`` as they were read (from the due index, or from the table's stream)
+        and send the ones this runner got; ``responses`` are ones already at hand."""
         now = self.clock()
         lease_id = uuid.uuid4().hex
         claimed = []
         report = RunReport()
-        for job in self.store.due_jobs(now, limit):
+        for job in jobs:
+            if job.due_at > now:
+                continue  # a later step, written with the response: the scheduler's
             taken = self.store.claim(job, now + self.lease, lease_id)
             if taken is None:
                 report.counts["taken_by_another_runner"] += 1
                 continue
             claimed.append(taken)
-        self.send(claimed, report)
-        return report
+        return self.send(claimed, report, responses)
 
-    def send(self, jobs: Sequence[FollowUpJob], report: RunReport | None = None) -> RunReport:
+    def send(
+        self,
+        jobs: Sequence[FollowUpJob],
+        report: RunReport | None = None,
+        responses: Mapping[str, Response] | None = None,
+    ) -> RunReport:
         """Send jobs this runner holds (status ``sending``, our lease); events go in batches."""
         report = report or RunReport()
         events: list[FollowUpJob] = []
-        responses: dict[str, Response | None] = {}
+        known: dict[str, Response | None] = dict(responses or {})
         for job in jobs:
-            if job.response_id not in responses:
-                responses[job.response_id] = self.store.get_response(job.response_id)
-            ready = self._prepare(job, responses[job.response_id])
+            if job.response_id not in known:
+                known[job.response_id] = self.store.get_response(job.response_id)
+            ready = self._prepare(job, known[job.response_id])
             if ready.status != "sending":
                 self._record(ready, report)
             elif ready.channel == "event":

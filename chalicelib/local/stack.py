@@ -1,7 +1,8 @@
 """``make run``: the whole Samvad stack on one machine.
 
 An embedded AWS emulator (moto server) unless ``AWS_ENDPOINT_URL`` is set, the stage's
-resources created on it from ``infra/resources.yaml``, and the Chalice app served over HTTP.
+resources created on it from ``infra/resources.yaml``, the Chalice app served over HTTP, and
+what AWS would trigger: the table's stream and the scheduler, each polled by a thread.
 Ctrl-C (or SIGTERM) stops everything.
 """
 
@@ -106,6 +107,7 @@ class LocalStack:
         campaigns = [c.campaign.slug for c in synced] or ["(unchanged)"]
 
         self._serve_app()
+        self._follow_stream(services, float(os.environ.get("SAMVAD_STREAM_POLL_SECONDS", "0.2")))
         self._subscribe_inbound(bootstrap.aws_client("sns", settings), outputs)
         self._schedule(float(os.environ.get("SAMVAD_SCHEDULER_SECONDS", "5")))
         return {"endpoint": os.environ["AWS_ENDPOINT_URL"], "campaigns": ",".join(campaigns)}
@@ -120,6 +122,16 @@ class LocalStack:
         thread = threading.Thread(target=server.serve_forever, name="chalice-local", daemon=True)
         thread.start()
         self._stops.insert(0, server.shutdown)
+
+    def _follow_stream(self, services: Any, every: float) -> None:
+        """What the event source mapping does on AWS: the table's new items go to the app's
+        ``send_new_followups`` (the thank-you SMS within a moment of the answer)."""
+        import importlib
+
+        from chalicelib.local.streams import pump_every, table_stream
+
+        pump = table_stream(services, importlib.import_module("app").send_new_followups)
+        self._stops.insert(0, pump_every(pump, every))
 
     def _subscribe_inbound(self, sns: Any, outputs: dict[str, str]) -> None:
         """Customers' SMS answers reach the app over HTTP, as SNS delivers to Lambda on AWS."""

@@ -1,5 +1,6 @@
-"""Accept a response: validate, store it with its follow-ups in one write, then send the
-immediate ones (the rest wait for the scheduler)."""
+"""Accept a response: validate, then store it with its follow-ups and rate-limit counts in one
+write request. Sending is not done here: the table's stream hands the new jobs to the sender
+(app.py ``send_new_followups``), and the scheduler sends whatever that misses."""
 
 from __future__ import annotations
 
@@ -8,14 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.campaigns import Campaign
-from chalicelib.errors import CampaignClosed, IdempotencyConflict, StorageUnavailable
+from chalicelib.errors import CampaignClosed, IdempotencyConflict
 from chalicelib.followups.compose import Links
-from chalicelib.followups.model import FollowUpJob
 from chalicelib.followups.planning import plan_jobs
-from chalicelib.logs import event, logger
+from chalicelib.logs import event
 from chalicelib.responses.model import Consent, Response, request_hash, response_id
 from chalicelib.responses.validation import validate_answer
 from chalicelib.storage import ResponseStore
+from chalicelib.storage.limits import Limit
 
 
 @dataclass(frozen=True)
@@ -31,15 +32,16 @@ def accept_response(
     idempotency_key: str,
     *,
     store: ResponseStore,
-    send: Callable[[Sequence[FollowUpJob]], object],
     links: Links,
     clock: Callable[[], datetime],
     source: str = "direct",
     referred_by: str | None = None,
+    limits: Sequence[Limit] = (),
 ) -> Accepted:
     """Store the answer once per idempotency key; a repeat returns the first without resending.
 
-    Raises InvalidResponse (nothing stored) or IdempotencyConflict (the key was used for a
+    Raises InvalidResponse (nothing stored), CampaignClosed, RateLimited (a counter of
+    ``limits`` is full; nothing stored) or IdempotencyConflict (the key was used for a
     different answer).
     """
     now = clock()
@@ -66,16 +68,11 @@ def accept_response(
         referred_by=referred_by,
     )
     jobs = plan_jobs(campaign, response, now, links)
-    existing = store.create_response(response, jobs)
+    existing = store.create_response(response, jobs, limits)
     if existing is not None:
         if existing.request_hash != response.request_hash:
             raise IdempotencyConflict(response.id)
         return Accepted(existing, created=False)
-    try:
-        send([job for job in jobs if job.status == "sending"])
-    except StorageUnavailable:
-        # The answer is stored; its leased jobs fall to the scheduler when the lease expires.
-        logger.warning("immediate follow-ups not recorded", extra={"response_id": response.id})
     event(
         "response.accepted",
         response_id=response.id,

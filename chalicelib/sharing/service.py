@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.campaigns import Campaign
 from chalicelib.errors import FieldError, InvalidResponse
 from chalicelib.followups.compose import Links
-from chalicelib.followups.model import FollowUpJob
 from chalicelib.followups.planning import plan_event_jobs
 from chalicelib.logs import event
 from chalicelib.moderation import check_text
@@ -95,11 +94,11 @@ def record_referral(
     shares: ShareStore,
     store: DynamoStore,
     links: Links,
-    send: Callable[[Sequence[FollowUpJob]], object],
     clock: Callable[[], datetime],
 ) -> Referral:
     """Count the friend's answer for the share that brought them (once per phone, never the
-    sharer's own), and give the sharer the reward exactly once when the threshold is met."""
+    sharer's own), and give the sharer the reward exactly once when the threshold is met.
+    The reward's follow-ups are written due now; the table's stream hands them to the sender."""
     if friend.referred_by is None or friend.phone is None:
         return Referral(counted=False, rewarded=False)  # only a phone tells friends apart
     total = shares.count_referral(friend.referred_by, links.contact_id(friend.phone), friend.id)
@@ -114,7 +113,6 @@ def record_referral(
     share = shares.get(friend.referred_by)
     sharer = store.get_response(share.response_id) if share else None
     if sharer is not None:
-        jobs = store.add_jobs(plan_event_jobs(campaign, sharer, "reward", now, links))
-        send(jobs)
+        store.add_jobs(plan_event_jobs(campaign, sharer, "reward", now, links))
     event("reward.granted", share_id=friend.referred_by, campaign=campaign.slug)
     return Referral(counted=True, rewarded=True)

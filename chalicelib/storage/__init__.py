@@ -7,11 +7,15 @@ from typing import Protocol
 
 from chalicelib.followups.model import FollowUpJob
 from chalicelib.responses.model import Response
+from chalicelib.storage.limits import Limit
 
 
 class ResponseStore(Protocol):
-    def create_response(self, response: Response, jobs: Sequence[FollowUpJob]) -> Response | None:
-        """Write the response and its jobs at once; None if written, else the stored twin."""
+    def create_response(
+        self, response: Response, jobs: Sequence[FollowUpJob], limits: Sequence[Limit] = ()
+    ) -> Response | None:
+        """Write the response and its jobs at once, counting ``limits`` (RateLimited when one
+        is full, and nothing is written); None if written, else the stored twin."""
         ...
 
     def get_response(self, response_id: str) -> Response | None: ...

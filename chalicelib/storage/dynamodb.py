@@ -18,13 +18,15 @@ from typing import TYPE_CHECKING, Any, cast
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.errors import StorageUnavailable
+from chalicelib.errors import RateLimited, StorageUnavailable
 from chalicelib.followups.model import OPEN_STATUSES, Contact, FollowUpJob
 from chalicelib.responses.model import Consent, Response
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef, TransactWriteItemTypeDef
+
+    from chalicelib.storage.limits import Limit
 
 DUE_SHARDS = 8
 RETENTION = timedelta(days=730)
@@ -198,7 +200,14 @@ class DynamoStore:
     def _key(self, pk: str, sk: str) -> dict[str, AttributeValueTypeDef]:
         return dump_item({"pk": pk, "sk": sk})
 
-    def create_response(self, response: Response, jobs: Sequence[FollowUpJob]) -> Response | None:
+    def create_response(
+        self, response: Response, jobs: Sequence[FollowUpJob], limits: Sequence[Limit] = ()
+    ) -> Response | None:
+        """The answer, its follow-up jobs, the contact's link to it, the funnel count and the
+        rate-limit counters in one transaction: one write request, all or nothing.
+
+        None if written; the stored twin if this id was written before (an idempotent repeat,
+        never rate limited); RateLimited if a counter is full (nothing is written)."""
         new_only = "attribute_not_exists(pk)"
         writes: list[TransactWriteItemTypeDef] = [
             {
@@ -226,18 +235,23 @@ class DynamoStore:
                 }
             )
         writes.append(self._count("responses", response.campaign, response.locale, response.source))
+        first_limit = len(writes)
+        writes.extend(limit.write(self._table) for limit in limits)
         try:
             self._client.transact_write_items(TransactItems=writes)
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
                 raise StorageUnavailable(str(exc)) from exc
-            reasons = exc.response.get("CancellationReasons", [])
-            if not reasons or reasons[0].get("Code") != "ConditionalCheckFailed":
-                raise StorageUnavailable(str(exc)) from exc
-            existing = self.get_response(response.id)
-            if existing is None:
-                raise StorageUnavailable("response vanished after a conflicting write") from exc
-            return existing
+            codes = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
+            if codes[:1] == ["ConditionalCheckFailed"]:
+                existing = self.get_response(response.id)
+                if existing is None:
+                    raise StorageUnavailable("response vanished after a conflicting write") from exc
+                return existing
+            for limit, code in zip(limits, codes[first_limit:], strict=False):
+                if code == "ConditionalCheckFailed":
+                    raise RateLimited(limit.seconds) from exc
+            raise StorageUnavailable(str(exc)) from exc
         except BotoCoreError as exc:
             raise StorageUnavailable(str(exc)) from exc
         return None

@@ -5,20 +5,31 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
+from chalicelib.errors import RateLimited
 from chalicelib.followups.model import FollowUpJob
 from chalicelib.responses.model import Response
+from chalicelib.storage.limits import Limit
 
 
 class InMemoryStore:
     def __init__(self) -> None:
         self.responses: dict[str, Response] = {}
         self.jobs: dict[tuple[str, str], FollowUpJob] = {}
+        self.hits: dict[tuple[str, int], int] = {}
         self._lock = threading.Lock()
 
-    def create_response(self, response: Response, jobs: Sequence[FollowUpJob]) -> Response | None:
+    def create_response(
+        self, response: Response, jobs: Sequence[FollowUpJob], limits: Sequence[Limit] = ()
+    ) -> Response | None:
         with self._lock:
             if response.id in self.responses:
                 return self.responses[response.id]
+            for limit in limits:
+                if self.hits.get((limit.pk, limit.window_start), 0) >= limit.most:
+                    raise RateLimited(limit.seconds)
+            for limit in limits:
+                key = (limit.pk, limit.window_start)
+                self.hits[key] = self.hits.get(key, 0) + 1
             self.responses[response.id] = response
             for job in jobs:
                 self.jobs[(job.response_id, job.step)] = job

@@ -11,11 +11,12 @@ from chalicelib.errors import (
     CampaignNotFound,
     IdempotencyConflict,
     InvalidResponse,
+    RateLimited,
 )
 from chalicelib.i18n.catalogs import translations_for
 from chalicelib.responses.service import accept_response
 from chalicelib.web.http import BadRequest, WebRequest, WebResponse
-from chalicelib.web.limits import over_limit
+from chalicelib.web.limits import answer_limits
 from chalicelib.web.messages import field_message
 from chalicelib.web.pages import TOKEN_PATTERN, best_locale
 
@@ -61,11 +62,6 @@ def post_response(services: Services, slug: str, request: WebRequest) -> WebResp
     assert isinstance(body, dict)
     requested = body.get("locale")
     locale = best_locale(campaign, request, *([requested] if isinstance(requested, str) else []))
-    wait = over_limit(services, request, fields, campaign.phone_region)
-    if wait is not None:
-        answer = _error(429, "too_many_requests", f"too many answers; retry in {wait} s")
-        answer.headers["Retry-After"] = str(wait)
-        return answer
     key = request.header("idempotency-key")
     if key is not None and not TOKEN_PATTERN.match(key):
         return _error(
@@ -78,8 +74,8 @@ def post_response(services: Services, slug: str, request: WebRequest) -> WebResp
             fields,
             key or uuid.uuid4().hex,
             source="api",
+            limits=answer_limits(services, request, fields, campaign.phone_region),
             store=services.store,
-            send=services.runner.send,
             links=services.links,
             clock=services.clock,
         )
@@ -93,6 +89,10 @@ def post_response(services: Services, slug: str, request: WebRequest) -> WebResp
     except CampaignClosed as exc:
         code = "campaign_not_open_yet" if exc.window == "coming" else "campaign_closed"
         return _error(409, code, f"campaign {slug!r} takes no answers now ({exc.window})")
+    except RateLimited as exc:
+        answer = _error(429, "too_many_requests", f"too many answers; retry in {exc.retry_after} s")
+        answer.headers["Retry-After"] = str(exc.retry_after)
+        return answer
     except IdempotencyConflict:
         return _error(
             409, "idempotency_conflict", "this Idempotency-Key was used with other answers"

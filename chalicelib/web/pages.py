@@ -18,6 +18,7 @@ from chalicelib.errors import (
     CampaignNotFound,
     IdempotencyConflict,
     InvalidResponse,
+    RateLimited,
 )
 from chalicelib.i18n import formatting
 from chalicelib.i18n.catalogs import translations_for, ui_locales
@@ -27,7 +28,7 @@ from chalicelib.sharing.service import record_referral
 from chalicelib.web import csrf
 from chalicelib.web.designer import designer
 from chalicelib.web.http import LOCALE_COOKIE, BadRequest, WebRequest, WebResponse
-from chalicelib.web.limits import over_limit
+from chalicelib.web.limits import answer_limits
 from chalicelib.web.messages import field_message
 from chalicelib.web.rendering import render
 
@@ -309,9 +310,6 @@ def submit_form(services: Services, locale: str, slug: str, request: WebRequest)
     if fields.get("action") == "preview" and campaign.product is not None:
         # Without JavaScript, the form redraws the design.
         return _form_page(campaign, locale, fields, {}, csrf_pair=pair)
-    wait = over_limit(services, request, fields, campaign.phone_region)
-    if wait is not None:
-        return too_many(locale, wait)
     token = fields.get("form_token", "")
     if not TOKEN_PATTERN.match(token):
         token = uuid.uuid4().hex
@@ -324,8 +322,8 @@ def submit_form(services: Services, locale: str, slug: str, request: WebRequest)
             token,
             source=source_of(fields.get("src")),
             referred_by=share_ref(fields.get("ref")),
+            limits=answer_limits(services, request, fields, campaign.phone_region),
             store=services.store,
-            send=services.runner.send,
             links=services.links,
             clock=services.clock,
         )
@@ -335,6 +333,8 @@ def submit_form(services: Services, locale: str, slug: str, request: WebRequest)
         return _form_page(campaign, locale, fields, errors, status=422, csrf_pair=pair)
     except CampaignClosed as exc:
         return window_page(campaign, locale, exc.window, status=409)
+    except RateLimited as exc:
+        return too_many(locale, exc.retry_after)
     except IdempotencyConflict:
         fields["form_token"] = uuid.uuid4().hex  # a fresh token: the next send is a new answer
         message = translations_for(locale).gettext(
@@ -349,7 +349,6 @@ def submit_form(services: Services, locale: str, slug: str, request: WebRequest)
             shares=services.shares,
             store=services.store,
             links=services.links,
-            send=services.runner.send,
             clock=services.clock,
         )
         if referral.rewarded:

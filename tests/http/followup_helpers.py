@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from chalicelib.responses.model import response_id
-from tests.conftest import PROJECT_DIR, Emulator, RunningStack
+from tests.conftest import PROJECT_DIR, Emulator, RunningStack, eventually
 
 IST = ZoneInfo("Asia/Kolkata")
 LINK = re.compile(r"https?://\S+/u/\S+")
@@ -42,8 +42,11 @@ def list_jobs(stack: RunningStack) -> list[dict[str, object]]:
 
 
 def answer(stack: RunningStack, token: str, phone: str) -> None:
+    """Answer with consent, and wait until the thank-you SMS is out (the stack's stream)."""
     data = {"form_token": token, "product": "tawa", "phone": phone, "consent": "yes"}
     assert stack.post("/hi/c/wishlist", data=data).status_code == 303
+    eventually(lambda: job(stack, "thank_you_sms", token)["status"] == "sent")
+    eventually(lambda: job(stack, "response_event", token)["status"] == "sent")
 
 
 def sms_to(emulator: Emulator, number: str) -> list[str]:

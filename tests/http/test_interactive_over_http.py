@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ADMIN_KEY, Emulator, RunningStack
+from tests.conftest import ADMIN_KEY, Emulator, RunningStack, eventually
 
 pytestmark = pytest.mark.http
 DRESS = "design-your-dress"
@@ -90,8 +90,11 @@ def test_a_referral_chain_rewards_once_even_with_concurrent_friends(
         thread.join()
 
     assert errors == []
-    rewards = [text for phone, text in emulator.sms_messages() if phone == sharer]
-    assert len([t for t in rewards if "मुफ़्त" in t]) == 1  # the reward SMS, once
+
+    def rewards() -> list[str]:
+        return [t for phone, t in emulator.sms_messages() if phone == sharer and "मुफ़्त" in t]
+
+    assert len(eventually(rewards)) == 1  # the reward SMS, once
     stats = stack.get(f"/admin/api/v1/campaigns/{DRESS}/stats", headers=ADMIN).json()
     assert stats["rewards"] == 1
     assert stats["by_source"]["share"]["referred"] == 9

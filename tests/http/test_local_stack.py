@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Emulator, RunningStack
+from tests.conftest import Emulator, RunningStack, eventually
+from tests.http.followup_helpers import job
 
 pytestmark = pytest.mark.http
 
@@ -178,7 +179,7 @@ def test_hindi_answer_lands_in_dynamodb_and_follow_ups_go_out(
     assert consent["notice_version"] == {"S": "2026-11-25"}
     assert consent["notice_locale"] == {"S": "hi"}
 
-    texts = sms_to(emulator, "+919876511111")
+    texts = eventually(lambda: sms_to(emulator, "+919876511111"))
     assert len(texts) == 1
     assert "काव्या होम" in texts[0]
 
@@ -206,6 +207,7 @@ def test_double_submit_stores_once_and_texts_once(stack: RunningStack, emulator:
 
     assert (first.status_code, second.status_code) == (303, 303)
     assert len(table_items(emulator)) == before + 1
+    eventually(lambda: job(stack, "thank_you_sms", "http-double-0001")["status"] == "sent")
     assert len(sms_to(emulator, "+919876522222")) == 1
 
 
@@ -253,9 +255,11 @@ def test_outbox_shows_the_sms_attributes_the_emulator_drops(stack: RunningStack)
         },
     )
 
-    outbox = stack.get("/_local/outbox?format=json").json()
+    def sms_to_customer() -> list[dict[str, Any]]:
+        outbox = stack.get("/_local/outbox?format=json").json()
+        return [m for m in outbox if m["to"] == "+919876533333"]
 
-    newest = next(m for m in outbox if m["to"].startswith("+"))
+    newest = eventually(sms_to_customer)[0]
     assert newest["to"] == "+919876533333"
     assert newest["attributes"] == {
         "AWS.SNS.SMS.SMSType": "Transactional",

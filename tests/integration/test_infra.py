@@ -68,6 +68,8 @@ def test_no_wildcard_where_aws_allows_narrower(template: Any) -> None:
                     continue
                 if isinstance(value, str):
                     assert all((a, key, value) in ALLOWED_WILDCARDS for a in actions), statement
+                elif actions == ["dynamodb:ListStreams"]:  # as SAM's DynamoDBStreamReadPolicy
+                    assert value == {"Fn::Sub": "${Table.Arn}/stream/*"}, statement
                 else:  # only the log stream part of a named log group
                     assert text.endswith(':*"}'), statement
                     assert "log-group:/aws/lambda/samvad-" in text, statement
@@ -96,6 +98,13 @@ def test_each_function_is_arm64_on_python_312_with_only_its_own_permissions(
     assert [e["Properties"]["Topic"] for e in inbound.values()] == [{"Ref": "InboundSmsTopic"}]
     schedule = resources["SendDueFollowups"]["Properties"]["Events"]
     assert [e["Properties"]["Schedule"] for e in schedule.values()] == ["cron(* * * * ? *)"]
+    [stream] = resources["SendNewFollowups"]["Properties"]["Events"].values()
+    assert stream["Type"] == "DynamoDB"
+    assert stream["Properties"]["Stream"] == {"Fn::GetAtt": ["Table", "StreamArn"]}
+    [pattern] = stream["Properties"]["FilterCriteria"]["Filters"]
+    assert json.loads(pattern["Pattern"])["eventName"] == ["INSERT"]
+    functions = {k for k, v in resources.items() if v["Type"] == "AWS::Serverless::Function"}
+    assert functions == set(FUNCTIONS)  # no function is left with Chalice's default policy
 
 
 def test_the_packaged_data_resources_are_the_ones_the_emulator_runs(template: Any) -> None:

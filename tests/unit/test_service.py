@@ -1,9 +1,8 @@
-"""accept_response with the in-memory store, a recording `send`, and a clock that stands still."""
+"""accept_response with the in-memory store and a clock that stands still."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,11 +10,11 @@ import pytest
 
 from chalicelib.campaigns import Campaign
 from chalicelib.campaigns.loader import load_campaign_file
-from chalicelib.errors import IdempotencyConflict, InvalidResponse, StorageUnavailable
+from chalicelib.errors import IdempotencyConflict, InvalidResponse, RateLimited
 from chalicelib.followups.compose import Links
 from chalicelib.followups.model import FollowUpJob
-from chalicelib.followups.runner import LEASE
 from chalicelib.responses.service import Accepted, accept_response
+from chalicelib.storage.limits import Limit, RateLimiter
 from chalicelib.storage.memory import InMemoryStore
 
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
@@ -28,16 +27,6 @@ HINDI_ANSWER = {
 }
 
 
-class RecordingSend:
-    """Stands in for ``Runner.send``: remembers each batch of jobs it is handed."""
-
-    def __init__(self) -> None:
-        self.batches: list[list[FollowUpJob]] = []
-
-    def __call__(self, jobs: Sequence[FollowUpJob]) -> None:
-        self.batches.append(list(jobs))
-
-
 @pytest.fixture(scope="module")
 def campaign() -> Campaign:
     return load_campaign_file(Path("chalicelib/campaigns/definitions/wishlist.yaml"))
@@ -48,22 +37,17 @@ def store() -> InMemoryStore:
     return InMemoryStore()
 
 
-@pytest.fixture
-def send() -> RecordingSend:
-    return RecordingSend()
-
-
 def accept(
     campaign: Campaign,
     store: InMemoryStore,
-    send: RecordingSend,
     fields: dict[str, str],
     *,
     locale: str = "hi",
     key: str = "key-1",
+    limits: Sequence[Limit] = (),
 ) -> Accepted:
     return accept_response(
-        campaign, locale, fields, key, store=store, send=send, links=LINKS, clock=lambda: NOW
+        campaign, locale, fields, key, store=store, links=LINKS, clock=lambda: NOW, limits=limits
     )
 
 
@@ -72,9 +56,9 @@ def by_step(jobs: Sequence[FollowUpJob]) -> dict[str, FollowUpJob]:
 
 
 def test_valid_answer_is_stored_with_its_follow_up_plan(
-    campaign: Campaign, store: InMemoryStore, send: RecordingSend
+    campaign: Campaign, store: InMemoryStore
 ) -> None:
-    accepted = accept(campaign, store, send, HINDI_ANSWER)
+    accepted = accept(campaign, store, HINDI_ANSWER)
 
     assert accepted.created is True
     response = accepted.response
@@ -91,14 +75,12 @@ def test_valid_answer_is_stored_with_its_follow_up_plan(
     assert {j.created_at for j in jobs.values()} == {NOW}
     assert {j.locale for j in jobs.values()} == {"hi"}
 
-    event, thanks = jobs["response_event"], jobs["thank_you_sms"]
-    for job in (event, thanks):  # leased to this request, which sends them at once
-        assert (job.status, job.due_at) == ("sending", NOW + LEASE)
-        assert job.lease_id is not None
-    assert event.lease_id == thanks.lease_id
+    event = jobs["response_event"]
     assert (event.channel, event.phone_number, event.contact_id) == ("event", None, None)
 
-    expected = {
+    expected = {  # nothing is sent in the request: the stream hands due jobs to the sender
+        "response_event": ("event", NOW),
+        "thank_you_sms": ("sms", NOW),
         "reminder": ("sms", NOW + timedelta(days=1)),
         "offer": ("sms", NOW + timedelta(days=3)),
         "offer_event": ("event", NOW + timedelta(days=3)),
@@ -116,34 +98,12 @@ def test_valid_answer_is_stored_with_its_follow_up_plan(
     assert jobs["offer_event"].phone_number is None
 
 
-def test_only_the_immediate_jobs_are_handed_to_send(
-    campaign: Campaign, store: InMemoryStore, send: RecordingSend
-) -> None:
-    accepted = accept(campaign, store, send, HINDI_ANSWER)
-    [batch] = send.batches
-    assert [job.step for job in batch] == ["response_event", "thank_you_sms"]
-    stored = [job for job in store.jobs_for(accepted.response.id) if job.status == "sending"]
-    assert sorted(batch, key=lambda j: j.step) == stored
-
-
-def test_the_lease_fences_who_may_record_an_immediate_job(
-    campaign: Campaign, store: InMemoryStore, send: RecordingSend
-) -> None:
-    accept(campaign, store, send, HINDI_ANSWER)
-    thanks = by_step(send.batches[0])["thank_you_sms"]
-    assert store.save_job(thanks.sent("msg-1", NOW)) is True
-    assert store.save_job(thanks.sent("msg-2", NOW)) is False  # no longer sending
-    event = by_step(send.batches[0])["response_event"]
-    stranger = replace(event, lease_id="someone-else")
-    assert store.save_job(stranger.sent("msg-3", NOW)) is False
-
-
 def test_sms_jobs_name_the_contact_by_an_opaque_stable_id(
-    campaign: Campaign, store: InMemoryStore, send: RecordingSend
+    campaign: Campaign, store: InMemoryStore
 ) -> None:
-    first = accept(campaign, store, send, HINDI_ANSWER, key="key-1")
-    second = accept(campaign, store, send, HINDI_ANSWER, locale="en", key="key-2")
-    other = accept(campaign, store, send, {**HINDI_ANSWER, "phone": "91234 56789"}, key="key-3")
+    first = accept(campaign, store, HINDI_ANSWER, key="key-1")
+    second = accept(campaign, store, HINDI_ANSWER, locale="en", key="key-2")
+    other = accept(campaign, store, {**HINDI_ANSWER, "phone": "91234 56789"}, key="key-3")
 
     def contact_ids(accepted: Accepted) -> set[str | None]:
         jobs = store.jobs_for(accepted.response.id)
@@ -158,80 +118,83 @@ def test_sms_jobs_name_the_contact_by_an_opaque_stable_id(
     assert contact_id == LINKS.contact_id("+919876543210")
 
 
-def test_without_consent_only_events_are_planned(
-    campaign: Campaign, store: InMemoryStore, send: RecordingSend
-) -> None:
-    accepted = accept(campaign, store, send, {"product": "tawa"})
+def test_without_consent_only_events_are_planned(campaign: Campaign, store: InMemoryStore) -> None:
+    accepted = accept(campaign, store, {"product": "tawa"})
     assert accepted.response.phone is None
     assert accepted.response.consent is None
     jobs = store.jobs_for(accepted.response.id)
     assert sorted(j.step for j in jobs) == ["offer_event", "response_event"]
     assert {j.channel for j in jobs} == {"event"}
     assert all(j.phone_number is None and j.contact_id is None for j in jobs)
-    [batch] = send.batches
-    assert [j.step for j in batch] == ["response_event"]
 
 
-def test_a_retry_returns_the_first_response_and_sends_nothing_more(
-    campaign: Campaign, store: InMemoryStore, send: RecordingSend
+def test_a_retry_returns_the_first_response_and_plans_nothing_more(
+    campaign: Campaign, store: InMemoryStore
 ) -> None:
-    first = accept(campaign, store, send, HINDI_ANSWER)
+    first = accept(campaign, store, HINDI_ANSWER)
     jobs_before = store.jobs_for(first.response.id)
-    again = accept(campaign, store, send, dict(HINDI_ANSWER))
+    again = accept(campaign, store, dict(HINDI_ANSWER))
     assert again.created is False
     assert again.response == first.response
-    assert len(send.batches) == 1
     assert len(store.responses) == 1
     assert store.jobs_for(first.response.id) == jobs_before  # the first plan is kept
 
 
 def test_same_key_with_a_different_answer_is_a_conflict(
-    campaign: Campaign, store: InMemoryStore, send: RecordingSend
-) -> None:
-    accept(campaign, store, send, HINDI_ANSWER)
-    with pytest.raises(IdempotencyConflict):
-        accept(campaign, store, send, {**HINDI_ANSWER, "product": "air-fryer"})
-    assert len(send.batches) == 1
-    assert len(store.responses) == 1
-
-
-def test_another_key_is_another_response(
-    campaign: Campaign, store: InMemoryStore, send: RecordingSend
-) -> None:
-    accept(campaign, store, send, HINDI_ANSWER, key="key-1")
-    accept(campaign, store, send, HINDI_ANSWER, key="key-2")
-    assert len(store.responses) == 2
-    assert len(send.batches) == 2
-
-
-def test_an_invalid_answer_stores_and_sends_nothing(
-    campaign: Campaign, store: InMemoryStore, send: RecordingSend
-) -> None:
-    with pytest.raises(InvalidResponse):
-        accept(campaign, store, send, {"product": "toaster"})
-    assert store.responses == {}
-    assert store.jobs == {}
-    assert send.batches == []
-
-
-def test_a_store_outage_while_sending_keeps_the_answer(
     campaign: Campaign, store: InMemoryStore
 ) -> None:
-    def broken_send(jobs: Sequence[FollowUpJob]) -> None:
-        raise StorageUnavailable("throttled while recording the SMS")
+    accept(campaign, store, HINDI_ANSWER)
+    with pytest.raises(IdempotencyConflict):
+        accept(campaign, store, {**HINDI_ANSWER, "product": "air-fryer"})
+    assert len(store.responses) == 1
+    assert len(store.jobs) == 5
 
-    accepted = accept_response(
-        campaign,
-        "hi",
-        HINDI_ANSWER,
-        "key-outage",
-        store=store,
-        send=broken_send,
-        links=LINKS,
-        clock=lambda: NOW,
+
+def test_another_key_is_another_response(campaign: Campaign, store: InMemoryStore) -> None:
+    accept(campaign, store, HINDI_ANSWER, key="key-1")
+    accept(campaign, store, HINDI_ANSWER, key="key-2")
+    assert len(store.responses) == 2
+    assert len(store.jobs) == 10
+
+
+def test_an_invalid_answer_stores_nothing(campaign: Campaign, store: InMemoryStore) -> None:
+    with pytest.raises(InvalidResponse):
+        accept(campaign, store, {"product": "toaster"})
+    assert store.responses == {}
+    assert store.jobs == {}
+
+
+def test_a_full_rate_limit_stores_nothing_and_a_repeat_is_not_limited(
+    campaign: Campaign, store: InMemoryStore
+) -> None:
+    limiter = RateLimiter(b"salt")
+    client = limiter.limit("client", "203.0.113.9", 2, timedelta(minutes=1), NOW)
+    first = accept(campaign, store, HINDI_ANSWER, key="key-1", limits=[client])
+    accept(campaign, store, HINDI_ANSWER, key="key-2", limits=[client])
+    with pytest.raises(RateLimited) as raised:
+        accept(campaign, store, HINDI_ANSWER, key="key-3", limits=[client])
+    assert raised.value.retry_after == 60
+    assert len(store.responses) == 2
+    assert len(store.jobs) == 10
+    again = accept(campaign, store, HINDI_ANSWER, key="key-1", limits=[client])
+    assert (again.created, again.response) == (False, first.response)
+    later = limiter.limit(
+        "client", "203.0.113.9", 2, timedelta(minutes=1), NOW + timedelta(minutes=1)
     )
+    assert accept(campaign, store, HINDI_ANSWER, key="key-3", limits=[later]).created
 
-    assert accepted.created is True
-    assert store.get_response(accepted.response.id) is not None
-    leased = [job for job in store.jobs_for(accepted.response.id) if job.status == "sending"]
-    assert {job.due_at for job in leased} == {NOW + LEASE}  # the scheduler takes them after
+
+def test_limit_counters_are_per_kind_key_and_window_and_never_name_the_key() -> None:
+    limiter = RateLimiter(b"salt")
+    minute = timedelta(minutes=1)
+    phone = limiter.limit("phone", "+919876543210", 5, minute, NOW)
+    assert "9876543210" not in phone.pk
+    assert phone.pk.startswith("RATE#phone#")
+    assert phone.pk != limiter.limit("client", "+919876543210", 5, minute, NOW).pk
+    assert phone.pk != RateLimiter(b"other").limit("phone", "+919876543210", 5, minute, NOW).pk
+    assert (
+        phone.window_start
+        == limiter.limit(
+            "phone", "+919876543210", 5, minute, NOW + timedelta(seconds=29)
+        ).window_start
+    )

@@ -1,0 +1,95 @@
+"""An answer costs one write request: the response, its follow-up jobs, the funnel count and
+the rate-limit counters go into one DynamoDB transaction, and nothing is sent inside the
+request. The table's stream then hands the new jobs to ``send_new_followups``, which sends
+the thank-you SMS and the response event. Calls are counted with botocore events."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.sns.models import sns_backends
+
+from tests.conftest import CSRF_COOKIE_VALUE, REGION, csrf_token
+
+FORM = {
+    "Content-Type": "application/x-www-form-urlencoded",
+    "Cookie": f"samvad_csrf={CSRF_COOKIE_VALUE}",
+}
+
+
+@pytest.fixture
+def client(aws: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Chalice's test client without the stream pumped after each request, on a container
+    that caches the published campaigns and batches page views as deployed stages do."""
+    from chalice.test import Client
+
+    from app import app
+    from chalicelib import bootstrap
+
+    monkeypatch.setenv("SAMVAD_CAMPAIGN_TTL_SECONDS", "30")
+    monkeypatch.setenv("SAMVAD_VIEW_FLUSH_SECONDS", "30")
+    bootstrap.reset()
+    with Client(app, stage_name="local") as plain:
+        assert plain.http.get("/hi/c/wishlist").status_code == 200  # a warm container
+        yield plain
+
+
+@pytest.fixture
+def calls(client: Any) -> Counter[str]:
+    """The AWS calls of the app's clients (in the test client's container)."""
+    from chalicelib.bootstrap import get_services
+
+    services = get_services()
+    counted: Counter[str] = Counter()
+
+    def count(event_name: str, **_: Any) -> None:
+        counted[event_name.removeprefix("before-call.")] += 1
+
+    services.dynamodb.meta.events.register("before-call", count)
+    services.sns.meta.events.register("before-call", count)
+    return counted
+
+
+def sms_sent() -> list[str]:
+    return [p for p, _ in sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values()]
+
+
+def test_a_form_answer_is_one_write_and_the_stream_sends_its_follow_ups(
+    client: Any, stream: Any, calls: Counter[str]
+) -> None:
+    stream.pump()  # what the page view wrote
+    calls.clear()
+    fields = {"csrf": csrf_token(), "product": "tawa", "phone": "98765 12121", "consent": "yes"}
+    answer = client.http.post("/hi/c/wishlist", headers=FORM, body=urlencode(fields))
+
+    assert answer.status_code == 303
+    assert calls == {"dynamodb.TransactWriteItems": 1}
+    assert "+919876512121" not in sms_sent()  # nothing is sent inside the request
+
+    calls.clear()
+    stream.pump()
+    assert sms_sent().count("+919876512121") == 1  # the thank-you, from the stream
+    assert calls["sns.PublishBatch"] == 1  # the response event
+    assert calls["dynamodb.GetItem"] <= 1  # the response came with the stream: no re-read of it
+
+
+def test_a_json_answer_is_one_write_and_a_repeat_is_one_write_and_one_read(
+    client: Any, calls: Counter[str]
+) -> None:
+    body = json.dumps({"locale": "en", "answers": {"product": "tawa"}})
+    headers = {"Content-Type": "application/json", "Idempotency-Key": "calls-per-answer-1"}
+    calls.clear()
+    first = client.http.post("/api/v1/campaigns/wishlist/responses", headers=headers, body=body)
+    assert first.status_code == 201
+    assert calls == {"dynamodb.TransactWriteItems": 1}
+
+    calls.clear()
+    again = client.http.post("/api/v1/campaigns/wishlist/responses", headers=headers, body=body)
+    assert again.status_code == 200
+    assert calls == {"dynamodb.TransactWriteItems": 1, "dynamodb.GetItem": 1}
