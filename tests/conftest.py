@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import boto3
 import pytest
@@ -124,6 +125,16 @@ def chalice_client(aws: Any) -> Iterator[Any]:
 
     with Client(app, stage_name="local") as client:
         yield _BrowserLikeClient(client)
+
+
+def send_wishlist_form(
+    client: Any, token: str, phone: str, locale: str = "hi", **extra: str
+) -> Any:
+    """The sample's form as a customer sends it through ``chalice_client``: the tawa, a phone
+    number and consent to follow-up SMS. Returns Chalice's response."""
+    fields = {"form_token": token, "product": "tawa", "phone": phone, "consent": "yes", **extra}
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    return client.http.post(f"/{locale}/c/wishlist", headers=form, body=urlencode(fields))
 
 
 @dataclass
