@@ -171,6 +171,13 @@ def load_template(path: Path) -> dict[str, Any]:
     return loaded
 
 
+# Chalice's own role policy is never deployed: finish_template writes each role's from
+# FUNCTIONS. "autogen_policy": false stays in .chalice/config.json because only then does
+# Chalice make one role per function (and its policy analyzer cannot read app.py anyway); it
+# then wants .chalice/policy-<stage>.json, which chalice_package gives it empty.
+EMPTY_POLICY = {"Version": "2012-10-17", "Statement": []}
+
+
 def chalice_package(stage: str, out: Path) -> dict[str, Any]:
     """Run ``chalice package`` on a copy of the app without requirements (they are built
     separately for arm64), merging ``infra/resources.yaml``."""
@@ -187,6 +194,9 @@ def chalice_package(stage: str, out: Path) -> dict[str, Any]:
             PROJECT / ".chalice", source / ".chalice", ignore=shutil.ignore_patterns("deployments")
         )
         (source / "requirements.txt").write_text("", encoding="utf-8")
+        (source / ".chalice" / f"policy-{stage}.json").write_text(
+            json.dumps(EMPTY_POLICY), encoding="utf-8"
+        )
         env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_REGION", REGION)}
         chalice = Path(sys.executable).with_name("chalice")
         subprocess.run(  # noqa: S603

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 import boto3
 import pytest
@@ -173,6 +174,16 @@ def chalice_client(aws: Any, stream: Any) -> Iterator[Any]:
         browser = _Client(client, _BrowserLikeHttp(client.http, stream))
         browser.raw = _Client(client, _StreamingHttp(client.http, stream))
         yield browser
+
+
+def send_wishlist_form(
+    client: Any, token: str, phone: str, locale: str = "hi", **extra: str
+) -> Any:
+    """The sample's form as a customer sends it through ``chalice_client``: the tawa, a phone
+    number and consent to follow-up SMS. Returns Chalice's response."""
+    fields = {"form_token": token, "product": "tawa", "phone": phone, "consent": "yes", **extra}
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    return client.http.post(f"/{locale}/c/wishlist", headers=form, body=urlencode(fields))
 
 
 @dataclass

@@ -1,29 +1,25 @@
 """Debian's Chromium driven by Playwright, and what the end-to-end tests measure in it.
 
-No conftest: each test module opens the browser with ``chromium()`` in its own fixture, and
-marks itself ``needs_chromium`` so that a machine without Chromium skips with the reason.
-Playwright's own browser download is never used: we launch ``/usr/bin/chromium``.
+The ``browser`` fixture (tests/e2e/conftest.py) launches it once for the session, or skips
+with ``NO_CHROMIUM`` on a machine without it. Playwright's own browser download is never used:
+we launch ``/usr/bin/chromium``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
 
 from tests.conftest import PROJECT_DIR
 
 CHROMIUM = Path("/usr/bin/chromium")
 INSTALL = "apt-get install -y --no-install-recommends chromium fonts-noto-core"
-needs_chromium = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason=f"end-to-end browser tests need Debian's Chromium at {CHROMIUM}: "
-    f"`{INSTALL}` as root (.ci/run does)",
+NO_CHROMIUM = (
+    f"end-to-end browser tests need Debian's Chromium at {CHROMIUM}: "
+    f"`{INSTALL}` as root (.ci/run does)"
 )
 SCREENSHOTS = PROJECT_DIR / "build" / "screenshots"
 # (campaign, locale) of every sample page (bench/pages.py finds the same from the definitions).
@@ -44,16 +40,6 @@ LETTERS = {
 }
 # Flags the machine's closed network needs: no background fetches to Google's hosts.
 QUIET = ["--disable-quic", "--disable-background-networking", "--disable-component-update"]
-
-
-@contextmanager
-def chromium() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=QUIET)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def serious_violations(page: Page) -> tuple[list[str], set[str]]:

@@ -4,26 +4,17 @@ and the Urdu page reads right to left."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import RunningStack
-from tests.e2e.browser import chromium, needs_chromium
 
-pytestmark = [pytest.mark.http, needs_chromium]
+pytestmark = pytest.mark.http
 DRESS = "design-your-dress"
 WITH_AND_WITHOUT_JS = pytest.mark.parametrize("js", [False, True], ids=["no-js", "js"])
 # designer.js posts to `form.action`, which is the form's <button name="action">, not its URL
 # (DOM clobbering): the fetch goes to /hi/c/[object RadioNodeList]. The one-line fix there is
 # `fetch(form.getAttribute("action"), ...)`; this strict xfail then fails: remove it.
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as opened:
-        yield opened
 
 
 def open_page(browser: Browser, locale: str = "hi-IN", js: bool = True) -> Page:

@@ -13,20 +13,12 @@ from tests.e2e.browser import (
     INSTALL,
     SAMPLE_PAGES,
     SCREENSHOTS,
-    chromium,
     glyph_patterns,
-    needs_chromium,
     serious_violations,
     tab_order,
 )
 
-pytestmark = [pytest.mark.http, needs_chromium]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as opened:
-        yield opened
+pytestmark = pytest.mark.http
 
 
 @pytest.fixture

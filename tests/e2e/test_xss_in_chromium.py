@@ -13,9 +13,8 @@ import yaml
 from playwright.sync_api import Browser, Dialog, Page
 
 from tests.conftest import ADMIN_KEY, PROJECT_DIR, RunningStack
-from tests.e2e.browser import chromium, needs_chromium
 
-pytestmark = [pytest.mark.http, needs_chromium]
+pytestmark = pytest.mark.http
 DEFINITIONS = PROJECT_DIR / "chalicelib" / "campaigns" / "definitions"
 # Each fits the shortest field (a design's name: 40 characters).
 PAYLOADS = [
@@ -34,12 +33,6 @@ INJECTED = (
     "script:not([src='/static/designer.js']), [onerror], [onload], img[src=x], iframe,"
     " a[href^='javascript:' i], title ~ script"
 )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as opened:
-        yield opened
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from samvad_cli.main import main
-
-WISHLIST = Path("chalicelib/campaigns/definitions/wishlist.yaml")
+from tests.samples import WISHLIST, definition
 
 
 def test_campaigns_check_reports_sms_encoding_and_segments_per_locale(
@@ -60,7 +59,7 @@ def test_validate_names_a_missing_hindi_string(
 
 
 INTRO = "intro:\n  en: >-\n"
-PAST_END = ('ends_at: "2026-12-31T23:59:00+05:30"', 'ends_at: "2026-01-31T23:59:00+05:30"')
+PAST_END = (f'ends_at: "{definition()["ends_at"]}"', 'ends_at: "2026-01-31T23:59:00+05:30"')
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ReadTimeoutError
@@ -21,8 +20,8 @@ from moto.sns.models import sns_backends
 
 from chalicelib.errors import StorageUnavailable
 from chalicelib.responses.model import response_id
+from tests.conftest import send_wishlist_form
 
-FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 CUSTOMERS = 12
 
 
@@ -71,11 +70,8 @@ def test_faults_lose_nothing_and_send_nothing_twice(
     phones = {token: f"98765{n:05d}" for n, token in enumerate(tokens, start=80000)}
 
     for token in tokens:  # a customer retries the same form until it goes through
-        fields = {"form_token": token, "product": "tawa", "phone": phones[token], "consent": "yes"}
         for _ in range(20):
-            answer = chalice_client.http.post(
-                "/hi/c/wishlist", headers=FORM, body=urlencode(fields)
-            )
+            answer = send_wishlist_form(chalice_client, token, phones[token])
             if answer.status_code == 303:
                 break
             assert answer.status_code == 503  # storage busy: try again, nothing half-stored

@@ -8,7 +8,6 @@ import random
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,15 +17,14 @@ from moto.sns.models import sns_backends
 from chalicelib.followups.model import FollowUpJob
 from chalicelib.followups.runner import MAX_ATTEMPTS, Runner
 from chalicelib.responses.model import response_id
+from tests.conftest import send_wishlist_form
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 IST = ZoneInfo("Asia/Kolkata")
 
 
 def answer(client: Any, token: str, phone: str, locale: str = "hi", **extra: str) -> str:
-    fields = {"form_token": token, "product": "tawa", "phone": phone, "consent": "yes", **extra}
-    reply = client.http.post(f"/{locale}/c/wishlist", headers=FORM, body=urlencode(fields))
-    assert reply.status_code == 303
+    assert send_wishlist_form(client, token, phone, locale, **extra).status_code == 303
     return response_id("wishlist", token)
 
 

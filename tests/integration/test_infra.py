@@ -80,6 +80,8 @@ def test_each_function_is_arm64_on_python_312_with_only_its_own_permissions(
 ) -> None:
     built, _ = template
     resources = built["Resources"]
+    roles = {resources[f]["Properties"]["Role"]["Fn::GetAtt"][0] for f in FUNCTIONS}
+    assert len(roles) == len(FUNCTIONS)  # Chalice's one role per function ("autogen_policy": false)
     for logical_id, (suffix, own) in FUNCTIONS.items():
         function = resources[logical_id]["Properties"]
         assert (function["Runtime"], function["Architectures"]) == ("python3.12", ["arm64"])

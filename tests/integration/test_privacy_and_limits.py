@@ -13,16 +13,11 @@ import pytest
 
 from chalicelib import bootstrap
 from chalicelib.dialogue.service import handle_inbound
-from tests.conftest import ADMIN_KEY
+from tests.conftest import ADMIN_KEY, send_wishlist_form
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 KEY = {"Authorization": f"Bearer {ADMIN_KEY}", "Content-Type": "application/json"}
 DRESS = "design-your-dress"
-
-
-def send(client: Any, token: str, phone: str, **extra: str) -> Any:
-    fields = {"form_token": token, "product": "tawa", "phone": phone, "consent": "yes", **extra}
-    return client.http.post("/hi/c/wishlist", headers=FORM, body=urlencode(fields))
 
 
 def tighten(monkeypatch: pytest.MonkeyPatch, client: str, phone: str) -> None:
@@ -37,9 +32,10 @@ def test_answers_are_limited_per_client_with_a_localized_429(
     tighten(monkeypatch, "3/600", "100/600")
 
     statuses = [
-        send(chalice_client, f"limit-client-{n}", f"98765700{n:02d}").status_code for n in range(4)
+        send_wishlist_form(chalice_client, f"limit-client-{n}", f"98765700{n:02d}").status_code
+        for n in range(4)
     ]
-    refused = send(chalice_client, "limit-client-9", "9876570099")
+    refused = send_wishlist_form(chalice_client, "limit-client-9", "9876570099")
     api = chalice_client.http.post(
         "/api/v1/campaigns/wishlist/responses",
         headers={"Content-Type": "application/json"},
@@ -59,8 +55,11 @@ def test_answers_are_limited_per_phone_number(
 ) -> None:
     tighten(monkeypatch, "100/600", "2/3600")
 
-    same = [send(chalice_client, f"limit-phone-{n}", "98765 71111").status_code for n in range(3)]
-    other = send(chalice_client, "limit-phone-x", "9876572222").status_code
+    same = [
+        send_wishlist_form(chalice_client, f"limit-phone-{n}", "98765 71111").status_code
+        for n in range(3)
+    ]
+    other = send_wishlist_form(chalice_client, "limit-phone-x", "9876572222").status_code
 
     assert same == [303, 303, 429]
     assert other == 303
@@ -166,7 +165,8 @@ def test_erasure_deletes_everything_about_a_contact(chalice_client: Any, aws: An
         body=json.dumps({"text": "Kal milte hain"}),
     )
     handle_inbound(aws, {"originationNumber": f"+91{phone}", "messageBody": "ok"}, aws.clock())
-    other = send(chalice_client, "erase-other-0001", "9876575555")  # someone else stays
+    # someone else's answer stays
+    other = send_wishlist_form(chalice_client, "erase-other-0001", "9876575555")
     assert other.status_code == 303
     contact_id = aws.links.contact_id(f"+91{phone}")
     token_link = aws.links.unsubscribe(contact_id, "hi").removeprefix(aws.links.base_url)

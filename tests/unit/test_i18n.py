@@ -91,6 +91,17 @@ def test_money_uses_the_rupee_sign_and_indian_grouping(locale: str, expected: st
     assert money(Decimal("1234567.5"), "INR", locale) == expected
 
 
+# Literal on purpose: the tests of the sample campaigns take their end date from Babel
+# (tests/samples.py), so this is where the locales' own way of writing a date is checked.
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [("en", "December 31, 2026"), ("hi", "31 दिसंबर 2026"), ("ur", "31 دسمبر، 2026")],
+)
+def test_long_date_is_written_as_the_locale_writes_it(locale: str, expected: str) -> None:
+    ends = datetime.fromisoformat("2026-12-31T23:59:00+05:30")
+    assert long_date(ends, "Asia/Kolkata", locale) == expected
+
+
 def test_long_date_is_the_date_in_the_campaign_time_zone() -> None:
     ends = datetime.fromisoformat("2026-12-31T20:00:00+00:00")  # already 1 January in India
     assert "दिसंबर" in long_date(ends, "UTC", "hi")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,8 +16,8 @@ from chalicelib.campaigns.loader import (
     sms_sizes,
 )
 from chalicelib.errors import DefinitionProblem, InvalidCampaignDefinition
+from tests.samples import DEFINITIONS, definition
 
-DEFINITIONS = Path("chalicelib/campaigns/definitions")
 WISHLIST = (DEFINITIONS / "wishlist.yaml").read_text(encoding="utf-8")
 
 
@@ -40,6 +40,19 @@ def problems_of(tmp_path: Path, text: str, name: str = "wishlist.yaml") -> list[
     return caught.value.problems
 
 
+@pytest.mark.parametrize("path", sorted(DEFINITIONS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_each_sample_campaign_stays_open_for_another_year(path: Path) -> None:
+    """Fails a year before a sample closes, not on the day its answers start getting 409."""
+    campaign = load_campaign_file(path)
+    now = datetime.now(UTC)
+    assert campaign.window(now) == "open", f"{path}: not open today, see its starts_at/ends_at"
+    assert campaign.window(now + timedelta(days=365)) == "open", (
+        f"{path}: the sample closes at {campaign.ends_at}, within a year. Move its ends_at a few "
+        "years forward; the tests take the date from the definition (tests/samples.py), only "
+        "the Hindi example in README.md repeats it."
+    )
+
+
 def test_the_sample_campaign_loads() -> None:
     campaign = load_campaign_file(DEFINITIONS / "wishlist.yaml")
     assert campaign.slug == "wishlist"
@@ -52,7 +65,8 @@ def test_the_sample_campaign_loads() -> None:
     assert tawa is not None
     assert tawa.price == Decimal("899")
     assert campaign.prize == Decimal("1234567.5")
-    assert campaign.ends_at == datetime.fromisoformat("2026-12-31T23:59:00+05:30")
+    assert campaign.ends_at == datetime.fromisoformat(definition()["ends_at"])
+    assert campaign.ends_at.utcoffset() == timedelta(hours=5, minutes=30)
     assert [s.id for s in campaign.followups] == [
         "thank_you_sms",
         "reminder",

@@ -18,6 +18,7 @@ from chalicelib.followups.compose import Links, compose
 from chalicelib.followups.planning import plan_jobs
 from chalicelib.followups.sms import DLT_VARIABLE_MAX_CHARS, matches_dlt_template
 from chalicelib.responses.model import Consent, Response
+from tests.samples import end_date
 
 WISHLIST = Path("chalicelib/campaigns/definitions/wishlist.yaml")
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
@@ -151,7 +152,7 @@ def test_urdu_offer_fits_its_dlt_template_in_each_plural_form(
 ) -> None:
     assert campaign.ends_at is not None
     message, attributes = composed(campaign, "offer", campaign.ends_at - timedelta(days=days))
-    assert "تین جار والا مکسر گرائنڈر لانچ قیمت ₹3,499.00 پر 31 دسمبر، 2026 سے پہلے" in message
+    assert f"تین جار والا مکسر گرائنڈر لانچ قیمت ₹3,499.00 پر {end_date('ur')} سے پہلے" in message
     assert f"{days} دن باقی۔" in message
     assert attributes["AWS.SNS.SMS.SMSType"] == "Promotional"
     assert attributes["AWS.MM.SMS.TemplateId"] == "1107161234567890131"

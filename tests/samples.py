@@ -1,0 +1,32 @@
+"""The sample campaigns under chalicelib/campaigns/definitions, as tests read them.
+
+A sample's ``ends_at`` is moved forward every few years (tests/unit/test_loader.py fails a year
+before one ends), so a test that shows the end date takes it from the definition instead of
+repeating it. The literal Hindi and Urdu dates are checked once, on a fixed date, in
+tests/unit/test_i18n.py.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+from babel.dates import format_date
+
+DEFINITIONS = Path(__file__).resolve().parents[1] / "chalicelib" / "campaigns" / "definitions"
+WISHLIST = DEFINITIONS / "wishlist.yaml"
+
+
+def definition(path: Path = WISHLIST) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data
+
+
+def end_date(locale: str, path: Path = WISHLIST) -> str:
+    """The sample's last day as its customers read it: Babel's long date in its time zone."""
+    data = definition(path)
+    ends = datetime.fromisoformat(data["ends_at"]).astimezone(ZoneInfo(data["timezone"]))
+    return format_date(ends.date(), format="long", locale=locale)
