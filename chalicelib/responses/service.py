@@ -12,7 +12,7 @@ from chalicelib.errors import CampaignClosed, IdempotencyConflict, StorageUnavai
 from chalicelib.followups.compose import Links
 from chalicelib.followups.model import FollowUpJob
 from chalicelib.followups.planning import plan_jobs
-from chalicelib.logs import event, logger
+from chalicelib.logs import event, get_logger
 from chalicelib.responses.model import Consent, Response, request_hash, response_id
 from chalicelib.responses.validation import validate_answer
 from chalicelib.storage import ResponseStore
@@ -75,7 +75,9 @@ def accept_response(
         send([job for job in jobs if job.status == "sending"])
     except StorageUnavailable:
         # The answer is stored; its leased jobs fall to the scheduler when the lease expires.
-        logger.warning("immediate follow-ups not recorded", extra={"response_id": response.id})
+        get_logger().warning(
+            "immediate follow-ups not recorded", extra={"response_id": response.id}
+        )
     event(
         "response.accepted",
         response_id=response.id,
