@@ -36,14 +36,16 @@ SNS_PUBLISH = 0.50 / 1e6
 MEMORY_GB = 0.5
 
 
-def timed(code: str, *args: str) -> float:
-    """Seconds a fresh interpreter needs to run ``code`` (best of five)."""
-    runs = []
+def timed(*programs: list[str]) -> list[float]:
+    """Seconds a fresh interpreter needs to run each ``[code, *argv]``, best of five; taken in
+    turns, so that a load that comes and goes weighs on all of them alike."""
+    runs: list[list[float]] = [[] for _ in programs]
     for _ in range(5):
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code, *args], cwd=PROJECT, check=True)
-        runs.append(time.perf_counter() - started)
-    return min(runs)
+        for program, times in zip(programs, runs, strict=True):
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-c", *program], cwd=PROJECT, check=True)
+            times.append(time.perf_counter() - started)
+    return [min(times) for times in runs]
 
 
 def compile_app() -> None:
@@ -55,9 +57,11 @@ def compile_app() -> None:
 
 def cold_start() -> None:
     compile_app()
-    bare = timed("pass")
-    baseline = timed("import boto3, chalice; boto3.client('dynamodb', region_name='ap-south-1')")
-    ours = timed("import app")
+    bare, baseline, ours = timed(
+        ["pass"],
+        ["import boto3, chalice; boto3.client('dynamodb', region_name='ap-south-1')"],
+        ["import app"],
+    )
     print(
         f"cold import: app {1000 * (ours - bare):.0f} ms, "
         f"boto3+chalice+client {1000 * (baseline - bare):.0f} ms "
@@ -107,9 +111,9 @@ def first_request() -> None:
         page = event(
             "GET", "/hi/c/wishlist", "/{locale}/c/{slug}", {"locale": "hi", "slug": "wishlist"}
         )
-        bare = timed("pass")
-        baseline = timed(FIRST_CALL, services.settings.table_name)
-        ours = timed(FIRST_VIEW, json.dumps(page))
+        bare, baseline, ours = timed(
+            ["pass"], [FIRST_CALL, services.settings.table_name], [FIRST_VIEW, json.dumps(page)]
+        )
     finally:
         os.environ.clear()
         os.environ.update(saved)
