@@ -22,7 +22,7 @@ from chalicelib.dialogue.service import handle_inbound
 from chalicelib.errors import StorageUnavailable
 from chalicelib.followups.metrics import emf_line
 from chalicelib.followups.runner import Runner
-from chalicelib.logs import bind_request, logger
+from chalicelib.logs import bind_request, get_logger
 from chalicelib.logs import event as log_event
 from chalicelib.storage.stream import new_items
 from chalicelib.web import admin, api, designs, local_pages, pages, unsubscribe
@@ -56,7 +56,7 @@ def _serve(view: Callable[[], WebResponse]) -> Response:
     try:
         answer = view()
     except StorageUnavailable as exc:
-        logger.error("storage unavailable", extra={"error": type(exc.__cause__).__name__})
+        get_logger().error("storage unavailable", extra={"error": type(exc.__cause__).__name__})
         answer = WebResponse(
             503,
             "Service unavailable, please try again.",

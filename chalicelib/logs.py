@@ -2,25 +2,42 @@
 
 Powertools' Logger writes the JSON; modules log through it with ``event`` names and ids
 (response, share, campaign), never phone numbers, e-mail addresses, names or customers' texts.
+The Logger is made on first use, so a cold start whose request logs nothing never imports it.
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools import Logger
+if TYPE_CHECKING:
+    from aws_lambda_powertools import Logger
 
-logger = Logger(service="samvad")
+_request: dict[str, str] = {}  # the bound request id, kept for a Logger made later
+
+
+@cache
+def _logger() -> Logger:
+    from aws_lambda_powertools import Logger
+
+    return Logger(service="samvad")
+
+
+def get_logger() -> Logger:
+    """The one Logger, carrying the id of the request being served."""
+    logger = _logger()
+    logger.append_keys(**_request)
+    return logger
 
 
 def bind_request(request_id: str | None) -> str:
     """Every line logged until the next request carries this id."""
     rid = request_id or uuid.uuid4().hex
-    logger.append_keys(request_id=rid)
+    _request["request_id"] = rid
     return rid
 
 
 def event(name: str, **fields: Any) -> None:
     """A domain event, e.g. ``event("response.accepted", response_id=..., locale="hi")``."""
-    logger.info(name, extra={"event": name, **fields})
+    get_logger().info(name, extra={"event": name, **fields})

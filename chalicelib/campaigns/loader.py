@@ -2,6 +2,9 @@
 
 Every problem names the file, the line and the field, so that a marketer can fix it without
 reading code: ``wishlist.yaml:42: questions[0].label: missing the 'hi' text``.
+
+PyYAML, jsonschema and Babel are imported by the first parse, not with this module: a cold
+start imports app.py whatever it will serve.
 """
 
 from __future__ import annotations
@@ -15,13 +18,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-import yaml
-from babel import Locale, UnknownLocaleError
-from jsonschema import Draft202012Validator, FormatChecker
 
 from chalicelib.campaigns.model import (
     Campaign,
@@ -45,6 +44,10 @@ from chalicelib.followups.sms import (
     segments,
 )
 from chalicelib.i18n import formatting
+
+if TYPE_CHECKING:
+    import yaml
+    from jsonschema import Draft202012Validator
 
 DURATION = re.compile(r"P(?!\Z)(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
 URL = re.compile(r"\bhttps?://[^\s<>\"']+", re.IGNORECASE)
@@ -71,6 +74,8 @@ TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#(?!var#\}|url#\})|\$\{")
 
 @lru_cache(maxsize=1)
 def schema_validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator, FormatChecker
+
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     return Draft202012Validator(schema, format_checker=FormatChecker())
 
@@ -86,6 +91,8 @@ class _Document:
     """A parsed YAML file with the line of every value, keyed by its path."""
 
     def __init__(self, file: str, text: str) -> None:
+        import yaml
+
         self.file = file
         self.lines: dict[Path_, int] = {}
         self.problems: list[DefinitionProblem] = []
@@ -107,6 +114,8 @@ class _Document:
             loader.dispose()
 
     def _build(self, loader: yaml.SafeLoader, node: yaml.Node, path: Path_) -> Any:
+        import yaml
+
         self.lines[path] = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
@@ -176,6 +185,8 @@ def _placeholders(text: str) -> set[str] | None:
 
 
 def _check_semantics(doc: _Document, data: dict[str, Any]) -> None:
+    from babel import Locale, UnknownLocaleError
+
     locales: list[str] = data["locales"]
     for locale in locales:
         try:
@@ -393,6 +404,8 @@ def _check_dlt_bodies(
 
 
 def _check_plurals(doc: _Document, at: Path_, step: dict[str, Any], texts: dict[str, Any]) -> None:
+    from babel import Locale, UnknownLocaleError
+
     plural = step.get("plural")
     for locale, value in texts.items():
         if not isinstance(value, dict):

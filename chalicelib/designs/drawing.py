@@ -21,7 +21,8 @@ KINDS = ("dress", "car")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _ID_PREFIX = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")
 # XML 1.0 forbids these even as character references: a title holding one is not an SVG.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Listed rather than as the negation of what XML allows, which takes ~5 ms to compile.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from babel import Locale
-
 from chalicelib.campaigns import Campaign, FollowUpStep
 from chalicelib.consent.tokens import contact_id_for, sign_unsubscribe
 from chalicelib.followups.model import RESPONSE_EVENT, FollowUpJob
@@ -112,6 +110,8 @@ def compose(
 
 
 def render(step: FollowUpStep, locale: str, values: dict[str, str | int]) -> str:
+    from babel import Locale
+
     assert step.text is not None
     text = step.text[locale]
     if not isinstance(text, str):

@@ -10,9 +10,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import phonenumbers
-from babel.core import get_global
-
 
 def next_allowed_time(
     when: datetime, timezone: str, start: time = time(9), end: time = time(21)
@@ -84,6 +81,9 @@ def recipient_timezone(phone_e164: str | None, default: str) -> str:
     >>> recipient_timezone("+12015550123", "Asia/Kolkata")
     'Asia/Kolkata'
     """
+    import phonenumbers  # on first use, not with app.py
+    from babel.core import get_global
+
     if not phone_e164:
         return default
     try:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from babel.support import NullTranslations, Translations
+if TYPE_CHECKING:
+    from babel.support import NullTranslations
 
 CATALOG_DIR = Path(__file__).with_name("catalogs")
 DOMAIN = "messages"
@@ -28,6 +30,8 @@ def ui_locales() -> tuple[str, ...]:
 
 @cache
 def translations_for(locale: str) -> NullTranslations:
+    from babel.support import NullTranslations, Translations
+
     path = CATALOG_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
     if not path.is_file():
         if locale == SOURCE_LOCALE:

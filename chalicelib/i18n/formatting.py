@@ -1,13 +1,11 @@
-"""Numbers, money and dates in the customer's locale, always through Babel."""
+"""Numbers, money and dates in the customer's locale, always through Babel (imported on first
+use, not with app.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
-
-from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
 
 
 def number(value: int | float | Decimal, locale: str) -> str:
@@ -16,6 +14,8 @@ def number(value: int | float | Decimal, locale: str) -> str:
     >>> number(Decimal("1234567.5"), "hi")
     '12,34,567.5'
     """
+    from babel.numbers import format_decimal
+
     return format_decimal(value, locale=locale)
 
 
@@ -25,6 +25,8 @@ def money(value: int | float | Decimal, currency: str, locale: str) -> str:
     >>> money(Decimal("1899"), "INR", "hi")
     '₹1,899.00'
     """
+    from babel.numbers import format_currency
+
     return format_currency(value, currency, locale=locale)
 
 
@@ -34,4 +36,6 @@ def long_date(value: datetime, timezone: str, locale: str) -> str:
     >>> long_date(datetime.fromisoformat("2026-12-31T23:59:00+05:30"), "Asia/Kolkata", "hi")
     '31 दिसंबर 2026'
     """
+    from babel.dates import format_date
+
     return format_date(value.astimezone(ZoneInfo(timezone)).date(), format="long", locale=locale)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from babel import Locale
+if TYPE_CHECKING:
+    from babel import Locale
 
 
 def parse_accept_language(header: str | None) -> list[str]:
@@ -40,6 +42,8 @@ def negotiate(preferred: Iterable[str], offered: Sequence[str]) -> str | None:
     >>> negotiate(["fr", "hi-IN"], ["en", "hi"])
     'hi'
     """
+    from babel import Locale
+
     for tag in preferred:
         tag = tag.replace("-", "_")
         try:
@@ -52,6 +56,8 @@ def negotiate(preferred: Iterable[str], offered: Sequence[str]) -> str | None:
 
 
 def _offered_form(match: Locale, offered: Sequence[str]) -> str | None:
+    from babel import Locale
+
     for locale in offered:
         if Locale.parse(locale) == match:
             return locale
@@ -60,4 +66,6 @@ def _offered_form(match: Locale, offered: Sequence[str]) -> str | None:
 
 def text_direction(locale: str) -> str:
     """``rtl`` for right-to-left scripts (Urdu, Arabic), else ``ltr``."""
+    from babel import Locale
+
     return "rtl" if Locale.parse(locale).character_order == "right-to-left" else "ltr"

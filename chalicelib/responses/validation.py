@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import phonenumbers
-
 from chalicelib.campaigns import Campaign, Question
 from chalicelib.designs.choices import as_answers, parse_choices
 from chalicelib.errors import FieldError, InvalidResponse
@@ -56,6 +54,8 @@ def parse_phone(raw: str, region: str) -> str | None:
     >>> parse_phone("098765 43210", "IN")
     '+919876543210'
     """
+    import phonenumbers  # on first use: most cold starts never see a phone number
+
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from babel.support import NullTranslations
+from typing import TYPE_CHECKING
 
 from chalicelib.errors import FieldError
 from chalicelib.i18n.formatting import number
+
+if TYPE_CHECKING:
+    from babel.support import NullTranslations
 
 
 def N_(message: str) -> str:

@@ -9,8 +9,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from babel import Locale
-
 from chalicelib.bootstrap import Services
 from chalicelib.campaigns import Campaign
 from chalicelib.errors import (
@@ -46,6 +44,8 @@ def campaign_path(locale: str, slug: str) -> str:
 @cache
 def language_name(locale: str) -> str:
     """The language's own name for itself, as a switcher shows it (हिन्दी, اردو)."""
+    from babel import Locale
+
     name = Locale.parse(locale).get_display_name(locale) or locale
     return name[:1].upper() + name[1:]
 

@@ -1,5 +1,8 @@
 """One Jinja2 environment per locale, with that locale's catalog and Babel filters installed.
 
+Jinja2 is imported with the first environment, not with app.py: the scheduled and SNS Lambdas
+and the JSON API render no template.
+
 Templates are ours; marketers' texts reach them only as values, which autoescape escapes.
 """
 
@@ -7,19 +10,22 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.i18n import formatting
 from chalicelib.i18n.catalogs import translations_for
 from chalicelib.i18n.negotiation import text_direction
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 
 
 @cache
 def environment_for(locale: str) -> Environment:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
         autoescape=True,

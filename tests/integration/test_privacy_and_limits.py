@@ -93,7 +93,9 @@ def test_security_headers_on_every_page_and_hsts_outside_the_local_stage(
 def test_logs_are_json_lines_with_a_request_id_and_no_personal_data(
     chalice_client: Any, aws: Any
 ) -> None:
-    from chalicelib.logs import logger
+    from chalicelib.logs import get_logger
+
+    logger = get_logger()
 
     stream = io.StringIO()
     captured = logging.StreamHandler(stream)
