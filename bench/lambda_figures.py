@@ -9,6 +9,8 @@ botocore events on the app's own clients. Figures only, no assertions.
 from __future__ import annotations
 
 import compileall
+import contextlib
+import io
 import json
 import logging
 import os
@@ -34,6 +36,8 @@ DYNAMO_WRITE = 1.25 / 1e6
 DYNAMO_READ = 0.25 / 1e6
 SNS_PUBLISH = 0.50 / 1e6
 MEMORY_GB = 0.5
+AWS_CALL_SECONDS = 0.008  # an assumed in-region DynamoDB/SNS call, for the cost estimate only
+ANSWERS = 100
 
 
 def timed(*programs: list[str]) -> list[float]:
@@ -167,11 +171,11 @@ def context() -> Any:
     )
 
 
-def writes(detail: dict[str, int]) -> int:
+def writes(detail: dict[str, float]) -> float:
     return sum(v for k, v in detail.items() if any(w in k for w in ("Put", "Update", "Transact")))
 
 
-def reads(detail: dict[str, int]) -> int:
+def reads(detail: dict[str, float]) -> float:
     return sum(v for k, v in detail.items() if any(r in k for r in ("Get", "Query")))
 
 
@@ -199,6 +203,9 @@ def main() -> None:
     import boto3
     from moto import mock_aws
 
+    from chalicelib.local.emulator import cheap_stream_copies
+
+    cheap_stream_copies()
     with mock_aws():
         from chalicelib import bootstrap
         from chalicelib.campaigns.deployment import sync_definitions
@@ -213,31 +220,54 @@ def main() -> None:
         measure(services)
 
 
+class Calls:
+    """AWS calls of the app's clients, counted by name, and the time spent in them."""
+
+    def __init__(self, services: Any) -> None:
+        self.counts: Counter[str] = Counter()
+        self.seconds = 0.0
+        self._started = 0.0
+        for client in (services.dynamodb, services.sns):
+            client.meta.events.register("before-call", self._before)
+            client.meta.events.register("after-call", self._after)
+
+    def _before(self, event_name: str, **_: Any) -> None:
+        self.counts[event_name.removeprefix("before-call.")] += 1
+        self._started = time.perf_counter()
+
+    def _after(self, **_: Any) -> None:
+        self.seconds += time.perf_counter() - self._started
+
+    def take(self) -> tuple[dict[str, int], float]:
+        """What was counted since the last take, and the seconds spent in moto meanwhile."""
+        taken = (dict(self.counts), self.seconds)
+        self.counts.clear()
+        self.seconds = 0.0
+        return taken
+
+
 def measure(services: Any) -> None:
-    from app import app
+    from app import app, send_new_followups
     from chalicelib.config import LOCAL_LINK_SECRET
+    from chalicelib.local.streams import table_stream
     from chalicelib.web.csrf import token_for
     from chalicelib.web.pages import alternates, page_text
     from chalicelib.web.rendering import render
 
-    calls: Counter[str] = Counter()
-    for client, name in ((services.dynamodb, "dynamodb"), (services.sns, "sns")):
-        client.meta.events.register(
-            f"before-call.{name}", lambda model, _n=name, **_: calls.update([f"{_n}.{model.name}"])
-        )
+    calls = Calls(services)
     page = event(
         "GET", "/hi/c/wishlist", "/{locale}/c/{slug}", {"locale": "hi", "slug": "wishlist"}
     )
     app(page, context())  # warm: first render, caches
     views = []
-    calls.clear()
+    calls.take()
     for _ in range(300):
         started = time.perf_counter()
         answer = app(dict(page), context())
         views.append(time.perf_counter() - started)
         assert answer["statusCode"] == 200
-    view_calls = sum(calls.values()) / 300
-    view_detail = dict(calls)
+    view_detail, _ = calls.take()
+    view_calls = sum(view_detail.values()) / 300
 
     campaign = services.campaign("wishlist")
     bare = []
@@ -266,11 +296,24 @@ def measure(services: Any) -> None:
     )
     print(f"AWS calls per warm page view: {view_calls:.2f} {view_detail}")
 
+    # Each answer's new items reach send_new_followups as the table's stream delivers them.
+    handled_in: list[float] = []
+
+    def handler(batch: dict[str, Any], lambda_context: Any) -> None:
+        started = time.perf_counter()
+        with contextlib.redirect_stdout(io.StringIO()):  # its metric lines
+            send_new_followups(batch, lambda_context)
+        handled_in.append(time.perf_counter() - started)
+
+    stream = table_stream(services, handler)
+    stream.pump()
     cookie = "0123456789abcdef0123456789abcdef"
     token = token_for(cookie, LOCAL_LINK_SECRET)
-    answers = []
-    calls.clear()
-    for n in range(100):
+    answers, answers_own, handlers, handlers_own = [], [], [], []
+    answer_detail: Counter[str] = Counter()
+    stream_detail: Counter[str] = Counter()
+    calls.take()
+    for n in range(ANSWERS):
         body = urlencode(
             {
                 "form_token": f"bench-{n:06d}",
@@ -295,22 +338,40 @@ def measure(services: Any) -> None:
         answer = app(post, context())
         answers.append(time.perf_counter() - started)
         assert answer["statusCode"] == 303, answer
-    answer_detail = dict(calls)
-    answer_calls = sum(calls.values()) / 100
+        detail, in_aws = calls.take()
+        answers_own.append(answers[-1] - in_aws)
+        answer_detail.update(detail)
+        handled_in.clear()
+        stream.pump()
+        handlers.append(sum(handled_in))
+        detail, in_aws = calls.take()
+        handlers_own.append(handlers[-1] - in_aws)
+        stream_detail.update(detail)
+    answer_calls = sum(answer_detail.values()) / ANSWERS
     a50, a99 = percentiles(answers)
+    o50, _ = percentiles(answers_own)
     print(
-        f"answer (form POST, thank-you SMS, event): p50 {a50:.2f} ms, p99 {a99:.2f} ms; "
-        f"AWS calls per answer {answer_calls:.2f} {answer_detail}"
+        f"answer (form POST): p50 {a50:.2f} ms, p99 {a99:.2f} ms (our code p50 {o50:.2f} ms, the "
+        f"rest in moto); AWS calls per answer {answer_calls:.2f} {dict(answer_detail)}"
+    )
+    h50, h99 = percentiles(handlers)
+    s50, _ = percentiles(handlers_own)
+    immediate = 2  # the thank-you SMS and the response event
+    print(
+        f"send_new_followups per answer (its thank-you SMS and event, from the stream): "
+        f"p50 {h50:.2f} ms, p99 {h99:.2f} ms (our code p50 {s50:.2f} ms); AWS calls per "
+        f"follow-up sent {sum(stream_detail.values()) / ANSWERS / immediate:.2f} "
+        f"{dict(stream_detail)}"
     )
 
-    calls.clear()
     later = services.clock() + timedelta(days=4)
     runner = replace(services.runner, clock=lambda: later.replace(hour=5))
     report = runner.run_due(limit=1000)
     handled = sum(report.counts.values())
+    due_detail, _ = calls.take()
     print(
-        f"follow-ups: {dict(report.counts)}; AWS calls per follow-up "
-        f"{sum(calls.values()) / max(handled, 1):.2f} {dict(calls)}"
+        f"scheduled follow-ups: {dict(report.counts)}; AWS calls per follow-up "
+        f"{sum(due_detail.values()) / max(handled, 1):.2f} {due_detail}"
     )
 
     package = PROJECT / "build" / "prod" / "samvad.zip"
@@ -319,22 +380,28 @@ def measure(services: Any) -> None:
     else:
         print("Lambda package: run `make package STAGE=prod` for its size")
 
+    per_answer = {k: v / ANSWERS for k, v in (answer_detail + stream_detail).items()}
+    per_view = {k: v / 300 for k, v in view_detail.items()}
+    # Lambda time: our own code as measured, plus each AWS call at an assumed in-region latency
+    # (moto's time says nothing about DynamoDB's).
+    seconds = {
+        "view": p50 / 1000 + sum(per_view.values()) * AWS_CALL_SECONDS,
+        "answer": o50 / 1000 + sum(answer_detail.values()) / ANSWERS * AWS_CALL_SECONDS,
+        "stream": s50 / 1000 + sum(stream_detail.values()) / ANSWERS * AWS_CALL_SECONDS,
+    }
     million = 1_000_000
     cost = {
         "API Gateway": 2 * million * API_REQUEST,
-        "Lambda requests": 2 * million * LAMBDA_REQUEST,
-        "Lambda duration": million * (p50 + a50) / 1000 * MEMORY_GB * LAMBDA_GB_SECOND,
-        "DynamoDB writes": million
-        * (writes(view_detail) / 300 + writes(answer_detail) / 100)
-        * DYNAMO_WRITE,
-        "DynamoDB reads": million
-        * (reads(view_detail) / 300 + reads(answer_detail) / 100)
-        * DYNAMO_READ,
-        "SNS topic events": million * answer_detail.get("sns.PublishBatch", 0) / 100 * SNS_PUBLISH,
+        "Lambda requests": 3 * million * LAMBDA_REQUEST,  # view, answer, stream batch
+        "Lambda duration": million * sum(seconds.values()) * MEMORY_GB * LAMBDA_GB_SECOND,
+        "DynamoDB writes": million * (writes(per_view) + writes(per_answer)) * DYNAMO_WRITE,
+        "DynamoDB reads": million * (reads(per_view) + reads(per_answer)) * DYNAMO_READ,
+        "SNS topic events": million * per_answer.get("sns.PublishBatch", 0) * SNS_PUBLISH,
     }
     print(
-        "cost of 1 M page views + 1 M answers (measured durations and calls, list prices, "
-        "request units as calls, SMS excluded):"
+        "cost of 1 M page views + 1 M answers (our measured code time plus "
+        f"{AWS_CALL_SECONDS * 1000:.0f} ms per AWS call, counted calls, list prices, request "
+        "units as calls, one stream batch per answer, SMS excluded):"
     )
     for item, usd in cost.items():
         print(f"  {item:18} ${usd:9.2f}")

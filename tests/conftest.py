@@ -59,6 +59,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
     from chalicelib import bootstrap
     from chalicelib.campaigns.deployment import sync_definitions
+    from chalicelib.local.emulator import cheap_stream_copies
     from chalicelib.local.outbox import OUTBOX
     from chalicelib.local.resources import ensure_stack
 
@@ -69,6 +70,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     for name, value in GENEROUS_LIMITS.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("SAMVAD_ADMIN_KEY_SHA256", hashlib.sha256(ADMIN_KEY.encode()).hexdigest())
+    cheap_stream_copies()
     with mock_aws():
         outputs = ensure_stack(boto3.client("cloudformation", region_name=REGION), "local")
         monkeypatch.setenv("SAMVAD_TABLE", outputs["TableName"])

@@ -2,7 +2,25 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
+
+
+def cheap_stream_copies() -> None:
+    """moto copies a whole table, with every stream record it ever wrote, in each
+    ``TransactWriteItems`` (to roll it back); with a stream on the table that makes each answer
+    slower than the one before. Stream records never change once written, so a copy of the
+    stream needs only a new list of them (what a rollback restores is the same). Idempotent."""
+    from moto.dynamodb.models.table import StreamShard
+
+    def copy_stream(self: StreamShard, memo: dict[int, Any]) -> StreamShard:
+        clone = copy.copy(self)
+        clone.items = list(self.items)
+        clone.table = memo.get(id(self.table), self.table)  # the table being copied
+        memo[id(self)] = clone
+        return clone
+
+    StreamShard.__deepcopy__ = copy_stream  # type: ignore[attr-defined]
 
 
 def serialized_emulator(port: int, host: str = "127.0.0.1") -> Any:
@@ -17,6 +35,8 @@ def serialized_emulator(port: int, host: str = "127.0.0.1") -> Any:
     import threading
 
     from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+
+    cheap_stream_copies()
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
         MotoRequestHandler,
