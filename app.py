@@ -28,7 +28,7 @@ from chalicelib.storage.stream import new_items
 from chalicelib.web import admin, api, designs, local_pages, pages, unsubscribe
 from chalicelib.web.http import WebRequest, WebResponse, transport_headers
 
-app = Chalice(app_name="samvad")
+app = Chalice(app_name="samvad", configure_logs=False)  # logs are Powertools' JSON lines
 INBOUND_SMS_TOPIC = "samvad-inbound-sms"  # where AWS two-way SMS publishes customers' answers
 # The table's stream; `samvad package` puts the table's StreamArn here (Chalice wants a string).
 TABLE_STREAM = "arn:aws:dynamodb:ap-south-1:000000000000:table/samvad/stream/table-stream"

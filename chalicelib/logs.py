@@ -7,6 +7,7 @@ The Logger is made on first use, so a cold start whose request logs nothing neve
 
 from __future__ import annotations
 
+import threading
 import uuid
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -17,11 +18,22 @@ if TYPE_CHECKING:
 _request: dict[str, str] = {}  # the bound request id, kept for a Logger made later
 
 
+_made = threading.Lock()
+
+
 @cache
-def _logger() -> Logger:
+def _made_once() -> Logger:
     from aws_lambda_powertools import Logger
 
     return Logger(service="samvad")
+
+
+def _logger() -> Logger:
+    """One Logger only, even when threads log first at once (the local stack's): a second
+    Powertools Logger of the same service takes the first handler of the "samvad" logger for
+    its own, and fails if that one is not Powertools'."""
+    with _made:
+        return _made_once()
 
 
 def get_logger() -> Logger:
