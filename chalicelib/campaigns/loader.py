@@ -251,7 +251,12 @@ def _check_semantics(doc: _Document, data: dict[str, Any]) -> None:
     window = {}
     for key in ("starts_at", "ends_at"):
         if key in data:
-            window[key] = datetime.fromisoformat(data[key])
+            try:
+                window[key] = datetime.fromisoformat(data[key])
+            except (TypeError, ValueError):
+                # The schema's date-time format says so too, where its checker is installed.
+                doc.problem((key,), "not a date and time such as 2027-03-31T23:59:00+05:30")
+                return
             if window[key].tzinfo is None:
                 doc.problem((key,), "needs a UTC offset, e.g. +05:30")
                 return

@@ -480,3 +480,25 @@ def test_template_injection_in_a_text_is_refused(tmp_path: Path, attack: str) ->
         "template syntax is not allowed: texts are plain text",
         "only plain {name} placeholders are allowed",
     }
+
+
+@pytest.mark.parametrize("checked", [True, False], ids=["with", "without format checker"])
+def test_an_impossible_date_is_a_problem_on_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, checked: bool
+) -> None:
+    """Also where jsonschema's date-time check is missing (it needs rfc3339-validator)."""
+    from jsonschema import FormatChecker
+
+    from chalicelib.campaigns import loader
+
+    if not checked:
+        monkeypatch.setattr("jsonschema.FormatChecker", lambda: FormatChecker(formats=()))
+    loader.schema_validator.cache_clear()
+    try:
+        text = edited(
+            'ends_at: "2029-12-31T23:59:00+05:30"', 'ends_at: "2029-02-30T23:59:00+05:30"'
+        )
+        problems = problems_of(tmp_path, text)
+    finally:
+        loader.schema_validator.cache_clear()
+    assert [(p.field, p.line) for p in problems] == [("ends_at", line_of(text, "ends_at:"))]
