@@ -7,10 +7,12 @@ prints requests per second and p50/p99 latency per request and in total. Many cu
 once view the sample campaign in Hindi, English and Urdu (directly and through the short link
 that picks the language) and answer it in Hindi: about 7 page views for 3 answers.
 
-Then it checks two things and exits 1 if either fails: no request failed (any status other
-than the expected one, a wrong language, a transport error), and the number of answers the
+Then it checks three things and exits 1 if one fails: no request failed (any status other
+than the expected one, a wrong language, a transport error); the number of answers the
 campaign's stats count (admin API) equals the number of answers the customers saw accepted
-(each ``303``; every user writes its form tokens to a file). The last line says it:
+(each ``303``; every user writes its form tokens to a file); and every answer's immediate
+follow-ups (the response event, and the thank-you SMS of those who gave a phone) were sent by
+the table stream's sender, none left open. The last line says it:
 ``accepted N stored N errors 0``.
 
 The figures come from locust's own statistics, written by this file when locust quits (its
@@ -38,7 +40,9 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -249,6 +253,22 @@ def stored_responses(base: str, key: str) -> tuple[int, int]:
             return int(stats.json()["responses"]), listed
 
 
+IMMEDIATE = ("response_event", "thank_you_sms")  # the steps due at once, sent via the stream
+OPEN = ("pending", "sending")
+
+
+def immediate_followups(base: str, wait: float = 60.0) -> Counter[str]:
+    """The immediate follow-ups of the answers by status, once none is open any more (the
+    stream's sender works after the requests return; the scheduler is off in this test)."""
+    deadline = time.monotonic() + wait
+    while True:
+        jobs = requests.get(f"{base}/_local/outbox?format=jobs", timeout=60).json()
+        found = Counter(f"{j['step']}:{j['status']}" for j in jobs if j["step"] in IMMEDIATE)
+        if not any(k.endswith(OPEN) for k in found) or time.monotonic() > deadline:
+            return found
+        time.sleep(0.5)
+
+
 def report(summary: dict[str, Any], server_5xx: int) -> None:
     print(f"{'request':<34}{'count':>8}{'fails':>7}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}")
     rows = sorted(summary["entries"], key=lambda e: e["name"])
@@ -320,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
                     base, args.users, args.spawn_rate or args.users, args.duration, tmp
                 )
                 counted, listed = stored_responses(base, key)
+                followups = immediate_followups(base)
             finally:
                 stack.stop()
                 emulator.stop()
@@ -346,7 +367,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"the users wrote {len(tokens)} tokens ({accepted} distinct), locust saw {answered}")
     if counted != listed:
         print(f"the stats count {counted} responses, the admin API lists {listed}")
+    events = followups["response_event:sent"]
+    unsent = sum(n for k, n in followups.items() if not k.endswith((":sent", ":cancelled")))
+    print(
+        f"immediate follow-ups from the stream: {dict(sorted(followups.items()))}; "
+        f"response events sent {events} of {counted}, not sent {unsent}"
+    )
     ok = errors == 0 and server_5xx == 0 and 0 < accepted == answered == counted == listed
+    ok = ok and events == counted and unsent == 0
     print(f"accepted {accepted} stored {counted} errors {errors}")
     return 0 if ok else 1
 
