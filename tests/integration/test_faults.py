@@ -6,6 +6,7 @@ clients (moto in-process behind them)."""
 from __future__ import annotations
 
 import contextlib
+import json
 import random
 from collections import Counter
 from collections.abc import Iterator
@@ -25,9 +26,13 @@ from tests.conftest import send_wishlist_form
 CUSTOMERS = 12
 
 
+CLAIM = "#s = :seen AND due_at = :seen_due"  # DynamoStore.claim's condition
+
+
 class Faults:
     """Fails a share of calls before they reach AWS, as after botocore's retries: throttling,
-    a conditional write refused, or a timeout. (A call that succeeds at AWS while the client
+    a timeout, or a conditional write refused as if another writer had come first (the
+    answer's transaction, a runner's claim). (A call that succeeds at AWS while the client
     times out is another story: SNS has no idempotency for SMS; see the README.)"""
 
     def __init__(self, rate: float, seed: int) -> None:
@@ -44,16 +49,32 @@ class Faults:
         finally:
             self.rate = rate
 
-    def __call__(self, model: Any, **_: Any) -> tuple[Any, dict[str, Any]] | None:
+    def __call__(
+        self, model: Any, params: dict[str, Any], **_: Any
+    ) -> tuple[Any, dict[str, Any]] | None:
         if self.rate == 0 or self.rng.random() >= self.rate:
             return None
         service = model.service_model.service_name
-        kind = self.rng.choice(["throttle", "timeout"])
+        kinds = ["throttle", "timeout"]
+        request = json.loads(params.get("body") or b"{}") if service == "dynamodb" else {}
+        if model.name == "TransactWriteItems" or request.get("ConditionExpression") == CLAIM:
+            kinds.append("conditional")
+        kind = self.rng.choice(kinds)
         self.injected[f"{service}:{kind}"] += 1
         if kind == "timeout":
             raise ReadTimeoutError(endpoint_url=f"https://{service}.ap-south-1.amazonaws.com")
-        code = "ThrottlingException" if service == "dynamodb" else "Throttling"
-        error = {"Error": {"Code": code, "Message": "Rate exceeded"}}
+        if kind == "conditional" and model.name == "TransactWriteItems":
+            reasons = [{"Code": "None"} for _ in request["TransactItems"]]
+            reasons[0] = {"Code": "ConditionalCheckFailed"}  # the response's put
+            error: dict[str, Any] = {
+                "Error": {"Code": "TransactionCanceledException", "Message": "cancelled"},
+                "CancellationReasons": reasons,
+            }
+        elif kind == "conditional":
+            error = {"Error": {"Code": "ConditionalCheckFailedException", "Message": "refused"}}
+        else:
+            code = "ThrottlingException" if service == "dynamodb" else "Throttling"
+            error = {"Error": {"Code": code, "Message": "Rate exceeded"}}
         return AWSResponse("https://aws", 400, {}, None), error
 
 
@@ -96,6 +117,7 @@ def test_faults_lose_nothing_and_send_nothing_twice(
         injected[key.split(":")[0]] += count
     print("faults injected:", dict(faults.injected))  # a figure for the log
     assert injected["dynamodb"] >= 10
+    assert faults.injected["dynamodb:conditional"] >= 2
     assert injected["sns"] >= 3
     sms = Counter(
         phone for phone, _ in sns_backends[DEFAULT_ACCOUNT_ID]["ap-south-1"].sms_messages.values()

@@ -3,12 +3,20 @@ nothing of a write that was refused (a rate-limited answer, an idempotent repeat
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.sns.models import sns_backends
 
 from chalicelib.local.streams import table_stream
-from tests.conftest import send_wishlist_form
+from tests.conftest import REGION, _BrowserLikeHttp, send_wishlist_form
+
+
+class NoStream:
+    def pump(self) -> int:
+        return 0
 
 
 @pytest.fixture
@@ -70,3 +78,28 @@ def test_a_refused_answer_leaves_nothing_in_the_stream(
     pump.pump()
     assert inserted(records, "response") == []  # the transaction was rolled back, stream too
     assert inserted(records, "followup") == []
+
+
+@pytest.mark.parametrize("first", ["scheduler", "stream"])
+def test_the_stream_and_the_scheduler_racing_for_new_jobs_send_each_once(
+    aws: Any, stream: Any, first: str
+) -> None:
+    """Immediate jobs are due at once, so the scheduler may reach them before the stream's
+    sender does (or after): whoever claims second finds them taken."""
+    from chalice.test import Client
+
+    from app import app
+    from chalicelib.responses.model import response_id
+
+    token = f"stream-race-{first}"
+    with Client(app, stage_name="local") as plain:  # no pump after the request
+        browser = SimpleNamespace(http=_BrowserLikeHttp(plain.http, NoStream()))
+        assert send_wishlist_form(browser, token, "98765 30303").status_code == 303
+    runs = {"scheduler": aws.runner.run_due, "stream": stream.pump}
+    for who in (first, "stream" if first == "scheduler" else "scheduler"):
+        runs[who]()
+
+    sms = [p for p, _ in sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values()]
+    assert sms.count("+919876530303") == 1
+    jobs = {j.step: j for j in aws.store.jobs_for(response_id("wishlist", token))}
+    assert (jobs["thank_you_sms"].status, jobs["response_event"].status) == ("sent", "sent")
