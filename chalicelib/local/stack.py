@@ -128,10 +128,10 @@ class LocalStack:
         ``send_new_followups`` (the thank-you SMS within a moment of the answer)."""
         import importlib
 
-        from chalicelib.local.streams import pump_every, table_stream
+        from chalicelib.local.streams import table_stream
 
         pump = table_stream(services, importlib.import_module("app").send_new_followups)
-        self._stops.insert(0, pump_every(pump, every))
+        self._every(every, "table-stream", pump.pump)
 
     def _subscribe_inbound(self, sns: Any, outputs: dict[str, str]) -> None:
         """Customers' SMS answers reach the app over HTTP, as SNS delivers to Lambda on AWS."""
@@ -146,16 +146,21 @@ class LocalStack:
             return
         from chalicelib.bootstrap import get_services
 
+        self._every(every, "followup-scheduler", lambda: get_services().runner.run_due())
+
+    def _every(self, seconds: float, name: str, work: Callable[[], object]) -> None:
+        """Run ``work`` in a thread every ``seconds`` until the stack stops; a run that fails
+        is logged and tried again on the next tick, as AWS triggers it again."""
         stopped = threading.Event()
 
         def loop() -> None:
-            while not stopped.wait(every):
+            while not stopped.wait(seconds):
                 try:
-                    get_services().runner.run_due()
-                except Exception:  # a failed pass is retried on the next tick, like on AWS
-                    logging.getLogger(__name__).exception("scheduled follow-up run failed")
+                    work()
+                except Exception:
+                    logging.getLogger(__name__).exception("%s failed", name)
 
-        thread = threading.Thread(target=loop, name="followup-scheduler", daemon=True)
+        thread = threading.Thread(target=loop, name=name, daemon=True)
         thread.start()
 
         def stop() -> None:

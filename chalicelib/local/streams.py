@@ -83,24 +83,3 @@ class StreamPump:
         if isinstance(created, datetime):
             dynamodb["ApproximateCreationDateTime"] = created.timestamp()
         return {**record, "dynamodb": dynamodb, "eventSourceARN": self._arn}
-
-
-def pump_every(pump: StreamPump, seconds: float) -> Callable[[], None]:
-    """Run ``pump`` in a thread every ``seconds``; returns the function that stops it."""
-    stopped = threading.Event()
-
-    def loop() -> None:
-        while not stopped.wait(seconds):
-            try:
-                pump.pump()
-            except Exception:  # the emulator is busy or stopping: read again on the next poll
-                logging.getLogger(__name__).exception("reading the table's stream failed")
-
-    thread = threading.Thread(target=loop, name="table-stream", daemon=True)
-    thread.start()
-
-    def stop() -> None:
-        stopped.set()
-        thread.join(timeout=30)
-
-    return stop
