@@ -271,3 +271,49 @@ def test_the_scheduled_function_reports_metrics_for_the_alarm(
     assert record["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "Samvad"
     assert {"FollowUpsSent", "FollowUpsFailed", "FollowUpsRetried"} <= record.keys()
     assert "9876500008" not in line
+
+
+def test_both_senders_retry_only_within_the_lambdas_remaining_time(
+    chalice_client: Any, aws: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scheduled and the stream's functions hand the Lambda context's remaining time to
+    the runner (an event handler's context is the event's, not ``app.lambda_context``)."""
+    from chalicelib.followups.runner import RunReport
+    from chalicelib.storage.dynamodb import dump_item, job_item
+
+    seen: dict[str, float] = {}
+
+    def recorder(name: str) -> Any:
+        def record(self: Runner, *args: Any, **kwargs: Any) -> RunReport:
+            seen[name] = self.time_left()
+            return RunReport()
+
+        return record
+
+    monkeypatch.setattr(Runner, "run_due", recorder("scheduled"))
+    monkeypatch.setattr(Runner, "take", recorder("stream"))
+    scheduled = chalice_client.events.generate_cw_event(
+        source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
+    )
+    chalice_client.lambda_.invoke("send-due-followups", scheduled)
+    now = aws.clock()
+    job = FollowUpJob("r-1", "thank_you_sms", "sms", "pending", now, "wishlist", "hi", now)
+    image = dump_item(job_item(job))
+    record = {
+        "eventID": "1",
+        "eventName": "INSERT",
+        "eventSourceARN": "arn:aws:dynamodb:ap-south-1:123456789012:table/samvad-local/stream/x",
+        "awsRegion": "ap-south-1",
+        "dynamodb": {
+            "ApproximateCreationDateTime": now.timestamp(),
+            "Keys": {"pk": image["pk"], "sk": image["sk"]},
+            "NewImage": image,
+            "SequenceNumber": "1",
+            "SizeBytes": 100,
+            "StreamViewType": "NEW_IMAGE",
+        },
+    }
+    chalice_client.lambda_.invoke("send-new-followups", {"Records": [record]})
+
+    assert set(seen) == {"scheduled", "stream"}
+    assert all(0 < left < 15 * 60 for left in seen.values()), seen  # a Lambda's at most
