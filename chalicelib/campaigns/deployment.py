@@ -6,7 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from chalicelib.campaigns.loader import load_campaign_file, load_campaigns, parse_campaign
+from chalicelib.campaigns.loader import (
+    campaign_from_validated,
+    definition_of,
+    load_campaign_file,
+    load_campaigns,
+)
 from chalicelib.campaigns.model import Campaign
 from chalicelib.errors import CampaignNotFound
 from chalicelib.storage.campaigns import CampaignStore, StoredVersion
@@ -20,11 +25,12 @@ class Deployed:
 
 def deploy_text(store: CampaignStore, text: str, file: str, at: datetime, by: str) -> Deployed:
     """Validate (InvalidCampaignDefinition names file, line, field) and store a new version."""
-    draft = parse_campaign(
+    definition = definition_of(
         text, file, file_slug=Path(file).stem if file.endswith(".yaml") else None
     )
-    stored = store.deploy(draft.slug, text, at, by)
-    return Deployed(parse_campaign(text, file, version=stored.version), stored)
+    stored = store.deploy(definition, at, by)
+    # Built as pages will build it, from what was stored.
+    return Deployed(campaign_from_validated(definition.validated, stored.version), stored)
 
 
 def deploy_file(store: CampaignStore, path: Path, at: datetime, by: str) -> Deployed:

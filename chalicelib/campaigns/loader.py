@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from chalicelib.campaigns.model import (
     Campaign,
     ConsentSpec,
+    Definition,
     FollowUpStep,
     LocalizedText,
     Option,
@@ -555,14 +556,9 @@ def _build(data: dict[str, Any], version: int) -> Campaign:
     )
 
 
-def parse_campaign(
-    text: str, file: str, *, file_slug: str | None = None, version: int = 0
-) -> Campaign:
-    """Validate one definition; raise InvalidCampaignDefinition listing every problem.
-
-    ``file_slug`` is the name the file is stored under, which must be the campaign's slug;
-    ``version`` is the number ``deploy`` gave this text (0 for a file not deployed yet).
-    """
+def _checked(text: str, file: str, file_slug: str | None) -> dict[str, Any]:
+    """The data of a definition that passes every check; else InvalidCampaignDefinition
+    listing every problem."""
     doc = _Document(file, text)
     if not doc.problems:
         if not isinstance(doc.data, dict):
@@ -577,7 +573,38 @@ def parse_campaign(
     if doc.problems:
         problems = sorted(doc.problems, key=lambda p: (p.line or 0, p.field))
         raise InvalidCampaignDefinition(problems)
-    return _build(doc.data, version)
+    data: dict[str, Any] = doc.data
+    return data
+
+
+def parse_campaign(
+    text: str, file: str, *, file_slug: str | None = None, version: int = 0
+) -> Campaign:
+    """Validate one definition; raise InvalidCampaignDefinition listing every problem.
+
+    ``file_slug`` is the name the file is stored under, which must be the campaign's slug;
+    ``version`` is the number ``deploy`` gave this text (0 for a file not deployed yet).
+    """
+    return _build(_checked(text, file, file_slug), version)
+
+
+def definition_of(text: str, file: str, *, file_slug: str | None = None) -> Definition:
+    """Validate one definition as ``parse_campaign`` does, and keep the data that passed, as
+    JSON, for ``campaign_from_validated``.
+
+    The schema allows JSON types only (dates stay text, prices are numbers until ``_build``
+    makes them Decimal), so the JSON gives back exactly the data that was checked.
+    """
+    data = _checked(text, file, file_slug)
+    validated = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return Definition(slug=data["slug"], source=text, validated=validated)
+
+
+def campaign_from_validated(validated: str, version: int) -> Campaign:
+    """The campaign of a ``Definition.validated``: no YAML, no schema, no checks again (they
+    passed when it was made), so a cold Lambda imports neither PyYAML nor jsonschema."""
+    data: dict[str, Any] = json.loads(validated)
+    return _build(data, version)
 
 
 def load_campaign_file(path: Path) -> Campaign:

@@ -150,6 +150,20 @@ class Replies:
 
 
 @dataclass(frozen=True)
+class Definition:
+    """A campaign definition that passed every check (``loader.definition_of``): the YAML
+    ``source`` the marketer wrote, and ``validated``, the data that was checked, as JSON.
+
+    A deployed version stores both: pages build the campaign from ``validated`` without
+    parsing YAML or loading the schema again; the source stays what marketers read and diff.
+    """
+
+    slug: str
+    source: str
+    validated: str
+
+
+@dataclass(frozen=True)
 class Campaign:
     slug: str
     version: int

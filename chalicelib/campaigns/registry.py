@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from chalicelib.campaigns.loader import parse_campaign
+from chalicelib.campaigns.loader import campaign_from_validated, parse_campaign
 from chalicelib.campaigns.model import Campaign
 from chalicelib.errors import CampaignNotFound, VersionProblem
 from chalicelib.storage.campaigns import CampaignStore
@@ -54,4 +54,8 @@ class CampaignRegistry:
     def _load_version(self, slug: str, version: int) -> Campaign:
         # Versions never change once deployed, so they are cached for good.
         stored = self._store.version(slug, version)
+        if stored.validated is not None:
+            # Checked when it was deployed: no YAML, no schema on a cold start's first page.
+            return campaign_from_validated(stored.validated, version)
+        # Deployed before versions kept what was validated: checked again, as then.
         return parse_campaign(stored.source, f"{slug}.yaml (version {version})", version=version)

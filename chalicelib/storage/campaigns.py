@@ -4,7 +4,9 @@ Keys (see README, "Table design"):
 - ``CAMPAIGN#<slug>`` / ``META``: the published pointer (``published``), the last version
   number handed out (``last_version``) and the history of publishes and rollbacks; in the
   ``by_campaign`` index under ``CAMPAIGNS`` so every campaign can be listed.
-- ``CAMPAIGN#<slug>`` / ``VERSION#<000042>``: one immutable deployed definition (YAML text).
+- ``CAMPAIGN#<slug>`` / ``VERSION#<000042>``: one immutable deployed definition: its YAML text
+  (``source``) and the data that was validated, as JSON (``validated``; versions deployed
+  before it was kept have only the source).
 
 A deploy takes the next number with one atomic counter update, then writes the version with
 ``attribute_not_exists``: two racing deploys get two versions. Publishing and rolling back
@@ -28,6 +30,8 @@ from chalicelib.storage.dynamodb import dump_item, load_item, query_all
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
+    from chalicelib.campaigns.model import Definition
+
 
 @dataclass(frozen=True)
 class StoredVersion:
@@ -37,6 +41,7 @@ class StoredVersion:
     checksum: str
     deployed_at: datetime
     deployed_by: str
+    validated: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,8 +70,9 @@ class CampaignStore:
         self._client = client
         self._table = table_name
 
-    def deploy(self, slug: str, source: str, at: datetime, by: str) -> StoredVersion:
-        """Store ``source`` as the campaign's next version (not yet published)."""
+    def deploy(self, definition: Definition, at: datetime, by: str) -> StoredVersion:
+        """Store ``definition`` as the campaign's next version (not yet published)."""
+        slug, source = definition.slug, definition.source
         try:
             counter = self._client.update_item(
                 TableName=self._table,
@@ -89,6 +95,7 @@ class CampaignStore:
                 checksum=hashlib.sha256(source.encode("utf-8")).hexdigest(),
                 deployed_at=at,
                 deployed_by=by,
+                validated=definition.validated,
             )
             self._client.put_item(
                 TableName=self._table,
@@ -100,6 +107,7 @@ class CampaignStore:
                         "slug": slug,
                         "version": version,
                         "source": source,
+                        "validated": definition.validated,
                         "checksum": stored.checksum,
                         "deployed_at": at.isoformat(),
                         "deployed_by": by,
@@ -237,4 +245,5 @@ def _stored(item: dict[str, Any]) -> StoredVersion:
         checksum=item["checksum"],
         deployed_at=datetime.fromisoformat(item["deployed_at"]),
         deployed_by=item["deployed_by"],
+        validated=item.get("validated"),
     )

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from chalicelib.campaigns.loader import (
+    campaign_from_validated,
+    definition_of,
     load_campaign_file,
     load_campaigns,
     parse_campaign,
@@ -399,6 +401,52 @@ def test_parse_duration(value: str, expected: timedelta) -> None:
 def test_parse_duration_refuses_what_is_not_an_iso_duration(value: str) -> None:
     with pytest.raises(ValueError, match="not an ISO 8601 duration"):
         parse_duration(value)
+
+
+SAMPLES = {path.name: path.read_text(encoding="utf-8") for path in DEFINITIONS.glob("*.yaml")}
+# YAML types a sample does not show: an unquoted date-time, fractional and x.0 prices.
+SAMPLES["wishlist.yaml (YAML types)"] = (
+    WISHLIST.replace('ends_at: "2029-12-31T23:59:00+05:30"', "ends_at: 2029-12-31T23:59:00+05:30")
+    .replace("price: 1899\n", "price: 1899.50\n")
+    .replace("price: 3499\n", "price: 3499.0\n")
+)
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_the_validated_form_builds_the_very_campaign_the_yaml_does(name: str) -> None:
+    """What deploy stores beside the YAML (JSON) gives back the same campaign, down to the
+    Decimal's digits and the tuples, without parsing YAML again."""
+    text = SAMPLES[name]
+    definition = definition_of(text, name)
+
+    built = campaign_from_validated(definition.validated, 7)
+
+    parsed = parse_campaign(text, name, version=7)
+    assert built == parsed
+    assert repr(built) == repr(parsed)  # Decimal("3499.0") is == Decimal("3499"), not its repr
+    assert (definition.slug, definition.source) == (parsed.slug, text)
+
+
+def test_the_yaml_types_survive_the_validated_form() -> None:
+    name = "wishlist.yaml (YAML types)"
+    campaign = campaign_from_validated(definition_of(SAMPLES[name], name).validated, 1)
+
+    prices = [option.price for option in campaign.questions[0].options]
+    assert [str(price) for price in prices[:2]] == ["1899.5", "3499.0"]
+    assert campaign.ends_at == datetime(2029, 12, 31, 18, 29, tzinfo=UTC)
+    assert campaign.prize == Decimal("1234567.5")
+
+
+def test_a_definition_refused_by_parse_campaign_is_refused_by_definition_of() -> None:
+    broken = edited("  max_length: 500\n", "  max_length: many\n")
+
+    with pytest.raises(InvalidCampaignDefinition) as parsed:
+        parse_campaign(broken, "wishlist.yaml")
+    with pytest.raises(InvalidCampaignDefinition) as defined:
+        definition_of(broken, "wishlist.yaml")
+
+    assert defined.value.problems == parsed.value.problems
+    assert defined.value.problems[0].line == line_of(broken, "max_length: many")
 
 
 def test_sms_sizes_by_script() -> None:
