@@ -70,6 +70,7 @@ bench: $(STAMP) i18n
 	$(BIN)/python -m bench.followups $(JOBS)
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.load --duration 60 --users 20
+	$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/integration/test_faults.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
