@@ -1,7 +1,8 @@
-"""An answer costs one write request: the response, its follow-up jobs, the funnel count and
+"""AWS calls per request, counted with botocore events. A warm page view makes none. An
+answer costs one write request: the response, its follow-up jobs, the funnel count and
 the rate-limit counters go into one DynamoDB transaction, and nothing is sent inside the
 request. The table's stream then hands the new jobs to ``send_new_followups``, which sends
-the thank-you SMS and the response event. Calls are counted with botocore events."""
+the thank-you SMS and the response event."""
 
 from __future__ import annotations
 
@@ -93,3 +94,12 @@ def test_a_json_answer_is_one_write_and_a_repeat_is_one_write_and_one_read(
     again = client.http.post("/api/v1/campaigns/wishlist/responses", headers=headers, body=body)
     assert again.status_code == 200
     assert calls == {"dynamodb.TransactWriteItems": 1, "dynamodb.GetItem": 1}
+
+
+def test_a_warm_page_view_makes_no_aws_call(client: Any, calls: Counter[str]) -> None:
+    """The published campaign is cached in the container (30 s, then a version check) and
+    views are counted in memory and written in batches."""
+    calls.clear()
+    for locale in ("hi", "en", "ur", "hi"):
+        assert client.http.get(f"/{locale}/c/wishlist").status_code == 200
+    assert calls == {}
