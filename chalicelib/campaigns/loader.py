@@ -56,6 +56,9 @@ PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 LINK_PLACEHOLDERS = {"{link}", "{unsubscribe}"}
 IMMEDIATE = {"PT0S", "PT0M", "PT0H", "P0D"}
 SCHEMA_PATH = Path(__file__).with_name("campaign.schema.json")
+STORED_MAX_BYTES = 380_000
+"""A deployed version keeps the YAML and its validated data in one DynamoDB item (400 KB at
+most, names and the other attributes included)."""
 Path_ = tuple[str | int, ...]
 # Names a marketer's text may use, by where the text is shown.
 PLACEHOLDERS = {
@@ -597,6 +600,20 @@ def definition_of(text: str, file: str, *, file_slug: str | None = None) -> Defi
     """
     data = _checked(text, file, file_slug)
     validated = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    stored = len(text.encode("utf-8")) + len(validated.encode("utf-8"))
+    if stored > STORED_MAX_BYTES:
+        raise InvalidCampaignDefinition(
+            [
+                DefinitionProblem(
+                    file,
+                    None,
+                    "(the whole definition)",
+                    f"too large to store: {stored // 1000} KB with its checked form, at most "
+                    f"{STORED_MAX_BYTES // 1000} KB (about {STORED_MAX_BYTES // 2000} KB of "
+                    "YAML); shorten the texts or split the campaign",
+                )
+            ]
+        )
     return Definition(slug=data["slug"], source=text, validated=validated)
 
 
@@ -608,7 +625,10 @@ def campaign_from_validated(validated: str, version: int) -> Campaign:
 
 
 def load_campaign_file(path: Path) -> Campaign:
-    return parse_campaign(path.read_text(encoding="utf-8"), path.name, file_slug=path.stem)
+    """A definition file checked as a deploy checks it (so ``samvad validate`` says what a
+    deploy would refuse, its stored size included)."""
+    text = path.read_text(encoding="utf-8")
+    return campaign_from_validated(definition_of(text, path.name, file_slug=path.stem).validated, 0)
 
 
 def load_campaigns(directory: Path) -> dict[str, Campaign]:

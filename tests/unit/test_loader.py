@@ -550,3 +550,21 @@ def test_an_impossible_date_is_a_problem_on_its_line(
     finally:
         loader.schema_validator.cache_clear()
     assert [(p.field, p.line) for p in problems] == [("ends_at", line_of(text, "ends_at:"))]
+
+
+def test_a_definition_too_large_to_store_is_refused_before_it_is_deployed(
+    tmp_path: Path,
+) -> None:
+    """A version is one DynamoDB item (400 KB): the YAML and its checked form must fit."""
+    hint = "Tell us what you would change, and why; every answer is read. " * 25  # 1.6 KB
+    extra = "".join(
+        f"  - id: wish_{n:03d}\n    type: text\n    required: false\n    label:\n"
+        f"      en: Wish {n}\n      hi: इच्छा {n}\n      ur: خواہش {n}\n"
+        f"    hint:\n      en: {hint}\n      hi: {hint}\n      ur: {hint}\n"
+        for n in range(45)
+    )
+    text = edited("\nphone: optional", f"{extra}\nphone: optional")
+    [problem] = problems_of(tmp_path, text)
+    assert problem.field == "(the whole definition)"
+    assert "too large to store" in problem.message
+    assert problem.file == "wishlist.yaml"

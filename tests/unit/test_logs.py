@@ -18,14 +18,14 @@ from chalicelib import logs
 def fresh() -> Iterator[None]:
     """No JSON logger yet, and a plain handler on the "samvad" logger before it comes."""
     std = logging.getLogger("samvad")
-    saved = (list(std.handlers), dict(vars(std)))
+    saved = dict(vars(std), handlers=list(std.handlers))
     std.handlers = [logging.StreamHandler(io.StringIO())]
     for name in ("init", "powertools_handler"):
         std.__dict__.pop(name, None)
     logs._made_once.cache_clear()
     yield
-    std.handlers = saved[0]
-    std.__dict__.update(saved[1])
+    vars(std).clear()
+    vars(std).update(saved)  # the logger as it was, its JSON logger's marks included
     logs._made_once.cache_clear()
 
 
