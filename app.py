@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import replace
 
 from chalice.app import (
     AuthRequest,
@@ -17,11 +16,10 @@ from chalice.app import (
     SNSEvent,
 )
 
-from chalicelib.bootstrap import Services, get_services
+from chalicelib.bootstrap import get_services
 from chalicelib.dialogue.service import handle_inbound
 from chalicelib.errors import StorageUnavailable
 from chalicelib.followups.metrics import emf_line
-from chalicelib.followups.runner import Runner
 from chalicelib.logs import bind_request, get_logger
 from chalicelib.logs import event as log_event
 from chalicelib.storage.stream import new_items
@@ -262,14 +260,6 @@ def admin_erase() -> Response:
     return _serve(lambda: admin.erase_contact(get_services(), _request()))
 
 
-def _runner(services: Services, context: object | None) -> Runner:
-    """The follow-up runner, retrying only while the Lambda has time left."""
-    remaining = getattr(context, "get_remaining_time_in_millis", None)
-    if remaining is None:
-        return services.runner
-    return replace(services.runner, time_left=lambda: remaining() / 1000)
-
-
 @app.on_dynamodb_record(stream_arn=TABLE_STREAM, batch_size=100, name="send-new-followups")
 def send_new_followups(event: DynamoDBEvent) -> None:
     """New items of the table, as its stream hands them over: follow-ups due now go out (the
@@ -279,7 +269,7 @@ def send_new_followups(event: DynamoDBEvent) -> None:
         record.new_image for record in event if record.event_name == "INSERT" and record.new_image
     )
     if jobs:
-        report = _runner(services, event.context).take(jobs, responses)
+        report = services.runner.within(event.context).take(jobs, responses)
         print(emf_line(report, services.settings.stage, services.clock()))
 
 
@@ -287,7 +277,7 @@ def send_new_followups(event: DynamoDBEvent) -> None:
 def send_due_followups(event: CloudWatchEvent) -> None:
     """Every minute: send the follow-ups that are due (and retry the ones that failed)."""
     services = get_services()
-    report = _runner(services, event.context).run_due()
+    report = services.runner.within(event.context).run_due()
     # Counts only, no personal data; CloudWatch reads the metrics out of this line.
     print(emf_line(report, services.settings.stage, services.clock()))
 

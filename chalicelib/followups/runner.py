@@ -88,6 +88,13 @@ class Runner:
     time_left: Callable[[], float] = lambda: float("inf")
     """Seconds the Lambda has left (``context.get_remaining_time_in_millis() / 1000``)."""
 
+    def within(self, lambda_context: object | None) -> Runner:
+        """This runner, retrying only while the Lambda of ``lambda_context`` has time left."""
+        remaining = getattr(lambda_context, "get_remaining_time_in_millis", None)
+        if remaining is None:
+            return self
+        return replace(self, time_left=lambda: remaining() / 1000)
+
     def run_due(self, limit: int = 500) -> RunReport:
         """One pass: claim what is due now, send it, record the outcomes."""
         return self.take(self.store.due_jobs(self.clock(), limit))
