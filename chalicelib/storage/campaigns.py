@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.errors import CampaignNotFound, StorageUnavailable, VersionProblem
-from chalicelib.storage.dynamodb import dump_item, load_item, query_all
+from chalicelib.storage.dynamodb import conditional, dump_item, load_item, query_all
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -51,10 +51,6 @@ class CampaignState:
     last_version: int
     published_at: datetime | None
     history: tuple[dict[str, Any], ...]
-
-
-def _code(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code", ""))
 
 
 def _version_key(slug: str, version: int) -> dict[str, Any]:
@@ -191,25 +187,21 @@ class CampaignStore:
         }
         if expected is not None:
             values[":expected"] = expected
-        try:
-            self._client.update_item(
-                TableName=self._table,
-                Key=_meta_key(slug),
-                UpdateExpression=(
-                    "SET published = :v, published_at = :at,"
-                    " history = list_append(if_not_exists(history, :empty), :entry)"
-                ),
-                ConditionExpression=condition,
-                ExpressionAttributeValues=dump_item(values),
+        switched = conditional(
+            self._client.update_item,
+            TableName=self._table,
+            Key=_meta_key(slug),
+            UpdateExpression=(
+                "SET published = :v, published_at = :at,"
+                " history = list_append(if_not_exists(history, :empty), :entry)"
+            ),
+            ConditionExpression=condition,
+            ExpressionAttributeValues=dump_item(values),
+        )
+        if switched is None:
+            raise VersionProblem(
+                f"{slug} was published or rolled back by someone else meanwhile; try again"
             )
-        except ClientError as exc:
-            if _code(exc) == "ConditionalCheckFailedException":
-                raise VersionProblem(
-                    f"{slug} was published or rolled back by someone else meanwhile; try again"
-                ) from exc
-            raise StorageUnavailable(str(exc)) from exc
-        except BotoCoreError as exc:
-            raise StorageUnavailable(str(exc)) from exc
 
     def _query(self, **params: Any) -> Iterator[dict[str, Any]]:
         return query_all(self._client, self._table, **params)

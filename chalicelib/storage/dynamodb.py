@@ -10,10 +10,10 @@ Keys (see README, "Table design"):
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
@@ -40,6 +40,7 @@ def expires_at(created: datetime) -> int:
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 Item = dict[str, Any]
+T = TypeVar("T")
 
 
 def due_shard(response_id: str) -> str:
@@ -188,8 +189,28 @@ def job_from_item(item: Item) -> FollowUpJob:
     )
 
 
-def _failed_condition(exc: ClientError) -> bool:
-    return exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+CONDITION_FAILED = "ConditionalCheckFailedException"
+TRANSACTION_CANCELLED = "TransactionCanceledException"
+
+
+def error_code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+def conditional(
+    write: Callable[..., T], refusal: str = CONDITION_FAILED, **params: Any
+) -> T | None:
+    """``write(**params)``, one conditional write: DynamoDB's answer, or None when it refused
+    the write (``refusal``: a condition failed, or a transaction was cancelled); any other
+    failure is StorageUnavailable."""
+    try:
+        return write(**params)
+    except ClientError as exc:
+        if error_code(exc) == refusal:
+            return None
+        raise StorageUnavailable(str(exc)) from exc
+    except BotoCoreError as exc:
+        raise StorageUnavailable(str(exc)) from exc
 
 
 class DynamoStore:
@@ -240,7 +261,7 @@ class DynamoStore:
         try:
             self._client.transact_write_items(TransactItems=writes)
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+            if error_code(exc) != TRANSACTION_CANCELLED:
                 raise StorageUnavailable(str(exc)) from exc
             codes = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
             if codes[:1] == ["ConditionalCheckFailed"]:
@@ -319,19 +340,14 @@ class DynamoStore:
         """Write new jobs of an existing response; the ones that already existed are skipped."""
         added = []
         for job in jobs:
-            try:
-                self._client.put_item(
-                    TableName=self._table,
-                    Item=dump_item(job_item(job)),
-                    ConditionExpression="attribute_not_exists(pk)",
-                )
-            except ClientError as exc:
-                if _failed_condition(exc):
-                    continue
-                raise StorageUnavailable(str(exc)) from exc
-            except BotoCoreError as exc:
-                raise StorageUnavailable(str(exc)) from exc
-            added.append(job)
+            written = conditional(
+                self._client.put_item,
+                TableName=self._table,
+                Item=dump_item(job_item(job)),
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+            if written is not None:
+                added.append(job)
         return added
 
     def _get(self, pk: str, sk: str) -> Item | None:
@@ -392,80 +408,62 @@ class DynamoStore:
 
     def claim(self, job: FollowUpJob, lease_until: datetime, lease_id: str) -> FollowUpJob | None:
         """Take the job if nobody changed it since it was read; None if another runner did."""
-        try:
-            answer = self._client.update_item(
-                TableName=self._table,
-                Key=self._key(f"RESPONSE#{job.response_id}", f"FOLLOWUP#{job.step}"),
-                UpdateExpression="SET #s = :sending, due_at = :lease, lease_id = :id",
-                ConditionExpression="#s = :seen AND due_at = :seen_due",
-                ExpressionAttributeNames={"#s": "status"},
-                ExpressionAttributeValues=dump_item(
-                    {
-                        ":sending": "sending",
-                        ":lease": lease_until.isoformat(),
-                        ":id": lease_id,
-                        ":seen": job.status,
-                        ":seen_due": job.due_at.isoformat(),
-                    }
-                ),
-                ReturnValues="ALL_NEW",
-            )
-        except ClientError as exc:
-            if _failed_condition(exc):
-                return None
-            raise StorageUnavailable(str(exc)) from exc
-        except BotoCoreError as exc:
-            raise StorageUnavailable(str(exc)) from exc
-        return job_from_item(load_item(answer["Attributes"]))
+        answer = conditional(
+            self._client.update_item,
+            TableName=self._table,
+            Key=self._key(f"RESPONSE#{job.response_id}", f"FOLLOWUP#{job.step}"),
+            UpdateExpression="SET #s = :sending, due_at = :lease, lease_id = :id",
+            ConditionExpression="#s = :seen AND due_at = :seen_due",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues=dump_item(
+                {
+                    ":sending": "sending",
+                    ":lease": lease_until.isoformat(),
+                    ":id": lease_id,
+                    ":seen": job.status,
+                    ":seen_due": job.due_at.isoformat(),
+                }
+            ),
+            ReturnValues="ALL_NEW",
+        )
+        return job_from_item(load_item(answer["Attributes"])) if answer is not None else None
 
     def save_job(self, job: FollowUpJob) -> bool:
         """Record the outcome, only while this runner still holds the lease."""
-        try:
-            self._client.put_item(
-                TableName=self._table,
-                Item=dump_item(job_item(job)),
-                ConditionExpression="#s = :sending AND lease_id = :mine",
-                ExpressionAttributeNames={"#s": "status"},
-                ExpressionAttributeValues=dump_item({":sending": "sending", ":mine": job.lease_id}),
-            )
-        except ClientError as exc:
-            if _failed_condition(exc):
-                return False  # another runner took the job over after our lease ran out
-            raise StorageUnavailable(str(exc)) from exc
-        except BotoCoreError as exc:
-            raise StorageUnavailable(str(exc)) from exc
-        return True
+        saved = conditional(
+            self._client.put_item,
+            TableName=self._table,
+            Item=dump_item(job_item(job)),
+            ConditionExpression="#s = :sending AND lease_id = :mine",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues=dump_item({":sending": "sending", ":mine": job.lease_id}),
+        )
+        return saved is not None  # if not, another runner took the job after our lease ended
 
     def reopen_failed(self, job: FollowUpJob, now: datetime) -> bool:
         """A marketer's retry: a failed job becomes pending again with fresh attempts."""
-        try:
-            self._client.update_item(
-                TableName=self._table,
-                Key=self._key(f"RESPONSE#{job.response_id}", f"FOLLOWUP#{job.step}"),
-                UpdateExpression=(
-                    "SET #s = :pending, due_at = :now, attempts = :zero, due_shard = :shard,"
-                    " note = :why REMOVE lease_id"
-                ),
-                ConditionExpression="#s = :failed",
-                ExpressionAttributeNames={"#s": "status"},
-                ExpressionAttributeValues=dump_item(
-                    {
-                        ":pending": "pending",
-                        ":failed": "failed",
-                        ":now": now.isoformat(),
-                        ":zero": 0,
-                        ":shard": due_shard(job.response_id),
-                        ":why": "retried by an operator",
-                    }
-                ),
-            )
-        except ClientError as exc:
-            if _failed_condition(exc):
-                return False
-            raise StorageUnavailable(str(exc)) from exc
-        except BotoCoreError as exc:
-            raise StorageUnavailable(str(exc)) from exc
-        return True
+        reopened = conditional(
+            self._client.update_item,
+            TableName=self._table,
+            Key=self._key(f"RESPONSE#{job.response_id}", f"FOLLOWUP#{job.step}"),
+            UpdateExpression=(
+                "SET #s = :pending, due_at = :now, attempts = :zero, due_shard = :shard,"
+                " note = :why REMOVE lease_id"
+            ),
+            ConditionExpression="#s = :failed",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues=dump_item(
+                {
+                    ":pending": "pending",
+                    ":failed": "failed",
+                    ":now": now.isoformat(),
+                    ":zero": 0,
+                    ":shard": due_shard(job.response_id),
+                    ":why": "retried by an operator",
+                }
+            ),
+        )
+        return reopened is not None
 
     def contact(self, contact_id: str) -> Contact | None:
         item = self._get(f"CONTACT#{contact_id}", "CONTACT")
@@ -497,20 +495,18 @@ class DynamoStore:
         return contact
 
     def _close_pending(self, job: FollowUpJob, why: str) -> None:
-        try:
-            self._client.update_item(
-                TableName=self._table,
-                Key=self._key(f"RESPONSE#{job.response_id}", f"FOLLOWUP#{job.step}"),
-                UpdateExpression="SET #s = :cancelled, note = :why REMOVE due_shard",
-                ConditionExpression="#s = :pending",
-                ExpressionAttributeNames={"#s": "status"},
-                ExpressionAttributeValues=dump_item(
-                    {":cancelled": "cancelled", ":pending": "pending", ":why": why}
-                ),
-            )
-        except ClientError as exc:
-            if not _failed_condition(exc):  # a runner holds it; it checks the opt-out itself
-                raise StorageUnavailable(str(exc)) from exc
+        # Refused if a runner holds the job: it checks the opt-out itself.
+        conditional(
+            self._client.update_item,
+            TableName=self._table,
+            Key=self._key(f"RESPONSE#{job.response_id}", f"FOLLOWUP#{job.step}"),
+            UpdateExpression="SET #s = :cancelled, note = :why REMOVE due_shard",
+            ConditionExpression="#s = :pending",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues=dump_item(
+                {":cancelled": "cancelled", ":pending": "pending", ":why": why}
+            ),
+        )
 
     def take_marketing_slot(self, contact_id: str, week: str, cap: int) -> bool:
         """Count one marketing SMS for the contact in ``week``; False once ``cap`` is reached."""
@@ -528,21 +524,16 @@ class DynamoStore:
             ),
         ]
         for update, condition, values in attempts:
-            try:
-                self._client.update_item(
-                    TableName=self._table,
-                    Key=key,
-                    UpdateExpression=update,
-                    ConditionExpression=condition,
-                    ExpressionAttributeValues=dump_item(values),
-                )
-            except ClientError as exc:
-                if _failed_condition(exc):
-                    continue
-                raise StorageUnavailable(str(exc)) from exc
-            except BotoCoreError as exc:
-                raise StorageUnavailable(str(exc)) from exc
-            return True
+            taken = conditional(
+                self._client.update_item,
+                TableName=self._table,
+                Key=key,
+                UpdateExpression=update,
+                ConditionExpression=condition,
+                ExpressionAttributeValues=dump_item(values),
+            )
+            if taken is not None:
+                return True
         return False
 
 

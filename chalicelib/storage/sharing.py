@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.errors import StorageUnavailable
-from chalicelib.storage.dynamodb import dump_item, expires_at, load_item
+from chalicelib.storage.dynamodb import (
+    TRANSACTION_CANCELLED,
+    conditional,
+    dump_item,
+    expires_at,
+    load_item,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -42,10 +48,6 @@ class Share:
     @property
     def public(self) -> bool:
         return self.status == "public"
-
-
-def _code(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code", ""))
 
 
 def _share(item: dict[str, Any]) -> Share:
@@ -119,17 +121,14 @@ class ShareStore:
         return _share(load_item(item)) if item else None
 
     def count_visit(self, share_id: str) -> None:
-        try:
-            self._call(
-                "update_item",
-                Key=self._key(share_id),
-                UpdateExpression="ADD visits :one",
-                ConditionExpression="attribute_exists(pk)",
-                ExpressionAttributeValues=dump_item({":one": 1}),
-            )
-        except ClientError as exc:
-            if _code(exc) != "ConditionalCheckFailedException":
-                raise StorageUnavailable(str(exc)) from exc
+        conditional(  # refused for a share that does not exist
+            self._client.update_item,
+            TableName=self._table,
+            Key=self._key(share_id),
+            UpdateExpression="ADD visits :one",
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeValues=dump_item({":one": 1}),
+        )
 
     def count_referral(self, share_id: str, contact_id: str, response_id: str) -> int | None:
         """Count a friend once per share; the new total, or None if it did not count."""
@@ -139,58 +138,51 @@ class ShareStore:
             "type": "referral",
             "response_id": response_id,
         }
-        try:
-            self._client.transact_write_items(
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": dump_item(marker),
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                    {
-                        "Update": {
-                            "TableName": self._table,
-                            "Key": self._key(share_id),
-                            "UpdateExpression": "ADD referred :one",
-                            "ConditionExpression": (
-                                "attribute_exists(pk) AND #s = :public"
-                                " AND (attribute_not_exists(sharer_contact)"
-                                " OR sharer_contact <> :friend)"
-                            ),
-                            "ExpressionAttributeNames": {"#s": "status"},
-                            "ExpressionAttributeValues": dump_item(
-                                {":one": 1, ":public": "public", ":friend": contact_id}
-                            ),
-                        }
-                    },
-                ],
-            )
-        except ClientError as exc:
-            if _code(exc) == "TransactionCanceledException":
-                return None  # counted before, self-referral, or not a public share
-            raise StorageUnavailable(str(exc)) from exc
-        except BotoCoreError as exc:
-            raise StorageUnavailable(str(exc)) from exc
+        counted = conditional(
+            self._client.transact_write_items,
+            TRANSACTION_CANCELLED,  # counted before, self-referral, or not a public share
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": dump_item(marker),
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": self._key(share_id),
+                        "UpdateExpression": "ADD referred :one",
+                        "ConditionExpression": (
+                            "attribute_exists(pk) AND #s = :public"
+                            " AND (attribute_not_exists(sharer_contact)"
+                            " OR sharer_contact <> :friend)"
+                        ),
+                        "ExpressionAttributeNames": {"#s": "status"},
+                        "ExpressionAttributeValues": dump_item(
+                            {":one": 1, ":public": "public", ":friend": contact_id}
+                        ),
+                    }
+                },
+            ],
+        )
+        if counted is None:
+            return None
         share = self.get(share_id)
         return share.referred if share else None
 
     def grant_reward(self, share_id: str, threshold: int, at: datetime) -> bool:
         """Mark the reward given, once: only the first caller past the threshold wins."""
-        try:
-            self._call(
-                "update_item",
-                Key=self._key(share_id),
-                UpdateExpression="SET reward_granted_at = :at",
-                ConditionExpression="attribute_not_exists(reward_granted_at) AND referred >= :n",
-                ExpressionAttributeValues=dump_item({":at": at.isoformat(), ":n": threshold}),
-            )
-        except ClientError as exc:
-            if _code(exc) == "ConditionalCheckFailedException":
-                return False
-            raise StorageUnavailable(str(exc)) from exc
-        return True
+        granted = conditional(
+            self._client.update_item,
+            TableName=self._table,
+            Key=self._key(share_id),
+            UpdateExpression="SET reward_granted_at = :at",
+            ConditionExpression="attribute_not_exists(reward_granted_at) AND referred >= :n",
+            ExpressionAttributeValues=dump_item({":at": at.isoformat(), ":n": threshold}),
+        )
+        return granted is not None
 
     def queue(self, campaign: str, status: str = "pending") -> list[Share]:
         shares: list[Share] = []

@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.errors import StorageUnavailable
-from chalicelib.storage.dynamodb import dump_item, expires_at, load_item
+from chalicelib.storage.dynamodb import (
+    TRANSACTION_CANCELLED,
+    conditional,
+    dump_item,
+    expires_at,
+    load_item,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -67,15 +73,10 @@ class ThreadStore:
             },
             {"Put": {"TableName": self._table, "Item": dump_item(item)}},
         ]
-        try:
-            self._client.transact_write_items(TransactItems=writes)
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "TransactionCanceledException":
-                return False  # delivered twice by SNS: keep one
-            raise StorageUnavailable(str(exc)) from exc
-        except BotoCoreError as exc:
-            raise StorageUnavailable(str(exc)) from exc
-        return True
+        added = conditional(
+            self._client.transact_write_items, TRANSACTION_CANCELLED, TransactItems=writes
+        )
+        return added is not None  # if not, SNS delivered it twice: one is kept
 
     def response_of(self, direction: str, message_id: str) -> str | None:
         try:
