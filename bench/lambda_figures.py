@@ -220,35 +220,10 @@ def main() -> None:
         measure(services)
 
 
-class Calls:
-    """AWS calls of the app's clients, counted by name, and the time spent in them."""
-
-    def __init__(self, services: Any) -> None:
-        self.counts: Counter[str] = Counter()
-        self.seconds = 0.0
-        self._started = 0.0
-        for client in (services.dynamodb, services.sns):
-            client.meta.events.register("before-call", self._before)
-            client.meta.events.register("after-call", self._after)
-
-    def _before(self, event_name: str, **_: Any) -> None:
-        self.counts[event_name.removeprefix("before-call.")] += 1
-        self._started = time.perf_counter()
-
-    def _after(self, **_: Any) -> None:
-        self.seconds += time.perf_counter() - self._started
-
-    def take(self) -> tuple[dict[str, int], float]:
-        """What was counted since the last take, and the seconds spent in moto meanwhile."""
-        taken = (dict(self.counts), self.seconds)
-        self.counts.clear()
-        self.seconds = 0.0
-        return taken
-
-
 def measure(services: Any) -> None:
     from app import app, send_new_followups
     from chalicelib.config import LOCAL_LINK_SECRET
+    from chalicelib.local.calls import Calls
     from chalicelib.local.streams import table_stream
     from chalicelib.web.csrf import token_for
     from chalicelib.web.pages import alternates, page_text

@@ -45,16 +45,9 @@ def client(aws: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 def calls(client: Any) -> Counter[str]:
     """The AWS calls of the app's clients (in the test client's container)."""
     from chalicelib.bootstrap import get_services
+    from chalicelib.local.calls import Calls
 
-    services = get_services()
-    counted: Counter[str] = Counter()
-
-    def count(event_name: str, **_: Any) -> None:
-        counted[event_name.removeprefix("before-call.")] += 1
-
-    services.dynamodb.meta.events.register("before-call", count)
-    services.sns.meta.events.register("before-call", count)
-    return counted
+    return Calls(get_services()).counts
 
 
 def sms_sent() -> list[str]:
