@@ -15,33 +15,40 @@ from chalicelib.followups.model import RESPONSE_EVENT, FollowUpJob
 from chalicelib.responses.model import Response
 
 
+def _job(
+    campaign: Campaign, response: Response, step: str, channel: str, due: datetime, links: Links
+) -> FollowUpJob:
+    """A pending job of ``response``; an SMS job names the customer's number and contact."""
+    phone = response.phone if channel == "sms" else None
+    return FollowUpJob(
+        response_id=response.id,
+        step=step,
+        channel="sms" if channel == "sms" else "event",
+        status="pending",
+        due_at=due,
+        campaign=campaign.slug,
+        locale=response.locale,
+        created_at=response.created_at,
+        phone_number=phone,
+        contact_id=links.contact_id(phone) if phone else None,
+    )
+
+
+def _consented(response: Response) -> bool:
+    return response.phone is not None and response.consent is not None
+
+
 def plan_jobs(
     campaign: Campaign, response: Response, now: datetime, links: Links
 ) -> list[FollowUpJob]:
-    contact_id = links.contact_id(response.phone) if response.phone else None
-    consented = response.phone is not None and response.consent is not None
-
-    def job(step: str, channel: str, due: datetime) -> FollowUpJob:
-        return FollowUpJob(
-            response_id=response.id,
-            step=step,
-            channel="sms" if channel == "sms" else "event",
-            status="pending",
-            due_at=due,
-            campaign=campaign.slug,
-            locale=response.locale,
-            created_at=response.created_at,
-            phone_number=response.phone if channel == "sms" else None,
-            contact_id=contact_id if channel == "sms" else None,
-        )
-
-    jobs = [job(RESPONSE_EVENT, "event", now)]
+    jobs = [_job(campaign, response, RESPONSE_EVENT, "event", now, links)]
     for step in campaign.followups:
         if step.trigger is not None:
             continue  # planned when the event happens (a reward: chalicelib.sharing)
-        if step.channel == "sms" and not consented:
+        if step.channel == "sms" and not _consented(response):
             continue  # only consented contacts are messaged
-        jobs.append(job(step.id, step.channel, response.created_at + step.after))
+        due = response.created_at + step.after
+        jobs.append(_job(campaign, response, step.id, step.channel, due, links))
     return jobs
 
 
@@ -49,22 +56,8 @@ def plan_event_jobs(
     campaign: Campaign, response: Response, event: str, now: datetime, links: Links
 ) -> list[FollowUpJob]:
     """The jobs of the steps that wait for ``event`` (e.g. ``reward``), due now."""
-    consented = response.phone is not None and response.consent is not None
     return [
-        FollowUpJob(
-            response_id=response.id,
-            step=step.id,
-            channel=step.channel,
-            status="pending",
-            due_at=now,
-            campaign=campaign.slug,
-            locale=response.locale,
-            created_at=response.created_at,
-            phone_number=response.phone if step.channel == "sms" else None,
-            contact_id=links.contact_id(response.phone)
-            if step.channel == "sms" and response.phone
-            else None,
-        )
+        _job(campaign, response, step.id, step.channel, now, links)
         for step in campaign.followups
-        if step.trigger == event and (step.channel == "event" or consented)
+        if step.trigger == event and (step.channel == "event" or _consented(response))
     ]
