@@ -28,6 +28,8 @@ from typing import Any
 
 import yaml
 
+from chalicelib.local.streams import RETRIES as STREAM_RETRIES
+
 PROJECT = Path(__file__).resolve().parent.parent
 RUNTIME = "python3.12"
 ARCHITECTURE = "arm64"
@@ -282,7 +284,7 @@ def finish_template(template: dict[str, Any], stage: str) -> dict[str, Any]:
             FilterCriteria={"Filters": [{"Pattern": json.dumps(NEW_JOBS_AND_RESPONSES)}]},
             # A batch that keeps failing is split, then left: the scheduler sends what is due.
             BisectBatchOnFunctionError=True,
-            MaximumRetryAttempts=3,
+            MaximumRetryAttempts=STREAM_RETRIES,
         )
     resources["FailedFollowUpsAlarm"] = _alarm(
         f"samvad-{stage}-failed-followups",

@@ -11,14 +11,17 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from chalicelib.bootstrap import Services
 
 Handler = Callable[[dict[str, Any], Any], object]
 BATCH = 100
-RETRIES = 3  # as MaximumRetryAttempts of the event source mapping (samvad_cli/package.py)
+RETRIES = 3  # also the event source mapping's MaximumRetryAttempts (samvad_cli/package.py)
 
 
-def table_stream(services: Any, handler: Handler) -> StreamPump:
+def table_stream(services: Services, handler: Handler) -> StreamPump:
     """The stream of the services' table, handed to ``handler`` on each ``pump()``."""
     from chalicelib.bootstrap import aws_client
 
