@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from samvad_cli.package import FUNCTIONS, PROJECT
+from samvad_cli.template import FUNCTIONS, PROJECT
 
 CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 Handler = Callable[[dict[str, Any], Any], object]
 BATCH = 100
-RETRIES = 3  # also the event source mapping's MaximumRetryAttempts (samvad_cli/package.py)
+RETRIES = 3  # also the event source mapping's MaximumRetryAttempts (samvad_cli/template.py)
 
 
 def table_stream(services: Services, handler: Handler) -> StreamPump:

@@ -12,7 +12,7 @@ from typing import Any
 import boto3
 import pytest
 
-from samvad_cli.package import FUNCTIONS, chalice_package, finish_template, load_template
+from samvad_cli.template import FUNCTIONS, chalice_package, finish_template, load_template
 from tests.conftest import PROJECT_DIR, REGION
 
 # Where AWS offers nothing narrower than a wildcard, and why.
@@ -158,7 +158,7 @@ def test_the_packaged_data_resources_are_the_ones_the_emulator_runs(template: An
 def test_the_code_package_is_for_arm64_with_312_bytecode_and_trimmed_babel(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from samvad_cli.package import build_code
+    from samvad_cli.build import build_code
 
     archive = build_code(tmp_path)
 
