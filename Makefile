@@ -1,4 +1,4 @@
-# The interface: make run | test | bench | lint | i18n | i18n-update | i18n-check | run-due | check-campaigns
+# The interface: make run | test | bench | lint | i18n | i18n-update | i18n-check | run-due | check-campaigns | package | lock
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt p
 LOCALES := $(patsubst locales/%/LC_MESSAGES/messages.po,%,$(wildcard locales/*/LC_MESSAGES/messages.po))
 CATALOGS := $(foreach l,$(LOCALES),chalicelib/i18n/catalogs/$(l)/LC_MESSAGES/messages.mo)
 
-.PHONY: install run test bench package deploy infra-check lint format i18n i18n-update i18n-check run-due check-campaigns clean
+.PHONY: install run test bench package lock deploy infra-check lint format i18n i18n-update i18n-check run-due check-campaigns clean
 .DEFAULT_GOAL := test
 
 install: $(STAMP)
@@ -46,7 +46,15 @@ check-campaigns: $(STAMP)
 
 STAGE ?= dev
 
-# The deployable artefact of a stage: build/$(STAGE)/template.json and samvad.zip (arm64).
+# The Lambda package's dependencies (Linux arm64, Python 3.12): every version and hash, from
+# requirements.txt. `make package` installs exactly these, hash-checked.
+lock: $(STAMP)
+	$(BIN)/uv pip compile requirements.txt --python-platform aarch64-manylinux2014 \
+	  --python-version 3.12 --generate-hashes --custom-compile-command "make lock" \
+	  -o requirements.lock
+
+# The deployable artefact of a stage: build/$(STAGE)/template.json and samvad.zip (arm64); it
+# prints the zip's size.
 package: $(STAMP) i18n
 	$(BIN)/samvad package --stage $(STAGE)
 	$(BIN)/cfn-lint build/$(STAGE)/template.json

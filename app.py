@@ -23,10 +23,10 @@ from chalicelib.followups.metrics import emf_line
 from chalicelib.logs import bind_request, get_logger
 from chalicelib.logs import event as log_event
 from chalicelib.storage.stream import new_items
-from chalicelib.web import admin, api, designs, local_pages, pages, unsubscribe
+from chalicelib.web import admin, api, designs, pages, unsubscribe
 from chalicelib.web.http import WebRequest, WebResponse, transport_headers
 
-app = Chalice(app_name="samvad", configure_logs=False)  # logs are Powertools' JSON lines
+app = Chalice(app_name="samvad", configure_logs=False)  # logs are chalicelib.logs' JSON lines
 INBOUND_SMS_TOPIC = "samvad-inbound-sms"  # where AWS two-way SMS publishes customers' answers
 # The table's stream; `samvad package` puts the table's StreamArn here (Chalice wants a string).
 TABLE_STREAM = "arn:aws:dynamodb:ap-south-1:000000000000:table/samvad/stream/table-stream"
@@ -244,12 +244,6 @@ def inbound_sms(event: SNSEvent) -> None:
     log_event("sms.inbound", outcome=outcome)  # no number, no text: personal data stays out
 
 
-@app.route("/_local/sns/inbound", methods=["POST"], content_types=["text/plain", *JSON])
-def local_inbound_sms() -> Response:
-    """The local stack's stand-in for the SNS → Lambda subscription (HTTP delivery)."""
-    return _serve(lambda: local_pages.inbound_sms(get_services(), _request()))
-
-
 @app.route("/u/{token}/erase", methods=["POST"], content_types=FORM)
 def erase_my_data(token: str) -> Response:
     return _serve(lambda: unsubscribe.erase(get_services(), token, _request()))
@@ -280,8 +274,3 @@ def send_due_followups(event: CloudWatchEvent) -> None:
     report = services.runner.within(event.context).run_due()
     # Counts only, no personal data; CloudWatch reads the metrics out of this line.
     print(emf_line(report, services.settings.stage, services.clock()))
-
-
-@app.route("/_local/outbox")
-def outbox() -> Response:
-    return _serve(lambda: local_pages.outbox_page(get_services(), _request()))

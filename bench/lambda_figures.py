@@ -193,7 +193,7 @@ def main() -> None:
         SAMVAD_STAGE="local",
         SAMVAD_RATE_PER_CLIENT="1000000/60",
         SAMVAD_RATE_PER_PHONE="1000000/60",
-        POWERTOOLS_LOG_LEVEL="WARNING",
+        SAMVAD_LOG_LEVEL="WARNING",
         SAMVAD_CAMPAIGN_TTL_SECONDS="30",  # as deployed: the published pointer cached 30 s
         SAMVAD_VIEW_FLUSH_SECONDS="30",  # as deployed: page views written in batches
     )

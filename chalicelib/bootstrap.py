@@ -54,6 +54,16 @@ def aws_client(service: str, settings: Settings, **options: Any) -> Any:
     )
 
 
+# Called with each SNS client made: the local stack's outbox records what SNS is asked to send.
+_sns_hooks: list[Callable[[Any], None]] = []
+
+
+def on_sns_client(hook: Callable[[Any], None]) -> None:
+    """Have ``hook`` see every SNS client made from now on (once, however often it is asked)."""
+    if hook not in _sns_hooks:
+        _sns_hooks.append(hook)
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -67,10 +77,8 @@ class Services:
     @cached_property
     def sns(self) -> SNSClient:
         client: SNSClient = aws_client("sns", self.settings)
-        if self.settings.is_local:
-            from chalicelib.local.outbox import OUTBOX
-
-            OUTBOX.attach(client)
+        for hook in _sns_hooks:
+            hook(client)
         return client
 
     @cached_property

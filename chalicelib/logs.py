@@ -1,45 +1,63 @@
 """Structured logs: one JSON object per line, each with the request id, never personal data.
 
-Powertools' Logger writes the JSON; modules log through it with ``event`` names and ids
-(response, share, campaign), never phone numbers, e-mail addresses, names or customers' texts.
-The Logger is made on first use, so a cold start whose request logs nothing never imports it.
+The standard ``logging`` module writes the lines, in the shape of Lambda's JSON log format
+(``timestamp``, ``level``, ``message``, ``logger``) plus ``service``, ``request_id`` and the
+event's fields. Modules log through it with ``event`` names and ids (response, share,
+campaign), never phone numbers, e-mail addresses, names or customers' texts.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import os
+import sys
 import threading
 import uuid
-from functools import cache
-from typing import TYPE_CHECKING, Any
+from datetime import UTC, datetime
+from typing import Any
 
-if TYPE_CHECKING:
-    from aws_lambda_powertools import Logger
-
-_request: dict[str, str] = {}  # the bound request id, kept for a Logger made later
-
-
+SERVICE = "samvad"
+_request: dict[str, str] = {}  # the bound request id, added to every line until the next
+# What every LogRecord carries; anything else on a record came from ``extra=``.
+_STANDARD = {*vars(logging.makeLogRecord({})), "message", "asctime", "taskName"}
 _made = threading.Lock()
 
 
-@cache
-def _made_once() -> Logger:
-    from aws_lambda_powertools import Logger
+class JsonFormatter(logging.Formatter):
+    """A record as one JSON line, as Lambda's JSON log format writes it, with its extras."""
 
-    return Logger(service="samvad")
+    def format(self, record: logging.LogRecord) -> str:
+        at = datetime.fromtimestamp(record.created, UTC)
+        line: dict[str, Any] = {
+            "timestamp": at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "level": record.levelname,
+            "message": record.getMessage(),
+            "logger": record.name,
+            "service": SERVICE,
+            **_request,
+        }
+        line.update((k, v) for k, v in vars(record).items() if k not in _STANDARD)
+        if record.exc_info:
+            line["exception_name"] = record.exc_info[0].__name__ if record.exc_info[0] else None
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False, default=str)
 
 
-def _logger() -> Logger:
-    """One Logger only, even when threads log first at once (the local stack's): a second
-    Powertools Logger of the same service takes the first handler of the "samvad" logger for
-    its own, and fails if that one is not Powertools'."""
+def get_logger() -> logging.Logger:
+    """The "samvad" logger, writing JSON lines to stdout (what Lambda sends to CloudWatch).
+    Set up once, even when threads log first at once (the local stack's)."""
+    logger = logging.getLogger(SERVICE)
     with _made:
-        return _made_once()
-
-
-def get_logger() -> Logger:
-    """The one Logger, carrying the id of the request being served."""
-    logger = _logger()
-    logger.append_keys(**_request)
+        if not any(isinstance(h.formatter, JsonFormatter) for h in logger.handlers):
+            handler = logging.StreamHandler(sys.stdout)
+            handler.setFormatter(JsonFormatter())
+            logger.handlers = [handler]
+            logger.propagate = False  # Lambda's own root handler would write it a second time
+            level = os.environ.get("SAMVAD_LOG_LEVEL") or os.environ.get("AWS_LAMBDA_LOG_LEVEL")
+            # Lambda's levels include TRACE, which logging does not know: INFO then.
+            names = logging.getLevelNamesMapping()
+            logger.setLevel(names.get((level or "INFO").upper(), logging.INFO))
     return logger
 
 

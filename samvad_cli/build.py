@@ -1,31 +1,76 @@
-"""The code package of the Lambda functions: the app, its dependencies for Linux arm64 (boto3
-is in the Lambda runtime and not bundled), bytecode precompiled for 3.12 and Babel's locale
-data trimmed to the locales in use.
+"""The code package of the Lambda functions: the app, Chalice's runtime, its dependencies from
+``requirements.lock`` (hash-checked, for Linux arm64; boto3 is in the Lambda runtime and not
+bundled), bytecode for 3.12 only, and Babel's data for exactly the locales in use.
 """
 
 from __future__ import annotations
 
-import compileall
+import inspect
 import os
-import py_compile
-import re
 import shutil
+import stat
 import subprocess
 import sys
 import time
 import zipfile
 from pathlib import Path
 
+import yaml
+
 from samvad_cli.template import PROJECT
 
-LOCALES = ("root", "en", "hi", "ur")  # Babel data kept in the package (and their variants)
+LOCK = PROJECT / "requirements.lock"
+# Lambda runs arm64; x86_64 builds the same package for this machine (its artefact test).
+PLATFORMS = {"arm64": "manylinux2014_aarch64", "x86_64": "manylinux2014_x86_64"}
+# What pip installs beside a library that Lambda never reads.
+CLUTTER_DIRS = {"tests", "test", "testing", "docs", "doc", "examples", "benchmarks"}
+CLUTTER_FILES = ("*.pyi", "py.typed", "*.c", "*.h", "*.pyx", "*.md", "*.rst")
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the same bytes from the same inputs
+OURS = ("app.py", "chalicelib", "chalice")  # shipped with their source
+# Parts of libraries that Lambda never loads: the loader uses PyYAML's pure-Python SafeLoader
+# (its own node building, for line numbers), never libyaml's binding (0.7 MB zipped).
+UNUSED = ("yaml/_yaml.*.so", "_yaml")
 
 
-def build_code(out: Path) -> Path:
-    """The code package: the app, its dependencies for Linux arm64, bytecode for 3.12."""
-    site = out / "site"
+def build_code(out: Path, platform: str = "arm64", name: str = "samvad.zip") -> Path:
+    """The code package for ``platform`` (a key of PLATFORMS), written to ``out / name``."""
+    site = site_dir(out, platform)
     shutil.rmtree(site, ignore_errors=True)
-    subprocess.run(  # noqa: S603
+    install_locked(site, PLATFORMS[platform])
+    shutil.copy2(PROJECT / "app.py", site)
+    shutil.copytree(
+        PROJECT / "chalicelib",
+        site / "chalicelib",
+        # The local stack (emulator, /_local routes, outbox) never runs on AWS.
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "local"),
+    )
+    add_chalice_runtime(site)
+    removed = remove_clutter(site)
+    locales = locales_in_use()
+    trimmed = trim_babel(site, babel_locales(locales))
+    compiled = precompile(site)
+    archive = out / name
+    write_zip(site, archive)
+    unzipped = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    print(f"locales: {', '.join(sorted(locales))}; Babel data: kept {trimmed[0]} of {trimmed[1]}")
+    print(f"removed {removed} files Lambda never reads (dist-info, tests, docs, stubs)")
+    print(f"bytecode: {compiled}")
+    print(
+        f"package ({platform}): {archive} {archive.stat().st_size / 1e6:.2f} MB zipped, "
+        f"{unzipped / 1e6:.1f} MB unzipped (Lambda allows 50 MB zipped, 250 MB unzipped)"
+    )
+    return archive
+
+
+def site_dir(out: Path, platform: str = "arm64") -> Path:
+    """Where the package for ``platform`` lies unpacked (what the zip holds)."""
+    return out / f"site-{platform}"
+
+
+def install_locked(site: Path, platform: str) -> None:
+    """Exactly the lock's files: every pin, every hash, no resolver, no bytecode of this
+    Python (the package gets 3.12's)."""
+    installed = subprocess.run(  # noqa: S603
         [
             sys.executable,
             "-m",
@@ -33,55 +78,93 @@ def build_code(out: Path) -> Path:
             "install",
             "--disable-pip-version-check",
             "-q",
+            "--no-compile",
+            "--no-deps",
+            "--require-hashes",
             "--target",
             str(site),
             "--platform",
-            "manylinux2014_aarch64",
+            platform,
             "--implementation",
             "cp",
             "--python-version",
             "3.12",
             "--only-binary=:all:",
             "-r",
-            str(PROJECT / "requirements.txt"),
+            str(LOCK),
         ],
-        check=True,
+        capture_output=True,
+        text=True,
+        check=False,
     )
-    shutil.copy2(PROJECT / "app.py", site)
-    shutil.copytree(
-        PROJECT / "chalicelib", site / "chalicelib", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    for extra in site.glob("*.dist-info"):
-        shutil.rmtree(extra)
-    trimmed = trim_babel(site)
-    compiled = precompile(site)
-    archive = out / "samvad.zip"
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bundle:
-        for path in sorted(site.rglob("*")):
-            if path.is_file():
-                bundle.write(path, path.relative_to(site))
-    unzipped = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
-    print(f"Babel locale data: kept {trimmed[0]} of {trimmed[1]} files")
-    print(f"bytecode: {compiled}")
-    print(
-        f"package: {archive} {archive.stat().st_size / 1e6:.1f} MB zipped, "
-        f"{unzipped / 1e6:.1f} MB unzipped (Lambda allows 250 MB)"
-    )
-    return archive
+    if installed.returncode != 0:
+        raise SystemExit(f"samvad package: pip failed\n{installed.stdout}{installed.stderr}")
 
 
-def trim_babel(site: Path) -> tuple[int, int]:
-    """Babel ships data for ~1,000 locales; keep the ones the catalogs and campaigns use."""
-    data = site / "babel" / "locale-data"
-    files = sorted(data.glob("*.dat"))
-    keep = re.compile(rf"^({'|'.join(LOCALES)})(_[A-Za-z0-9_]+)?\.dat$")
-    kept = 0
-    for path in files:
-        if keep.match(path.name):
-            kept += 1
-        else:
+def add_chalice_runtime(site: Path) -> None:
+    """What ``chalice package`` puts beside the app: chalice/__init__.py and chalice/app.py
+    (the decorators and the Lambda dispatch), not the CLI."""
+    import chalice
+    import chalice.app
+
+    target = site / "chalice"
+    target.mkdir()
+    for module, name in ((chalice, "__init__.py"), (chalice.app, "app.py")):
+        shutil.copy2(inspect.getfile(module), target / name)
+
+
+def remove_clutter(site: Path) -> int:
+    """Metadata, vendored tests, docs, type stubs, C sources and UNUSED: Lambda imports none
+    of them."""
+    doomed = [p for p in site.glob("*.dist-info")]
+    doomed += [p for p in site.rglob("*") if p.is_dir() and p.name in CLUTTER_DIRS]
+    doomed += [p for pattern in CLUTTER_FILES for p in site.rglob(pattern)]
+    doomed += [p for pattern in UNUSED for p in site.glob(pattern)]
+    count = 0
+    for path in doomed:
+        if path.is_dir():
+            count += sum(1 for p in path.rglob("*") if p.is_file())
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.exists():
+            count += 1
             path.unlink()
-    return kept, len(files)
+    return count
+
+
+def locales_in_use() -> set[str]:
+    """The locales of the UI catalogs (``locales/``, plus the source language) and of the
+    sample campaign definitions."""
+    found = {"en"}
+    found |= {p.parent.parent.name for p in (PROJECT / "locales").glob("*/LC_MESSAGES/*.po")}
+    definitions = PROJECT / "chalicelib" / "campaigns" / "definitions"
+    for path in sorted(definitions.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict):
+            found |= {str(locale) for locale in data.get("locales", [])}
+    return found
+
+
+def babel_locales(locales: set[str]) -> set[str]:
+    """Each locale with the ones Babel reads its data from: its parents, up to ``root``."""
+    from babel.core import get_global
+
+    parents = get_global("parent_exceptions")
+    keep = {"root"}
+    for locale in locales:
+        name = locale
+        while name and name != "root":
+            keep.add(name)
+            name = parents.get(name) or "_".join(name.split("_")[:-1])
+    return keep
+
+
+def trim_babel(site: Path, keep: set[str]) -> tuple[int, int]:
+    """Babel ships data for ~1,000 locales; keep only ``keep``."""
+    files = sorted((site / "babel" / "locale-data").glob("*.dat"))
+    for path in files:
+        if path.stem not in keep:
+            path.unlink()
+    return sum(1 for p in files if p.stem in keep), len(files)
 
 
 def find_python312() -> str | None:
@@ -100,24 +183,78 @@ def find_python312() -> str | None:
 
 
 def precompile(site: Path) -> str:
-    """Lambda would compile on every cold start; ship the bytecode (hash-checked, so zip
-    timestamps do not matter). Needs a Python 3.12 to match the runtime."""
+    """Lambda cannot write bytecode beside the code (read-only) and would compile every module
+    on every cold start: ship 3.12's. The app's own modules keep their source (tracebacks show
+    the lines); the libraries ship bytecode alone (``compileall -b``), half their size.
+    Hash-checked, so zip timestamps do not matter."""
     python312 = find_python312()
     if python312 is None:
-        if sys.version_info[:2] == (3, 12):
-            mode = py_compile.PycInvalidationMode.UNCHECKED_HASH
-            compileall.compile_dir(site, quiet=1, invalidation_mode=mode)
-            return "compiled with this Python 3.12"
         raise SystemExit("samvad package: python3.12 is needed to precompile for the runtime")
-    subprocess.run(  # noqa: S603
-        [python312, "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash", str(site)],
-        check=True,
-    )
+    ours = [site / name for name in OURS]
+    libraries = sorted(p for p in site.iterdir() if p not in ours)
+    compile_all = [python312, "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash"]
+    subprocess.run([*compile_all, *map(str, ours)], check=True)  # noqa: S603
+    subprocess.run([*compile_all, "-b", *map(str, libraries)], check=True)  # noqa: S603
+    for library in libraries:
+        sources = [library] if library.is_file() else list(library.rglob("*.py"))
+        for source in sources:
+            if source.suffix == ".py" and source.with_suffix(".pyc").is_file():
+                source.unlink()
     return f"compiled with {python312}"
 
 
-def cold_import() -> str:
-    """How long importing the app takes in a fresh interpreter (what a cold start pays)."""
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import app"], cwd=PROJECT, check=True)
-    return f"{(time.perf_counter() - started) * 1000:.0f} ms"
+def write_zip(site: Path, archive: Path) -> None:
+    """Sorted entries with one fixed time and mode: two builds of the same inputs are equal."""
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bundle:
+        for path in sorted(site.rglob("*")):
+            if path.is_file():
+                entry = zipfile.ZipInfo(path.relative_to(site).as_posix(), ZIP_TIME)
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                entry.external_attr = (stat.S_IFREG | 0o644) << 16
+                bundle.writestr(entry, path.read_bytes(), compresslevel=9)
+
+
+def lambda_runtime_libs() -> Path:
+    """boto3 and botocore for Python 3.12, as Lambda's runtime provides them, so that the
+    package can run here (its test, ``make bench``); installed once into build/."""
+    from importlib.metadata import version
+
+    pin = f"boto3=={version('boto3')}"
+    target = PROJECT / "build" / "lambda-runtime" / pin.replace("==", "-")
+    if not (target / "boto3").is_dir():
+        partial = target.with_name(target.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        subprocess.run(  # noqa: S603
+            [
+                *(sys.executable, "-m", "pip", "install", "--disable-pip-version-check", "-q"),
+                *("--no-compile", "--target", str(partial), "--python-version", "3.12"),
+                *("--only-binary=:all:", "--implementation", "cp", pin),
+            ],
+            check=True,
+        )
+        shutil.rmtree(target, ignore_errors=True)
+        partial.rename(target)
+    return target
+
+
+def lambda_python(site: Path, code: str) -> list[str]:
+    """A fresh Python 3.12 running ``code`` with only the package and boto3 on its path (no
+    site-packages, no environment), as Lambda's runtime imports the handler."""
+    python312 = find_python312()
+    if python312 is None:
+        raise SystemExit("python3.12 is needed to run the package (PYTHON312=...)")
+    path = [str(site), str(lambda_runtime_libs())]
+    return [python312, "-S", "-I", "-c", f"import sys; sys.path[:0] = {path!r}\n{code}"]
+
+
+def cold_import(site: Path) -> str:
+    """How long a fresh Python 3.12 takes to import the app from the unpacked package (what
+    a cold start pays before its first request), less the bare interpreter; best of five."""
+    programs = [lambda_python(site, "pass"), lambda_python(site, "import app")]
+    runs: list[list[float]] = [[], []]
+    for _ in range(5):
+        for program, times in zip(programs, runs, strict=True):
+            started = time.perf_counter()
+            subprocess.run(program, cwd=site, check=True)  # noqa: S603
+            times.append(time.perf_counter() - started)
+    return f"{(min(runs[1]) - min(runs[0])) * 1000:.0f} ms"

@@ -10,7 +10,7 @@ import argparse
 import json
 from typing import Any
 
-from samvad_cli.build import build_code, cold_import
+from samvad_cli.build import build_code, cold_import, site_dir
 from samvad_cli.template import FUNCTIONS, PROJECT, chalice_package, finish_template
 
 
@@ -21,7 +21,7 @@ def package(args: argparse.Namespace) -> int:
         archive = build_code(out)
         for logical_id in FUNCTIONS:
             template["Resources"][logical_id]["Properties"]["CodeUri"] = archive.name
-        print(f"cold import of app.py (this machine): {cold_import()}")
+        print(f"cold import of app.py from the package (python3.12): {cold_import(site_dir(out))}")
     target = out / "template.json"
     target.write_text(json.dumps(template, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(f"template: {target}")

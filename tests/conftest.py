@@ -77,6 +77,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         monkeypatch.setenv("SAMVAD_EVENTS_TOPIC_ARN", outputs["EventsTopicArn"])
         monkeypatch.setenv("SAMVAD_FOLLOWUPS_TOPIC_ARN", outputs["FollowupsTopicArn"])
         OUTBOX.clear()
+        bootstrap.on_sns_client(OUTBOX.attach)
         bootstrap.reset()
         services = bootstrap.get_services()
         sync_definitions(services.campaign_store, services.settings.campaigns_dir, services.clock())
@@ -171,7 +172,9 @@ def chalice_client(aws: Any, stream: Any) -> Iterator[Any]:
     from chalice.test import Client
 
     from app import app
+    from chalicelib.local.routes import register_local_routes
 
+    register_local_routes(app)
     with Client(app, stage_name="local") as client:
         browser = _Client(client, _BrowserLikeHttp(client.http, stream))
         browser.raw = _Client(client, _StreamingHttp(client.http, stream))

@@ -45,6 +45,7 @@ from chalicelib.followups.sms import (
     segments,
 )
 from chalicelib.i18n import formatting
+from chalicelib.i18n.catalogs import ui_locales
 
 if TYPE_CHECKING:
     import yaml
@@ -188,15 +189,38 @@ def _placeholders(text: str) -> set[str] | None:
     return names
 
 
-def _check_semantics(doc: _Document, data: dict[str, Any]) -> None:
+def _unservable(locale: str) -> str | None:
+    """Why pages could not be served in ``locale`` by this code, or None. They need the UI
+    strings' catalog and Babel's data; the package carries Babel's data for exactly the locales
+    in use (samvad_cli/build.py), so a deployed function may know the language but lack both.
+    """
     from babel import Locale, UnknownLocaleError
+    from babel.core import get_global
+
+    try:
+        Locale.parse(locale)
+        data = True
+    except (UnknownLocaleError, ValueError):
+        data = False
+        if locale.partition("_")[0] not in get_global("likely_subtags"):
+            return f"{locale!r} is not a CLDR locale"
+    if locale not in ui_locales():
+        return (
+            f"{locale!r} cannot be served: no UI translation "
+            f"(locales/{locale}/LC_MESSAGES/messages.po, compiled by make i18n)"
+        )
+    if not data:
+        return f"{locale!r} cannot be served: this package has no Babel data for it"
+    return None
+
+
+def _check_semantics(doc: _Document, data: dict[str, Any]) -> None:
 
     locales: list[str] = data["locales"]
     for locale in locales:
-        try:
-            Locale.parse(locale)
-        except (UnknownLocaleError, ValueError):
-            doc.problem(("locales",), f"{locale!r} is not a CLDR locale")
+        problem = _unservable(locale)
+        if problem:
+            doc.problem(("locales",), problem)
     if data["default_locale"] not in locales:
         doc.problem(("default_locale",), f"{data['default_locale']!r} is not in locales")
     followup_names = FOLLOWUP_PLACEHOLDERS | {

@@ -92,8 +92,10 @@ class LocalStack:
         from chalicelib import bootstrap
         from chalicelib.campaigns.deployment import sync_definitions
         from chalicelib.config import get_settings
+        from chalicelib.local.outbox import OUTBOX
         from chalicelib.local.resources import ensure_stack
 
+        bootstrap.on_sns_client(OUTBOX.attach)
         bootstrap.reset()
         settings = get_settings()
         outputs = ensure_stack(bootstrap.aws_client("cloudformation", settings), self.stage)
@@ -115,9 +117,12 @@ class LocalStack:
     def _serve_app(self) -> None:
         from chalice.cli import factory
 
+        from chalicelib.local.routes import register_local_routes
+
         sys.path.insert(0, str(PROJECT_DIR))
         cli = factory.CLIFactory(str(PROJECT_DIR))
         config = cli.create_config_obj(chalice_stage_name=self.stage)
+        register_local_routes(config.chalice_app)
         server = cli.create_local_server(config.chalice_app, config, HOST, self.port)
         thread = threading.Thread(target=server.serve_forever, name="chalice-local", daemon=True)
         thread.start()

@@ -281,8 +281,8 @@ def test_the_outbox_exists_only_on_the_local_stage(aws: Any) -> None:
     from dataclasses import replace
 
     from chalicelib.bootstrap import Services
+    from chalicelib.local.pages import inbound_sms, outbox_page
     from chalicelib.web.http import WebRequest
-    from chalicelib.web.local_pages import inbound_sms, outbox_page
 
     deployed = Services(replace(aws.settings, stage="dev"))
 

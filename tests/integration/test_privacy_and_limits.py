@@ -99,7 +99,7 @@ def test_logs_are_json_lines_with_a_request_id_and_no_personal_data(
 
     stream = io.StringIO()
     captured = logging.StreamHandler(stream)
-    captured.setFormatter(logger.registered_handler.formatter)  # the same JSON as in Lambda
+    captured.setFormatter(logger.handlers[0].formatter)  # the same JSON as in Lambda
     logger.addHandler(captured)
     phone, name, message = "9876573333", "मेरी गुलाबी ड्रेस", "देखो मेरी ड्रेस कितनी सुंदर है"
     thanks = chalice_client.http.post(

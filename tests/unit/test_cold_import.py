@@ -9,7 +9,6 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[2]
 LAZY = {
-    "aws_lambda_powertools",  # chalicelib/logs.py: the Logger, on the first line logged
     "babel",  # locale data, formatting and catalogs
     "confusable_homoglyphs",  # moderation of shared texts
     "jinja2",  # HTML pages only

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 from chalicelib.bootstrap import Services
+from chalicelib.dialogue.service import handle_inbound
 from chalicelib.followups.model import FollowUpJob
+from chalicelib.local.outbox import OUTBOX
 from chalicelib.web.http import WebRequest, WebResponse
 from chalicelib.web.rendering import render
 
@@ -29,8 +31,6 @@ def _job(job: FollowUpJob) -> dict[str, object]:
 def outbox_page(services: Services, request: WebRequest) -> WebResponse:
     if not services.settings.is_local:
         return WebResponse(404, "not found", {"Content-Type": "text/plain; charset=utf-8"})
-    from chalicelib.local.outbox import OUTBOX
-
     messages = OUTBOX.newest_first()
     jobs = [
         _job(job)
@@ -53,8 +53,6 @@ def inbound_sms(services: Services, request: WebRequest) -> WebResponse:
     """SNS HTTP delivery of the inbound topic, on the local stage only."""
     if not services.settings.is_local:
         return WebResponse(404, "not found", {"Content-Type": "text/plain; charset=utf-8"})
-    from chalicelib.dialogue.service import handle_inbound
-
     envelope = request.json(64 * 1024)
     if not isinstance(envelope, dict) or envelope.get("Type") != "Notification":
         return WebResponse.json({"ignored": True})
