@@ -32,7 +32,7 @@ from samvad_cli.build import (
     locales_in_use,
 )
 from tests.conftest import FAKE_CREDENTIALS, REGION, Emulator
-from tests.samples import DEFINITIONS
+from tests.samples import DEFINITIONS, WISHLIST
 
 pytestmark = pytest.mark.http
 ADMIN_KEY = "zip-test-admin-key-not-a-secret"
@@ -257,6 +257,26 @@ def test_a_page_view_is_served_as_html(function: Function) -> None:
     assert answer["headers"]["Content-Type"].startswith("text/html")
     assert HINDI_TITLE in answer["body"]
     assert "Strict-Transport-Security" in answer["headers"]  # a deployed stage
+
+
+@pytest.mark.parametrize("locale", ["bn", "fr", "xx"])
+def test_a_page_in_a_locale_the_package_has_no_data_for_is_no_error(
+    function: Function, locale: str
+) -> None:
+    page = {"locale": locale, "slug": "wishlist"}
+    answer, _ = function.invoke("app", api_event("GET", f"/{locale}/c/wishlist", RESOURCE, page))
+    assert answer["statusCode"] < 500, answer["body"]
+
+
+def test_the_admin_api_refuses_a_campaign_in_a_locale_it_cannot_serve(function: Function) -> None:
+    source = WISHLIST.read_text(encoding="utf-8")
+    source = source.replace("locales: [en, hi, ur]", "locales: [en, hi, ur, bn]")
+    headers = {"Authorization": f"Bearer {ADMIN_KEY}", "Content-Type": "application/json"}
+    body = json.dumps({"file": "wishlist.yaml", "source": source})
+    path = "/admin/api/v1/campaigns"
+    answer, _ = function.invoke("app", api_event("POST", path, path, None, headers, body))
+    assert answer["statusCode"] == 422, answer["body"]
+    assert "'bn' cannot be served" in answer["body"]
 
 
 def test_the_local_routes_are_not_in_the_deployed_app(function: Function) -> None:

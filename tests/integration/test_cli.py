@@ -96,3 +96,20 @@ def test_preview_renders_the_page_and_follow_ups_in_a_locale(
     assert "AWS.MM.SMS.TemplateId=1107161234567890124" in out
     assert "दिन बाकी" in out  # the offer, rendered with its plural form
     assert main(["preview", "wishlist", "--locale", "fr"]) == 1
+
+
+def test_a_campaign_in_a_locale_the_code_cannot_serve_is_refused_by_validate_and_deploy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = WISHLIST.read_text(encoding="utf-8")
+    path = tmp_path / "wishlist.yaml"
+    path.write_text(text.replace("locales: [en, hi, ur]", "locales: [en, hi, ur, bn]"), "utf-8")
+    line = text[: text.index("locales: [")].count("\n") + 1
+    refused = (
+        f"wishlist.yaml:{line}: locales: 'bn' cannot be served: no UI translation "
+        "(locales/bn/LC_MESSAGES/messages.po, compiled by make i18n)"
+    )
+
+    for command in ("validate", "deploy"):
+        assert main([command, str(path)]) == 1
+        assert refused in capsys.readouterr().err

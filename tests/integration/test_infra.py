@@ -153,27 +153,3 @@ def test_the_packaged_data_resources_are_the_ones_the_emulator_runs(template: An
         assert {
             f"samvad-{stage}-{n}" for n in ("campaign-events", "followups", "inbound-sms", "alarms")
         } <= topics
-
-
-def test_the_code_package_is_for_arm64_with_312_bytecode_and_trimmed_babel(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from samvad_cli.build import build_code
-
-    archive = build_code(tmp_path)
-
-    import zipfile
-
-    names = zipfile.ZipFile(archive).namelist()
-    assert "app.py" in names
-    assert not any(n.startswith(("boto3/", "botocore/")) for n in names)  # Lambda provides them
-    assert any(n.startswith("chalicelib/__pycache__/") and ".cpython-312." in n for n in names)
-    natives = [n for n in names if n.endswith(".so")]
-    assert natives
-    assert all("x86_64" not in n for n in natives)
-    assert any("aarch64" in n for n in natives)
-    locale_data = [n for n in names if n.startswith("babel/locale-data/")]
-    assert "babel/locale-data/hi.dat" in locale_data
-    assert "babel/locale-data/ur.dat" in locale_data
-    assert "babel/locale-data/fr.dat" not in locale_data
-    assert "MB zipped" in capsys.readouterr().out
