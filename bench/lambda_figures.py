@@ -8,7 +8,6 @@ botocore events on the app's own clients. Figures only, no assertions.
 
 from __future__ import annotations
 
-import compileall
 import contextlib
 import io
 import json
@@ -16,7 +15,6 @@ import logging
 import os
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from collections import Counter
@@ -40,37 +38,46 @@ AWS_CALL_SECONDS = 0.008  # an assumed in-region DynamoDB/SNS call, for the cost
 ANSWERS = 100
 
 
-def timed(*programs: list[str]) -> list[float]:
-    """Seconds a fresh interpreter needs to run each ``[code, *argv]``, best of five; taken in
-    turns, so that a load that comes and goes weighs on all of them alike."""
+def timed(*programs: list[str], env: dict[str, str] | None = None) -> list[float]:
+    """Seconds each command (a fresh interpreter) needs, best of five; taken in turns, so
+    that a load that comes and goes weighs on all of them alike."""
     runs: list[list[float]] = [[] for _ in programs]
     for _ in range(5):
         for program, times in zip(programs, runs, strict=True):
             started = time.perf_counter()
-            subprocess.run([sys.executable, "-c", *program], cwd=PROJECT, check=True)
+            subprocess.run(program, cwd=PROJECT, env=env, check=True)
             times.append(time.perf_counter() - started)
     return [min(times) for times in runs]
 
 
-def compile_app() -> None:
-    """Lambda imports bytecode (``samvad package`` precompiles it); without this, a shell with
-    PYTHONDONTWRITEBYTECODE would time the compiler on every run of our modules alone."""
-    compileall.compile_file(PROJECT / "app.py", quiet=1)
-    compileall.compile_dir(PROJECT / "chalicelib", quiet=1)
+def package_site() -> Path:
+    """The code package as Lambda unpacks it: built here (``samvad package``'s build, arm64;
+    importing the app loads no native library)."""
+    from samvad_cli.build import build_code, site_dir
+
+    out = PROJECT / "build" / "bench"
+    build_code(out)
+    return site_dir(out)
 
 
-def cold_start() -> None:
-    compile_app()
+def cold_start(site: Path) -> None:
+    """Python 3.12 importing the app from the unpacked zip, with only the zip and boto3 on its
+    path, as Lambda's runtime does; against boto3 + chalice + a client on the same path."""
+    from samvad_cli.build import lambda_python
+
     bare, baseline, ours = timed(
-        ["pass"],
-        ["import boto3, chalice; boto3.client('dynamodb', region_name='ap-south-1')"],
-        ["import app"],
+        lambda_python(site, "pass"),
+        lambda_python(site, BASELINE),
+        lambda_python(site, "import app"),
     )
     print(
-        f"cold import: app {1000 * (ours - bare):.0f} ms, "
+        f"cold import (python3.12, from the zip): app {1000 * (ours - bare):.0f} ms, "
         f"boto3+chalice+client {1000 * (baseline - bare):.0f} ms "
         f"(ratio {(ours - bare) / (baseline - bare):.2f})"
     )
+
+
+BASELINE = "import boto3, chalice; boto3.client('dynamodb', region_name='ap-south-1')"
 
 
 # A cold start's first page view, in a fresh interpreter, against an emulator in this process.
@@ -91,12 +98,14 @@ boto3.client("dynamodb").get_item(TableName=sys.argv[1], Key=key)
 """
 
 
-def first_request() -> None:
+def first_request(site: Path) -> None:
+    """A cold start's first page view from the zip under Python 3.12, against a moto server."""
     from moto.server import ThreadedMotoServer
 
     from chalicelib import bootstrap
     from chalicelib.campaigns.deployment import sync_definitions
     from chalicelib.local.resources import ensure_stack
+    from samvad_cli.build import lambda_python
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     port = free_port()
@@ -116,7 +125,10 @@ def first_request() -> None:
             "GET", "/hi/c/wishlist", "/{locale}/c/{slug}", {"locale": "hi", "slug": "wishlist"}
         )
         bare, baseline, ours = timed(
-            ["pass"], [FIRST_CALL, services.settings.table_name], [FIRST_VIEW, json.dumps(page)]
+            lambda_python(site, "pass"),
+            [*lambda_python(site, FIRST_CALL), services.settings.table_name],
+            [*lambda_python(site, FIRST_VIEW), json.dumps(page)],
+            env=dict(os.environ),
         )
     finally:
         os.environ.clear()
@@ -124,7 +136,7 @@ def first_request() -> None:
         bootstrap.reset()
         server.stop()
     print(
-        f"cold first page view: app {1000 * (ours - bare):.0f} ms, "
+        f"cold first page view (python3.12, from the zip): app {1000 * (ours - bare):.0f} ms, "
         f"boto3+chalice+client+GetItem {1000 * (baseline - bare):.0f} ms "
         f"(ratio {(ours - bare) / (baseline - bare):.2f})"
     )
@@ -198,8 +210,9 @@ def main() -> None:
         SAMVAD_VIEW_FLUSH_SECONDS="30",  # as deployed: page views written in batches
     )
     os.environ.pop("AWS_ENDPOINT_URL", None)
-    cold_start()
-    first_request()
+    site = package_site()
+    cold_start(site)
+    first_request(site)
     import boto3
     from moto import mock_aws
 
