@@ -122,6 +122,9 @@ def test_the_zip_holds_the_app_chalices_runtime_and_nothing_for_development(
     assert sorted(n for n in names if n.startswith(NEVER_IN_THE_ZIP)) == []
     assert sorted(n for n in names if ".dist-info/" in n or "/tests/" in n) == []
     with zipfile.ZipFile(packages.arm64) as bundle:
+        ours = [n for n in names if n.endswith(".py") and n.startswith(("app.py", "chalicelib/"))]
+        assert sorted(n for n in ours if b"chalicelib.local" in bundle.read(n)) == []
+    with zipfile.ZipFile(packages.arm64) as bundle:
         magic = {n: bundle.read(n)[:4] for n in names if n.endswith(".pyc")}
     assert len(magic) > 500, "no bytecode: every cold start would compile"
     expected = python312_magic()
