@@ -26,6 +26,7 @@ PLATFORMS = {"arm64": "manylinux2014_aarch64", "x86_64": "manylinux2014_x86_64"}
 CLUTTER_DIRS = {"tests", "test", "testing", "docs", "doc", "examples", "benchmarks"}
 CLUTTER_FILES = ("*.pyi", "py.typed", "*.c", "*.h", "*.pyx", "*.md", "*.rst")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the same bytes from the same inputs
+LAMBDA_TASK_ROOT = "/var/task"  # where Lambda unpacks the zip
 OURS = ("app.py", "chalicelib", "chalice")  # shipped with their source
 # Parts of libraries that Lambda never loads: the loader uses PyYAML's pure-Python SafeLoader
 # (its own node building, for line numbers), never libyaml's binding (0.7 MB zipped).
@@ -193,6 +194,8 @@ def precompile(site: Path) -> str:
     ours = [site / name for name in OURS]
     libraries = sorted(p for p in site.iterdir() if p not in ours)
     compile_all = [python312, "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash"]
+    # File names as Lambda sees them (tracebacks), and the same bytes wherever this builds.
+    compile_all += ["-s", str(site), "-p", LAMBDA_TASK_ROOT]
     subprocess.run([*compile_all, *map(str, ours)], check=True)  # noqa: S603
     subprocess.run([*compile_all, "-b", *map(str, libraries)], check=True)  # noqa: S603
     for library in libraries:

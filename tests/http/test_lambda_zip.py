@@ -131,6 +131,13 @@ def test_the_zip_holds_the_app_chalices_runtime_and_nothing_for_development(
     assert sorted(n for n, m in magic.items() if m != expected) == []
     assert sorted(n for n in magic if "__pycache__" in n and ".cpython-312." not in n) == []
     assert "chalicelib/__pycache__/bootstrap.cpython-312.pyc" in names
+    with zipfile.ZipFile(packages.arm64) as bundle:
+        # File names as Lambda sees them, not the build's (the same bytes from any build dir).
+        ours = bundle.read("chalicelib/__pycache__/bootstrap.cpython-312.pyc")
+        library = bundle.read("jinja2/environment.pyc")
+    assert b"/var/task/chalicelib/bootstrap.py" in ours
+    assert b"/var/task/jinja2/environment.py" in library
+    assert str(packages.arm64.parent).encode() not in ours + library
     data = [n for n in names if n.startswith("babel/locale-data/") and n.endswith(".dat")]
     kept = {n.rsplit("/", 1)[1][: -len(".dat")] for n in data}
     assert kept == babel_locales(locales_in_use()) == {"root", "en", "hi", "ur"}
