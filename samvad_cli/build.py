@@ -46,6 +46,7 @@ def build_code(out: Path, platform: str = "arm64", name: str = "samvad.zip") -> 
         ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "local"),
     )
     add_chalice_runtime(site)
+    check_catalogs(site)
     removed = remove_clutter(site)
     locales = locales_in_use()
     trimmed = trim_babel(site, babel_locales(locales))
@@ -112,6 +113,20 @@ def add_chalice_runtime(site: Path) -> None:
     target.mkdir()
     for module, name in ((chalice, "__init__.py"), (chalice.app, "app.py")):
         shutil.copy2(inspect.getfile(module), target / name)
+
+
+def check_catalogs(site: Path) -> None:
+    """Every translation of ``locales/`` compiled into the package (else its pages would be
+    refused, or English)."""
+    catalogs = site / "chalicelib" / "i18n" / "catalogs"
+    sources = (PROJECT / "locales").glob("*/LC_MESSAGES/messages.po")
+    missing = [
+        p.parent.parent.name
+        for p in sources
+        if not (catalogs / p.parent.parent.name / "LC_MESSAGES" / "messages.mo").is_file()
+    ]
+    if missing:
+        raise SystemExit(f"samvad package: no compiled catalog for {missing} (run make i18n)")
 
 
 def remove_clutter(site: Path) -> int:
