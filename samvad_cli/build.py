@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -25,6 +26,7 @@ PLATFORMS = {"arm64": "manylinux2014_aarch64", "x86_64": "manylinux2014_x86_64"}
 # What pip installs beside a library that Lambda never reads.
 CLUTTER_DIRS = {"tests", "test", "testing", "docs", "doc", "examples", "benchmarks"}
 CLUTTER_FILES = ("*.pyi", "py.typed", "*.c", "*.h", "*.pyx", "*.md", "*.rst")
+LICENCE = re.compile(r"^(LICEN[CS]E|COPYING|NOTICE|AUTHORS)", re.IGNORECASE)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the same bytes from the same inputs
 LAMBDA_TASK_ROOT = "/var/task"  # where Lambda unpacks the zip
 OURS = ("app.py", "chalicelib", "chalice")  # shipped with their source
@@ -129,10 +131,22 @@ def check_catalogs(site: Path) -> None:
         raise SystemExit(f"samvad package: no compiled catalog for {missing} (run make i18n)")
 
 
+def keep_licenses(site: Path) -> None:
+    """The libraries' licence texts, out of their metadata (which goes) into
+    third_party_licenses/<distribution>/."""
+    for info in site.glob("*.dist-info"):
+        texts = [p for p in info.rglob("*") if p.is_file() and LICENCE.match(p.name)]
+        for text in texts:
+            target = site / "third_party_licenses" / info.name.split("-")[0] / text.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(text, target)
+
+
 def remove_clutter(site: Path) -> int:
-    """Metadata, vendored tests, docs, type stubs, C sources and UNUSED: Lambda imports none
-    of them."""
-    doomed = [p for p in site.glob("*.dist-info")]
+    """Metadata, vendored tests, docs, type stubs, C sources, console scripts and UNUSED:
+    Lambda imports none of them."""
+    keep_licenses(site)
+    doomed = [p for p in site.glob("*.dist-info")] + [site / "bin"]
     doomed += [p for p in site.rglob("*") if p.is_dir() and p.name in CLUTTER_DIRS]
     doomed += [p for pattern in CLUTTER_FILES for p in site.rglob(pattern)]
     doomed += [p for pattern in UNUSED for p in site.glob(pattern)]

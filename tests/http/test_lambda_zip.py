@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import platform
 import subprocess
 import uuid
 import zipfile
@@ -38,6 +39,7 @@ pytestmark = pytest.mark.http
 ADMIN_KEY = "zip-test-admin-key-not-a-secret"
 LINK_SECRET = "zip-test-link-secret-not-a-secret"
 ELF_MACHINE = {"aarch64": 183, "x86_64": 62}
+HOST = "arm64" if platform.machine() in ("aarch64", "arm64") else "x86_64"  # build_code's names
 RESOURCE = "/{locale}/c/{slug}"  # the campaign page's route
 HINDI_TITLE = "हम आपकी रसोई के लिए आगे क्या बनाएँ?"
 NEVER_IN_THE_ZIP = ("chalicelib/local/", "moto/", "chalice/cli/", "boto3/", "botocore/")
@@ -88,7 +90,7 @@ def packages(tmp_path_factory: pytest.TempPathFactory) -> Packages:
     if find_python312() is None:
         pytest.skip("needs a Python 3.12 (PYTHON312=..., python3.12 on PATH, or pyenv)")
     out = tmp_path_factory.mktemp("package")
-    host = build_code(out, "x86_64", "samvad-x86_64.zip")
+    host = build_code(out, HOST, f"samvad-{HOST}.zip")
     arm64 = build_code(out, "arm64")
     unpacked = out / "unpacked"
     with zipfile.ZipFile(host) as bundle:
@@ -121,6 +123,8 @@ def test_the_zip_holds_the_app_chalices_runtime_and_nothing_for_development(
     assert {"app.py", "chalice/__init__.py", "chalice/app.py", "chalicelib/bootstrap.py"} <= names
     assert sorted(n for n in names if n.startswith(NEVER_IN_THE_ZIP)) == []
     assert sorted(n for n in names if ".dist-info/" in n or "/tests/" in n) == []
+    assert sorted(n for n in names if n.startswith("bin/")) == []  # console scripts
+    assert "third_party_licenses/jinja2/LICENSE.txt" in names
     with zipfile.ZipFile(packages.arm64) as bundle:
         ours = [n for n in names if n.endswith(".py") and n.startswith(("app.py", "chalicelib/"))]
         assert sorted(n for n in ours if b"chalicelib.local" in bundle.read(n)) == []
@@ -151,11 +155,12 @@ def test_the_arm64_zip_holds_the_same_files_with_aarch64_native_libraries(
     packages: Packages,
 ) -> None:
     arm64, host = _names(packages.arm64), _names(packages.host)
+    host_machine = "aarch64" if HOST == "arm64" else "x86_64"
     native = {n for n in arm64 if n.endswith(".so")}
-    assert native, "the dependencies' native libraries (rpds, resvg, PyYAML ...)"
+    assert native, "the libraries' native code (rpds, resvg, markupsafe)"
     assert arm64 - native == {n for n in host if not n.endswith(".so")}
-    assert {n.replace("aarch64", "x86_64") for n in native} == host - (arm64 - native)
-    for archive, machine in ((packages.arm64, "aarch64"), (packages.host, "x86_64")):
+    assert {n.replace("aarch64", host_machine) for n in native} == host - (arm64 - native)
+    for archive, machine in ((packages.arm64, "aarch64"), (packages.host, host_machine)):
         with zipfile.ZipFile(archive) as bundle:
             for name in (n for n in bundle.namelist() if n.endswith(".so")):
                 assert _elf_machine(bundle.read(name)) == ELF_MACHINE[machine], name
