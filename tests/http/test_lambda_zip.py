@@ -215,28 +215,9 @@ def api_event(
     body: str | None = None,
 ) -> dict[str, Any]:
     """An API Gateway REST (proxy integration) event, as it reaches the API function."""
-    headers = {"Host": "abc123.execute-api.ap-south-1.amazonaws.com", **(headers or {})}
-    return {
-        "resource": resource,
-        "path": path,
-        "httpMethod": method,
-        "headers": headers,
-        "multiValueHeaders": {k: [v] for k, v in headers.items()},
-        "queryStringParameters": None,
-        "multiValueQueryStringParameters": None,
-        "pathParameters": params,
-        "stageVariables": None,
-        "requestContext": {
-            "resourcePath": resource,
-            "httpMethod": method,
-            "requestId": uuid.uuid4().hex,
-            "path": f"/api{path}",
-            "stage": "api",
-            "identity": {"sourceIp": "198.51.100.7"},
-        },
-        "body": body,
-        "isBase64Encoded": False,
-    }
+    from bench.lambda_figures import event
+
+    return event(method, path, resource, params or {}, headers=headers or {}, body=body)
 
 
 def form_post(function: Function, phone: str, form_token: str) -> Any:
