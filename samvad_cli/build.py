@@ -44,9 +44,10 @@ def build_code(out: Path, platform: str = "arm64", name: str = "samvad.zip") -> 
     shutil.copytree(
         PROJECT / "chalicelib",
         site / "chalicelib",
-        # The local stack (emulator, /_local routes, outbox) never runs on AWS.
-        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "local"),
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
     )
+    # The local stack (emulator, /_local routes, outbox) never runs on AWS.
+    shutil.rmtree(site / "chalicelib" / "local")
     add_chalice_runtime(site)
     check_catalogs(site)
     removed = remove_clutter(site)
