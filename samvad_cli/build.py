@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from importlib import metadata
 from pathlib import Path
 
 import yaml
@@ -116,6 +117,11 @@ def add_chalice_runtime(site: Path) -> None:
     target.mkdir()
     for module, name in ((chalice, "__init__.py"), (chalice.app, "app.py")):
         shutil.copy2(inspect.getfile(module), target / name)
+    licences = site / "third_party_licenses" / "chalice"
+    licences.mkdir(parents=True)
+    for text in metadata.distribution("chalice").files or []:
+        if LICENCE.match(text.name):
+            shutil.copy2(Path(str(text.locate())), licences / text.name)
 
 
 def check_catalogs(site: Path) -> None:
@@ -250,9 +256,7 @@ def write_zip(site: Path, archive: Path) -> None:
 def lambda_runtime_libs() -> Path:
     """boto3 and botocore for Python 3.12, as Lambda's runtime provides them, so that the
     package can run here (its test, ``make bench``); installed once into build/."""
-    from importlib.metadata import version
-
-    pin = f"boto3=={version('boto3')}"
+    pin = f"boto3=={metadata.version('boto3')}"
     target = PROJECT / "build" / "lambda-runtime" / pin.replace("==", "-")
     if not (target / "boto3").is_dir():
         partial = target.with_name(target.name + ".partial")

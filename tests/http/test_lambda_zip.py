@@ -125,6 +125,7 @@ def test_the_zip_holds_the_app_chalices_runtime_and_nothing_for_development(
     assert sorted(n for n in names if ".dist-info/" in n or "/tests/" in n) == []
     assert sorted(n for n in names if n.startswith("bin/")) == []  # console scripts
     assert "third_party_licenses/jinja2/LICENSE.txt" in names
+    assert "third_party_licenses/chalice/LICENSE" in names
     with zipfile.ZipFile(packages.arm64) as bundle:
         ours = [n for n in names if n.endswith(".py") and n.startswith(("app.py", "chalicelib/"))]
         assert sorted(n for n in ours if b"chalicelib.local" in bundle.read(n)) == []
