@@ -71,6 +71,10 @@ class VersionProblem(SamvadError):
     """A deploy, publish or rollback that cannot be done as asked (no such version, a race)."""
 
 
+class InvalidCursor(SamvadError):
+    """A paging cursor this API did not give out for this listing (forged, foreign, garbled)."""
+
+
 class CampaignClosed(SamvadError):
     """Answers are taken only inside the campaign's window; ``window`` is coming or closed."""
 

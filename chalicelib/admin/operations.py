@@ -10,7 +10,7 @@ from typing import Any
 from chalicelib.admin.export import columns, row
 from chalicelib.bootstrap import Services
 from chalicelib.campaigns.deployment import deploy_text
-from chalicelib.errors import CampaignNotFound, VersionProblem
+from chalicelib.errors import CampaignNotFound, InvalidCursor, VersionProblem
 
 MAX_PAGE = 100
 FUNNEL = ("views", "responses", "shares", "referred", "rewards")
@@ -70,15 +70,33 @@ def encode_cursor(key: dict[str, Any] | None) -> str | None:
     return base64.urlsafe_b64encode(json.dumps(key, sort_keys=True).encode()).decode()
 
 
-def decode_cursor(token: str | None) -> dict[str, Any] | None:
+CURSOR_KEYS = frozenset({"pk", "sk", "gsi1pk", "gsi1sk"})  # the by_campaign index's last key
+
+
+def decode_cursor(token: str | None, slug: str) -> dict[str, Any] | None:
+    """The start key of the next page of ``slug``'s answers; ``InvalidCursor`` for a cursor
+    this listing did not give out (its shape is checked, so DynamoDB never sees a bad key).
+
+    >>> decode_cursor(encode_cursor({"gsi1pk": {"S": "CAMPAIGN#x"}}), "x")
+    Traceback (most recent call last):
+    chalicelib.errors.InvalidCursor: the cursor is not one this API gave out for x
+    """
     if not token:
         return None
+    refused = InvalidCursor(f"the cursor is not one this API gave out for {slug}")
     try:
-        key = json.loads(base64.urlsafe_b64decode(token.encode()))
-    except ValueError as exc:
-        raise VersionProblem("the cursor is not one this API gave out") from exc
-    if not isinstance(key, dict):
-        raise VersionProblem("the cursor is not one this API gave out")
+        key = json.loads(base64.urlsafe_b64decode(token.encode("ascii")), parse_int=str)
+    except (ValueError, RecursionError):
+        raise refused from None
+    if (
+        not isinstance(key, dict)
+        or set(key) != CURSOR_KEYS
+        or not all(isinstance(v, dict) and set(v) == {"S"} for v in key.values())
+        or not all(isinstance(v["S"], str) and v["S"] for v in key.values())
+        or key["gsi1pk"]["S"] != f"CAMPAIGN#{slug}"
+        or not key["gsi1sk"]["S"].startswith("RESPONSE#")
+    ):
+        raise refused
     return key
 
 
@@ -89,7 +107,7 @@ def responses(
     campaign = services.campaign(slug)
     names = columns(campaign)
     page, last = services.store.responses_page(
-        slug, max(1, min(limit, MAX_PAGE)), decode_cursor(cursor)
+        slug, max(1, min(limit, MAX_PAGE)), decode_cursor(cursor, slug)
     )
     return {
         "columns": names,

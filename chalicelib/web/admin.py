@@ -20,6 +20,7 @@ from chalicelib.errors import (
     CampaignNotFound,
     DialogueProblem,
     InvalidCampaignDefinition,
+    InvalidCursor,
     VersionProblem,
 )
 from chalicelib.web.http import BadRequest, WebRequest, WebResponse
@@ -68,6 +69,8 @@ def guarded(
         return _error(404, "campaign_not_found", f"no campaign {exc}")
     except VersionProblem as exc:
         return _error(409, "version_problem", str(exc))
+    except InvalidCursor as exc:
+        return _error(400, "bad_cursor", str(exc))
     except DialogueProblem as exc:
         return _error(409, "cannot_reply", str(exc))
     except InvalidCampaignDefinition as exc:

@@ -10,6 +10,8 @@ from urllib.parse import parse_qsl
 
 LOCALE_COOKIE = "samvad_locale"
 MAX_BODY_BYTES = 16 * 1024
+MAX_JSON_DIGITS = 30  # no field of ours needs more; Python refuses int() of 4,300+ digits
+MAX_JSON_DEPTH = 32  # our deepest body (a campaign definition) nests about 8 levels
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
@@ -77,10 +79,57 @@ class WebRequest:
         return fields
 
     def json(self, limit: int = MAX_BODY_BYTES) -> object:
+        """The body as JSON, with numbers and nesting bounded (``BadRequest`` otherwise).
+
+        >>> WebRequest(body=b'{"a": [1, 2.5]}').json()
+        {'a': [1, 2.5]}
+        >>> WebRequest(body=b"1" * 5000).json()
+        Traceback (most recent call last):
+        chalicelib.web.http.BadRequest: number_too_long
+        >>> WebRequest(body=b"[" * 40 + b"]" * 40).json()
+        Traceback (most recent call last):
+        chalicelib.web.http.BadRequest: too_deep
+        """
+        text = self.text_body(limit)
         try:
-            return json.loads(self.text_body(limit))
+            parsed = json.loads(
+                text, parse_int=_bounded_int, parse_float=_bounded_float, parse_constant=_refused
+            )
         except (json.JSONDecodeError, RecursionError):  # RecursionError: nested too deep
             raise BadRequest("not_json") from None
+        if _depth(parsed) > MAX_JSON_DEPTH:
+            raise BadRequest("too_deep")
+        return parsed
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_JSON_DIGITS:
+        raise BadRequest("number_too_long")
+    return int(text)
+
+
+def _bounded_float(text: str) -> float:
+    if len(text) > 2 * MAX_JSON_DIGITS:
+        raise BadRequest("number_too_long")
+    return float(text)
+
+
+def _refused(text: str) -> object:
+    """``NaN`` and ``Infinity`` are not JSON (RFC 8259), though Python's parser takes them."""
+    raise BadRequest("not_json")
+
+
+def _depth(value: object) -> int:
+    """How deeply lists and objects nest in ``value``, without recursion."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, level = pending.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if level <= MAX_JSON_DEPTH:
+                children = item.values() if isinstance(item, dict) else item
+                pending.extend((child, level + 1) for child in children)
+    return deepest
 
 
 @dataclass(frozen=True)

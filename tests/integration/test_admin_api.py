@@ -289,3 +289,57 @@ def test_the_outbox_exists_only_on_the_local_stage(aws: Any) -> None:
     assert outbox_page(deployed, WebRequest(query={"format": "jobs"})).status == 404
     assert inbound_sms(deployed, WebRequest(body=b"{}")).status == 404
     assert outbox_page(aws, WebRequest(query={"format": "jobs"})).status == 200
+
+
+def foreign_cursor(slug: str) -> str:
+    import base64
+
+    key = {
+        "pk": {"S": "RESPONSE#x"},
+        "sk": {"S": "RESPONSE"},
+        "gsi1pk": {"S": f"CAMPAIGN#{slug}"},
+        "gsi1sk": {"S": "RESPONSE#2026"},
+    }
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "not-base64!!",
+        "e30=",  # {}
+        "WzEsMl0=",  # [1,2]
+        foreign_cursor("build-your-car"),  # another campaign's
+        foreign_cursor("wishlist").replace("=", "") + "AAAA",  # garbled
+    ],
+)
+def test_a_cursor_this_listing_did_not_give_out_is_a_400(chalice_client: Any, cursor: str) -> None:
+    answer_form(chalice_client, "cursor-token-1", "कारण")
+
+    answer = call(
+        chalice_client, "GET", f"{ADMIN}/campaigns/wishlist/responses?cursor={cursor}", **KEY
+    )
+
+    assert answer.status_code == 400, answer.body
+    assert body_of(answer)["error"]["code"] == "bad_cursor"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", f"{ADMIN}/campaigns"),
+        ("POST", f"{ADMIN}/campaigns/wishlist/publish"),
+        ("POST", f"{ADMIN}/campaigns/wishlist/moderation/s1"),
+        ("POST", f"{ADMIN}/contacts/erase"),
+        ("POST", "/api/v1/campaigns/wishlist/responses"),
+    ],
+)
+@pytest.mark.parametrize(
+    "body", ['{"version": 1' + "1" * 5000 + "}", "[" * 200 + "]" * 200, '{"version": NaN}']
+)
+def test_json_bodies_with_huge_numbers_or_deep_nesting_are_a_400(
+    chalice_client: Any, method: str, path: str, body: str
+) -> None:
+    answer = chalice_client.http.request(method, path, headers={**JSON, **KEY}, body=body)
+
+    assert answer.status_code == 400, (answer.status_code, answer.body)
