@@ -91,6 +91,30 @@ def dotted(path: Path_) -> str:
     return out or "(top)"
 
 
+@lru_cache(maxsize=1)
+def _loader_without_aliases() -> type[yaml.SafeLoader]:
+    """PyYAML's safe loader, refusing aliases: ``*name`` shares one node, so a few KB of
+    nested aliases expand to gigabytes (billion laughs) and an alias inside its own anchor
+    recurses forever. A campaign writes each value out."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()  # type: ignore[no-untyped-call]
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"an alias (*{event.anchor}) is not allowed in a campaign; write the value "
+                    "out where it is needed",
+                    event.start_mark,
+                )
+            node: yaml.Node | None = super().compose_node(parent, index)
+            return node
+
+    return Loader
+
+
 class _Document:
     """A parsed YAML file with the line of every value, keyed by its path."""
 
@@ -101,8 +125,11 @@ class _Document:
         self.lines: dict[Path_, int] = {}
         self.problems: list[DefinitionProblem] = []
         self.data: Any = None
+        if len(text) > STORED_MAX_BYTES:  # before parsing: what cannot be stored is not read
+            self.problem((), f"too large: at most {STORED_MAX_BYTES // 1000} KB of YAML", 1)
+            return
         try:
-            loader = yaml.SafeLoader(text)  # checks the characters already: inside the try
+            loader = _loader_without_aliases()(text)  # checks the characters: inside the try
         except yaml.YAMLError as exc:
             self.problem((), f"not valid YAML: {exc}", 1)
             return

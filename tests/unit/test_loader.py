@@ -231,6 +231,37 @@ def test_yaml_syntax_error(tmp_path: Path) -> None:
     assert problem.message.startswith("not valid YAML")
 
 
+BILLION_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + n)}: &{chr(98 + n)} [{', '.join(['*' + chr(97 + n)] * 9)}]\n" for n in range(9)
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "alias"),
+    [
+        (BILLION_LAUGHS, "*a"),  # 9^10 values from 1 KB: it took 29 s and 330 MB
+        ("slug: &s [1, *s]\n", "*s"),  # an alias inside its own anchor: RecursionError
+        (edited("currency: INR\n", "currency: &c INR\nextra: *c\n"), "*c"),
+    ],
+    ids=["billion-laughs", "recursive", "simple"],
+)
+def test_a_yaml_alias_is_refused_at_its_line(tmp_path: Path, text: str, alias: str) -> None:
+    [problem] = problems_of(tmp_path, text)
+
+    assert problem.field == "(top)"
+    assert problem.line == text[: text.index(alias)].count("\n") + 1  # the first alias
+    assert f"an alias ({alias}) is not allowed" in problem.message
+
+
+def test_a_definition_too_large_to_store_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    text = "# " + "x" * 400_000 + "\n" + WISHLIST
+
+    [problem] = problems_of(tmp_path, text)
+
+    assert (problem.line, problem.field) == (1, "(top)")
+    assert "too large" in problem.message
+
+
 def test_sms_to_india_needs_dlt_template_ids(tmp_path: Path) -> None:
     block = (
         '    dlt_template_id:\n      en: "1107161234567890123"\n      hi: "1107161234567890124"\n'
