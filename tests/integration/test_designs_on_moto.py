@@ -118,6 +118,29 @@ def test_a_car_with_extras_is_priced_in_indian_grouping(chalice_client: Any) -> 
     assert 'name="extras.spoiler" value="yes" checked' in page
 
 
+@pytest.mark.parametrize("name", ["   ", "\t\x07\x00", "\u200b\u200b", "\u202e"])
+@pytest.mark.parametrize("action", ["preview", "send"])
+def test_a_design_name_of_nothing_visible_draws_under_the_campaign_title(
+    chalice_client: Any, name: str, action: str
+) -> None:
+    answer = post(
+        chalice_client,
+        f"/hi/c/{DRESS}",
+        form_token=f"design-blank-{action}-{len(name)}",
+        colour="emerald",
+        fabric="silk",
+        name=name,
+        action=action,
+    )
+
+    # preview: 200; send without the required choices or with a rejected name: 422, redrawn
+    assert answer.status_code in (200, 303, 422), answer.body
+    if answer.status_code != 303:
+        title = svg_of(answer.body.decode()).find("{http://www.w3.org/2000/svg}title")
+        assert title is not None
+        assert (title.text or "").strip()
+
+
 def test_a_share_page_has_localized_preview_tags_and_plain_share_links(
     chalice_client: Any,
 ) -> None:
