@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import string
 import unicodedata
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from chalicelib.campaigns import placeholders
 from chalicelib.campaigns.model import (
     Campaign,
     ConsentSpec,
@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 
 DURATION = re.compile(r"P(?!\Z)(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
 URL = re.compile(r"\bhttps?://[^\s<>\"']+", re.IGNORECASE)
-PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+PLACEHOLDER = placeholders.FIELD
 LINK_PLACEHOLDERS = {"{link}", "{unsubscribe}"}
 IMMEDIATE = {"PT0S", "PT0M", "PT0H", "P0D"}
 SCHEMA_PATH = Path(__file__).with_name("campaign.schema.json")
@@ -70,7 +70,10 @@ PLACEHOLDERS = {
 FOLLOWUP_PLACEHOLDERS = {"brand", "ends", "days_left", "link", "unsubscribe", "reward", "count"}
 # Localized values that are not prose: complete per locale, but no placeholders checked.
 VERBATIM = {"dlt_registered", "dlt_template_id"}
-LOCALIZED_KEYS = {"brand", "title", "intro", "thanks", "label", "hint", "notice", "text", *VERBATIM}
+LOCALIZED_KEYS = {
+    *("brand", "title", "intro", "thanks", "label", "hint", "notice", "text"),
+    *("share_text", "template", *VERBATIM),
+}
 RESERVED_FIELD_IDS = {"phone", "consent", "form_token", "locale", "src"}
 # Marketers write plain text; template syntax is refused, never evaluated.
 TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#(?!var#\}|url#\})|\$\{")
@@ -200,21 +203,6 @@ def _link_problem(link: str) -> str | None:
     return None
 
 
-def _placeholders(text: str) -> set[str] | None:
-    """The names a text uses, or None where it uses more than plain {name} fields."""
-    names = set()
-    try:
-        for _, name, spec, conversion in string.Formatter().parse(text):
-            if name is None:
-                continue
-            if spec or conversion or not name.isidentifier():
-                return None
-            names.add(name)
-    except ValueError:
-        return None
-    return names
-
-
 def _check_semantics(doc: _Document, data: dict[str, Any]) -> None:
     from babel import Locale, UnknownLocaleError
 
@@ -254,7 +242,7 @@ def _check_semantics(doc: _Document, data: dict[str, Any]) -> None:
                 if TEMPLATE_SYNTAX.search(variant_text):
                     doc.problem(at, "template syntax is not allowed: texts are plain text")
                     continue
-                names = _placeholders(variant_text)
+                names = placeholders.names(variant_text)
                 if names is None:
                     doc.problem(at, "only plain {name} placeholders are allowed")
                 elif names - allowed:
@@ -384,7 +372,7 @@ def _check_followups(doc: _Document, data: dict[str, Any]) -> None:
             for locale, value in texts.items():
                 variants = value.values() if isinstance(value, dict) else [value]
                 for variant in variants:
-                    dlt_uses.setdefault(locale, set()).update(_placeholders(variant) or set())
+                    dlt_uses.setdefault(locale, set()).update(placeholders.names(variant) or set())
     _check_dlt_values(doc, data, dlt_uses)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from chalicelib.campaigns import Campaign, FollowUpStep
+from chalicelib.campaigns import Campaign, FollowUpStep, placeholders
 from chalicelib.consent.tokens import contact_id_for, sign_unsubscribe
 from chalicelib.followups.model import RESPONSE_EVENT, FollowUpJob
 from chalicelib.followups.sms import matches_dlt_template
@@ -119,17 +119,11 @@ def render(step: FollowUpStep, locale: str, values: dict[str, str | int]) -> str
         count = count if isinstance(count, int) else 0
         category = Locale.parse(locale).plural_form(count)
         text = text.get(category, text["other"])
-    shown = _Blank(
-        {k: formatting.number(v, locale) if isinstance(v, int) else v for k, v in values.items()}
-    )
-    return text.format_map(shown)
-
-
-class _Blank(dict[str, str]):
-    """An answer the customer did not give renders as nothing, not as an error."""
-
-    def __missing__(self, key: str) -> str:
-        return ""
+    # An answer the customer did not give renders as nothing, not as an error.
+    shown = {
+        k: formatting.number(v, locale) if isinstance(v, int) else v for k, v in values.items()
+    }
+    return placeholders.fill(text, shown)
 
 
 def _uses(step: FollowUpStep, locale: str, placeholder: str) -> bool:

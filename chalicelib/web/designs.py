@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from chalicelib.bootstrap import Services
-from chalicelib.campaigns import Campaign
+from chalicelib.campaigns import Campaign, placeholders
 from chalicelib.designs.choices import from_answers
 from chalicelib.errors import CampaignNotFound, InvalidResponse
 from chalicelib.i18n import formatting
@@ -163,9 +163,9 @@ def share_page(services: Services, locale: str, share_id: str, request: WebReque
     base = services.settings.public_url
     invite = f"{base}/{locale}/c/{campaign.slug}?{urlencode({'ref': share.id, 'src': 'share'})}"
     assert campaign.sharing is not None
-    text = campaign.sharing.share_text[locale].format(
-        brand=campaign.brand[locale], link=invite, name=share.design_name or campaign.title[locale]
-    )
+    name = share.design_name or campaign.title[locale]
+    shown = {"brand": campaign.brand[locale], "link": invite, "name": name}
+    text = placeholders.fill(campaign.sharing.share_text[locale], shown)
     body = render(
         "share.html",
         locale,

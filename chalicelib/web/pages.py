@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.bootstrap import Services
-from chalicelib.campaigns import Campaign
+from chalicelib.campaigns import Campaign, placeholders
 from chalicelib.errors import (
     CampaignClosed,
     CampaignNotFound,
@@ -94,12 +94,10 @@ class PageText:
 def page_text(campaign: Campaign, locale: str) -> PageText:
     prize_text = None
     if campaign.prize_text is not None and campaign.prize is not None:
-        prize_text = campaign.prize_text[locale].replace(
-            "{amount}", formatting.money(campaign.prize, campaign.currency, locale)
-        )
+        shown = {"amount": formatting.money(campaign.prize, campaign.currency, locale)}
         if campaign.ends_at is not None:
-            ends = formatting.long_date(campaign.ends_at, campaign.timezone, locale)
-            prize_text = prize_text.replace("{ends}", ends)
+            shown["ends"] = formatting.long_date(campaign.ends_at, campaign.timezone, locale)
+        prize_text = placeholders.fill(campaign.prize_text[locale], shown)
     consent = campaign.consent
     return PageText(
         brand=campaign.brand[locale],

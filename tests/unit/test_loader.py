@@ -195,6 +195,49 @@ def test_placeholder_allowed_elsewhere_is_unknown_in_a_title(tmp_path: Path) -> 
     assert (problem.line, problem.field) == (line_of(text, "{ends}, what"), "title.en")
 
 
+DRESS = (DEFINITIONS / "design-your-dress.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "message"),
+    [
+        (
+            "Design yours here: {link}",
+            "Design yours: {unknown}",
+            "sharing.share_text.en",
+            "{unknown}",
+        ),
+        ("Design yours here: {link}", "{link.__class__.__mro__}", "sharing.share_text.en", "plain"),
+        ("Design yours here: {link}", "{name:>3000000} {link}", "sharing.share_text.en", "plain"),
+        (
+            'en: "{brand}: {text} Reply',
+            'en: "{brand}: {text[0]} Reply',
+            "replies.template.en",
+            "plain",
+        ),
+        (
+            'en: "{brand}: {text} Reply',
+            'en: "{link}: {text} Reply',
+            "replies.template.en",
+            "{link}",
+        ),
+    ],
+    ids=["unknown", "attribute", "format-spec", "index", "not-here"],
+)
+def test_share_texts_and_replies_allow_only_their_plain_placeholders(
+    tmp_path: Path, old: str, new: str, field: str, message: str
+) -> None:
+    assert DRESS.count(old) == 1
+    text = DRESS.replace(old, new)
+
+    problems = problems_of(tmp_path, text, "design-your-dress.yaml")
+
+    [problem] = [p for p in problems if p.field == field]
+    assert problem.file == "design-your-dress.yaml"
+    assert problem.line == line_of(text, new)
+    assert message in problem.message
+
+
 def test_file_name_must_match_the_slug(tmp_path: Path) -> None:
     assert problems_of(tmp_path, WISHLIST, name="wish-list.yaml") == [
         DefinitionProblem(
