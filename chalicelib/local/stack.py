@@ -114,12 +114,20 @@ class LocalStack:
         return {"endpoint": os.environ["AWS_ENDPOINT_URL"], "campaigns": ",".join(campaigns)}
 
     def _serve_app(self) -> None:
+        from chalice import local
         from chalice.cli import factory
+
+        class _BackloggedServer(local.ThreadedHTTPServer):
+            # socketserver queues 5 connections: the sixth customer at once got a reset.
+            request_queue_size = 128
 
         sys.path.insert(0, str(PROJECT_DIR))
         cli = factory.CLIFactory(str(PROJECT_DIR))
         config = cli.create_config_obj(chalice_stage_name=self.stage)
-        server = cli.create_local_server(config.chalice_app, config, HOST, self.port)
+        app = config.chalice_app
+        local.CustomLocalChalice.__bases__ = (local.LocalChalice, app.__class__)
+        app.__class__ = local.CustomLocalChalice  # what chalice.local.create_local_server does
+        server = local.LocalDevServer(app, config, HOST, self.port, server_cls=_BackloggedServer)
         thread = threading.Thread(target=server.serve_forever, name="chalice-local", daemon=True)
         thread.start()
         self._stops.insert(0, server.shutdown)
