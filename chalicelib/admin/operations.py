@@ -9,6 +9,7 @@ from typing import Any
 
 from chalicelib.admin.export import columns, row
 from chalicelib.bootstrap import Services
+from chalicelib.campaigns import Campaign
 from chalicelib.campaigns.deployment import deploy_text
 from chalicelib.errors import CampaignNotFound, InvalidCursor, VersionProblem
 
@@ -100,12 +101,19 @@ def decode_cursor(token: str | None, slug: str) -> dict[str, Any] | None:
     return key
 
 
+def every_version(services: Services, slug: str) -> list[Campaign]:
+    """The published version of ``slug`` first, then every other, newest first."""
+    published = services.campaign(slug)
+    numbers = sorted((v.version for v in services.campaign_store.versions(slug)), reverse=True)
+    others = (services.registry.find(slug, n) for n in numbers if n != published.version)
+    return [published, *(campaign for campaign in others if campaign is not None)]
+
+
 def responses(
     services: Services, slug: str, limit: int = 50, cursor: str | None = None
 ) -> dict[str, Any]:
     """One page of answers, oldest first; ``next`` is the cursor of the following page."""
-    campaign = services.campaign(slug)
-    names = columns(campaign)
+    names = columns(every_version(services, slug))
     page, last = services.store.responses_page(
         slug, max(1, min(limit, MAX_PAGE)), decode_cursor(cursor, slug)
     )
@@ -118,8 +126,7 @@ def responses(
 
 def all_responses(services: Services, slug: str) -> tuple[list[str], Iterator[dict[str, Any]]]:
     """Every answer, page by page, for an export."""
-    campaign = services.campaign(slug)
-    names = columns(campaign)
+    names = columns(every_version(services, slug))
 
     def rows() -> Iterator[dict[str, Any]]:
         cursor = None

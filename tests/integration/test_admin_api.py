@@ -193,6 +193,37 @@ def test_export_is_excel_safe_csv_and_json_lines(chalice_client: Any) -> None:
     ]
 
 
+def test_an_export_after_a_rollback_keeps_the_answers_only_the_other_version_asked(
+    chalice_client: Any,
+) -> None:
+    budget = (
+        "\n  - id: budget\n    type: text\n    required: false\n    max_length: 50\n"
+        "    label:\n      en: Your budget?\n      hi: आपका बजट?\n      ur: آپ کا بجٹ؟\n"
+    )
+    anchor = "      ur: یہی کیوں؟ اسے آپ کے لیے بہترین کیا چیز بنائے گی؟\n"
+    assert WISHLIST.count(anchor) == 1
+    assert deploy(chalice_client, WISHLIST.replace(anchor, anchor + budget)).status_code == 201
+    call(chalice_client, "POST", f"{ADMIN}/campaigns/wishlist/publish", {"version": 2}, **KEY)
+    fields = {"form_token": "rollback-export-1", "product": "tawa", "budget": "₹2,000 तक"}
+    reply = chalice_client.http.post("/hi/c/wishlist", headers=FORM, body=urlencode(fields))
+    assert reply.status_code == 303
+    call(chalice_client, "POST", f"{ADMIN}/campaigns/wishlist/rollback", {}, **KEY)
+    answer_form(chalice_client, "rollback-export-2", "पुराना सवाल")
+
+    csv_text = call(chalice_client, "GET", f"{ADMIN}/campaigns/wishlist/export", **KEY).body
+    jsonl = call(chalice_client, "GET", f"{ADMIN}/campaigns/wishlist/export?format=jsonl", **KEY)
+    page = body_of(call(chalice_client, "GET", f"{ADMIN}/campaigns/wishlist/responses", **KEY))
+
+    header = csv_text.decode("utf-8").lstrip("\ufeff").splitlines()[0].split(",")
+    assert header.index("reason") < header.index("budget")  # published version's first
+    rows = {r["campaign_version"]: r for r in map(json.loads, jsonl.body.decode().splitlines())}
+    assert rows[2]["budget"] == "₹2,000 तक"
+    assert rows[1]["reason"] == "पुराना सवाल"
+    assert rows[1]["budget"] == ""
+    assert "₹2,000 तक" in csv_text.decode("utf-8")
+    assert "budget" in page["columns"]
+
+
 def test_stats_count_views_and_responses_per_locale_and_source(chalice_client: Any) -> None:
     chalice_client.http.get("/hi/c/wishlist?src=poster-7")
     chalice_client.http.get("/hi/c/wishlist?src=poster-7")
