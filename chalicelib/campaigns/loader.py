@@ -286,6 +286,7 @@ def _check_semantics(doc: _Document, data: dict[str, Any]) -> None:
         doc.problem(("consent",), "a campaign that asks for a phone number must ask for consent")
     _check_followups(doc, data)
     _check_product(doc, data)
+    _check_countries(doc, data)
 
 
 def _check_product(doc: _Document, data: dict[str, Any]) -> None:
@@ -312,6 +313,17 @@ def _check_product(doc: _Document, data: dict[str, Any]) -> None:
     sharing = data.get("sharing", {})
     if ("reward_threshold" in sharing) != ("reward" in sharing):
         doc.problem(("sharing",), "reward_threshold and reward go together")
+
+
+def _check_countries(doc: _Document, data: dict[str, Any]) -> None:
+    import phonenumbers
+
+    for field in ("phone_region", "sms_countries"):
+        value = data.get(field, [])
+        for i, code in enumerate([value] if isinstance(value, str) else value):
+            if code not in phonenumbers.SUPPORTED_REGIONS:
+                at: Path_ = (field,) if isinstance(value, str) else (field, i)
+                doc.problem(at, f"{code!r} is not a country with phone numbers (ISO 3166 code)")
 
 
 def _check_followups(doc: _Document, data: dict[str, Any]) -> None:
@@ -539,6 +551,7 @@ def _build(data: dict[str, Any], version: int) -> Campaign:
         questions=tuple(question(q) for q in data["questions"]),
         phone=data.get("phone", "none"),
         phone_region=data.get("phone_region", "IN"),
+        sms_countries=tuple(data.get("sms_countries", [data.get("phone_region", "IN")])),
         consent=ConsentSpec(
             purpose=consent["purpose"],
             notice_version=consent["notice_version"],
