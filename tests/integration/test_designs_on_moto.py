@@ -141,7 +141,8 @@ def test_a_share_page_has_localized_preview_tags_and_plain_share_links(
     png = chalice_client.http.get(page_path + "/design.png", headers={"Accept": "image/png"})
     assert png.headers["Content-Type"] == "image/png"
     assert png.body.startswith(b"\x89PNG\r\n\x1a\n")
-    assert int.from_bytes(png.body[16:20], "big") == 600  # width, from the IHDR chunk
+    size = int.from_bytes(png.body[16:20], "big"), int.from_bytes(png.body[20:24], "big")
+    assert size == (1200, 630)  # from the IHDR chunk: landscape, as link previews show it
 
 
 @pytest.mark.parametrize(
