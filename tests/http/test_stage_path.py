@@ -6,7 +6,6 @@ link by link over HTTP, every link, asset, form action and redirect of every pag
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from html.parser import HTMLParser
 from urllib.parse import unquote, urljoin, urlsplit
@@ -14,34 +13,12 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 import requests
 
-from tests.conftest import (
-    ADMIN_KEY,
-    GENEROUS_LIMITS,
-    Emulator,
-    RunningStack,
-    eventually,
-    start_stack,
-)
+from tests.conftest import STAGE_PATH, Emulator, RunningStack, eventually
 from tests.http.followup_helpers import LINK, at_ist, run_due, sms_to
 
 pytestmark = pytest.mark.http
 
-MOUNT = "/api"
-
-
-@pytest.fixture(scope="module")
-def mounted(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    log = tmp_path_factory.mktemp("mounted") / "stack.log"
-    env = {
-        "AWS_ENDPOINT_URL": emulator.endpoint,
-        "SAMVAD_ADMIN_KEY": ADMIN_KEY,
-        "SAMVAD_LOCAL_STAGE_PATH": MOUNT,
-        **GENEROUS_LIMITS,
-    }
-    running = start_stack(env, log)
-    running.base_url += MOUNT  # what the stack's SAMVAD_PUBLIC_URL is: links in SMS use it
-    yield running
-    running.stop()
+MOUNT = STAGE_PATH
 
 
 class Page(HTMLParser):
@@ -144,15 +121,19 @@ def png_size(data: bytes) -> tuple[int, int]:
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
-def test_outside_the_stage_path_nothing_answers_as_on_api_gateway(mounted: RunningStack) -> None:
-    origin = mounted.base_url.removesuffix(MOUNT)
+def test_outside_the_stage_path_nothing_answers_as_on_api_gateway(
+    mounted_stack: RunningStack,
+) -> None:
+    origin = mounted_stack.base_url.removesuffix(MOUNT)
     answer = requests.get(origin + "/hi/c/wishlist", allow_redirects=False, timeout=10)
     assert answer.status_code == 403
     assert "Missing Authentication Token" in answer.text
 
 
-def test_design_answer_share_journey_stays_under_the_stage_path(mounted: RunningStack) -> None:
-    customer = Customer(mounted)
+def test_design_answer_share_journey_stays_under_the_stage_path(
+    mounted_stack: RunningStack,
+) -> None:
+    customer = Customer(mounted_stack)
 
     page = customer.page("/api/c/design-your-dress")  # negotiated: Hindi
 
@@ -189,14 +170,14 @@ def test_design_answer_share_journey_stays_under_the_stage_path(mounted: Running
         assert preview.headers["Content-Type"] == "image/png"
         assert png_size(preview.content) == (1200, 630)
     invite = next(link for link in Page(share.url, share.text).links if "ref=" in link)
-    friend = Customer(mounted)
+    friend = Customer(mounted_stack)
     assert friend.get(invite).status_code == 200
 
 
 def test_sms_link_unsubscribes_and_erases_under_the_stage_path(
-    mounted: RunningStack, emulator: Emulator
+    mounted_stack: RunningStack, emulator: Emulator
 ) -> None:
-    customer = Customer(mounted)
+    customer = Customer(mounted_stack)
     page = customer.page("/api/c/wishlist")
     answers = {**page.fields[0], "product": "tawa", "phone": "98765 70002", "consent": "yes"}
     thanks = customer.post(page.actions[0], answers)
@@ -204,7 +185,7 @@ def test_sms_link_unsubscribes_and_erases_under_the_stage_path(
     number = "+919876570002"
     eventually(lambda: sms_to(emulator, number))  # the thank-you: the stream has run
 
-    run_due(mounted, emulator, at_ist(2, 10) + timedelta(minutes=1))  # the day-later reminder
+    run_due(mounted_stack, emulator, at_ist(2, 10) + timedelta(minutes=1))  # the day-later reminder
 
     texts = sms_to(emulator, number)
     assert len(texts) == 2, texts
@@ -222,8 +203,8 @@ def test_sms_link_unsubscribes_and_erases_under_the_stage_path(
     assert erased.status_code == 200
 
 
-def test_the_index_at_the_stage_root_links_under_it(mounted: RunningStack) -> None:
-    customer = Customer(mounted)
+def test_the_index_at_the_stage_root_links_under_it(mounted_stack: RunningStack) -> None:
+    customer = Customer(mounted_stack)
     index = customer.get("/api/")
     assert index.status_code == 200
     assert "/api/hi/c/wishlist" in {urlsplit(url).path for url in customer.seen}
