@@ -25,12 +25,7 @@ from chalicelib.logs import event as log_event
 from chalicelib.storage.stream import new_items
 from chalicelib.web import admin, api, designs, local_pages, pages, unsubscribe
 from chalicelib.web.gateway import any_type_when_unsaid
-from chalicelib.web.http import (
-    WebRequest,
-    WebResponse,
-    mount_path,
-    transport_headers,
-)
+from chalicelib.web.http import WebRequest, WebResponse, mount_path, transport_headers
 
 app = Chalice(app_name="samvad", configure_logs=False)  # logs are Powertools' JSON lines
 INBOUND_SMS_TOPIC = "samvad-inbound-sms"  # where AWS two-way SMS publishes customers' answers
