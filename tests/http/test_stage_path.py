@@ -15,6 +15,7 @@ import requests
 
 from tests.conftest import STAGE_PATH, Emulator, RunningStack, eventually
 from tests.http.followup_helpers import LINK, at_ist, run_due, sms_to
+from tests.samples import DRESS_DESIGN, png_size
 
 pytestmark = pytest.mark.http
 
@@ -115,12 +116,6 @@ class Customer:
         return Page(answer.url, answer.text)
 
 
-def png_size(data: bytes) -> tuple[int, int]:
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    assert data[12:16] == b"IHDR"
-    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-
-
 def test_outside_the_stage_path_nothing_answers_as_on_api_gateway(
     mounted_stack: RunningStack,
 ) -> None:
@@ -140,19 +135,7 @@ def test_design_answer_share_journey_stays_under_the_stage_path(
     assert page.url == customer.public + "/hi/c/design-your-dress"
     assert customer.public + "/static/samvad.css" in customer.seen
     assert customer.public + "/static/designer.js" in customer.seen
-    answers = {
-        **page.fields[0],
-        "colour": "emerald",
-        "fabric": "silk",
-        "print": "paisley",
-        "sleeves": "long",
-        "length": "maxi",
-        "size": "m",
-        "name": "मेरी हरी ड्रेस",
-        "phone": "98765 70001",
-        "consent": "yes",
-        "action": "send",
-    }
+    answers = {**page.fields[0], **DRESS_DESIGN, "phone": "98765 70001", "consent": "yes"}
     thanks = customer.post(page.actions[0], answers)  # 303 to the thanks page with the share form
     assert urlsplit(thanks.url).path == "/api/hi/c/design-your-dress/thanks"
     shared = Page(thanks.url, thanks.text)

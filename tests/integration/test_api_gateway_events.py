@@ -16,20 +16,11 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.conftest import CSRF_COOKIE_VALUE, csrf_token
+from tests.samples import DRESS_DESIGN, png_size
 
 EXECUTE_API = "abc123defg.execute-api.ap-south-1.amazonaws.com"
 CUSTOM_DOMAIN = "shop.example.in"
 CRAWLER = "WhatsApp/2.23.20.0"
-DRESS_FIELDS = {
-    "colour": "emerald",
-    "fabric": "silk",
-    "print": "paisley",
-    "sleeves": "long",
-    "length": "maxi",
-    "size": "m",
-    "name": "मेरी हरी ड्रेस",
-    "action": "send",
-}
 
 
 def gateway_event(
@@ -82,12 +73,6 @@ def delivered(answer: dict[str, Any]) -> bytes:
     return base64.b64decode(answer["body"], validate=True)
 
 
-def png_size(data: bytes) -> tuple[int, int]:
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    assert data[12:16] == b"IHDR"
-    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-
-
 def call(event: dict[str, Any]) -> dict[str, Any]:
     from app import app
 
@@ -108,7 +93,7 @@ def form_post(resource: str, parameters: dict[str, str], fields: dict[str, str],
 def public_share(chalice_client: Any) -> str:
     """A public share of a designed dress: its id (sent through the app's own pages)."""
     form = {"Content-Type": "application/x-www-form-urlencoded"}
-    fields = {"form_token": "gateway-share-001", **DRESS_FIELDS}
+    fields = {"form_token": "gateway-share-001", **DRESS_DESIGN}
     thanks = chalice_client.http.post(
         "/hi/c/design-your-dress", headers=form, body=urlencode(fields)
     )
