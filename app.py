@@ -56,7 +56,7 @@ def _request() -> WebRequest:
 def _mount() -> str:
     current = app.current_request
     assert current is not None
-    return mount_path(current.context, current.uri_params, current.headers.get("host"))
+    return mount_path(current.context, current.uri_params)
 
 
 def _bytes(body: str | bytes | None) -> bytes:

@@ -28,9 +28,7 @@ _PARAMETER = re.compile(r"\{([A-Za-z0-9_]+)\+?\}")
 _EXECUTE_API_HOST = re.compile(r"[a-z0-9]+\.execute-api\.[a-z0-9-]+\.amazonaws\.com(\.cn)?")
 
 
-def mount_path(
-    context: Mapping[str, object], parameters: Mapping[str, str] | None, host: str | None
-) -> str:
+def mount_path(context: Mapping[str, object], parameters: Mapping[str, str] | None) -> str:
     """Where API Gateway serves the app: ``/api`` (the stage) on the execute-api host, the base
     path mapping's path (or nothing) on a custom domain; ``""`` at the root.
 
@@ -46,8 +44,8 @@ def mount_path(
         asked, route = asked.rstrip("/"), route.rstrip("/")
         if asked.endswith(route) and _MOUNT.fullmatch(mount := asked[: len(asked) - len(route)]):
             return mount
-    stage = context.get("stage")
-    on_execute_api = host is not None and _EXECUTE_API_HOST.fullmatch(host.lower())
+    stage, domain = context.get("stage"), context.get("domainName")
+    on_execute_api = isinstance(domain, str) and _EXECUTE_API_HOST.fullmatch(domain.lower())
     if on_execute_api and isinstance(stage, str) and _MOUNT.fullmatch(f"/{stage}"):
         return f"/{stage}"
     return ""
@@ -76,11 +74,8 @@ class WebRequest:
     client: str = ""
     """The client's address as API Gateway saw it (for rate limits; never logged)."""
     base: str = ""
-    """Where the app is mounted (``/api`` under a stage, ``""`` at a domain's root)."""
-
-    def url(self, path: str) -> str:
-        """The link to the app's ``path`` (``/hi/c/wishlist``) as this client must ask for it."""
-        return self.base + path
+    """Where the app is mounted (``/api`` under a stage, ``""`` at a domain's root): pages link
+    to ``base + path`` (``url()`` in templates), redirects are mounted by ``mounted``."""
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
