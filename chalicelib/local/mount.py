@@ -41,7 +41,8 @@ class _MountedEvents:
             method, path[len(self._mount) :] or "/", headers, body
         )
         event["path"] = asked[len(self._mount) :] or "/"
-        event["requestContext"].update(path=asked, stage=self._mount.strip("/"))
+        host = str(event["headers"].get("host", "")).partition(":")[0]
+        event["requestContext"].update(path=asked, stage=self._mount.strip("/"), domainName=host)
         return event
 
 
