@@ -24,13 +24,21 @@ from chalicelib.logs import bind_request, get_logger
 from chalicelib.logs import event as log_event
 from chalicelib.storage.stream import new_items
 from chalicelib.web import admin, api, designs, local_pages, pages, unsubscribe
-from chalicelib.web.http import WebRequest, WebResponse, transport_headers
+from chalicelib.web.gateway import any_type_when_unsaid
+from chalicelib.web.http import WebRequest, WebResponse, mount_path, transport_headers
 
 app = Chalice(app_name="samvad", configure_logs=False)  # logs are Powertools' JSON lines
 INBOUND_SMS_TOPIC = "samvad-inbound-sms"  # where AWS two-way SMS publishes customers' answers
 # The table's stream; `samvad package` puts the table's StreamArn here (Chalice wants a string).
 TABLE_STREAM = "arn:aws:dynamodb:ap-south-1:000000000000:table/samvad/stream/table-stream"
 FORM = ["application/x-www-form-urlencoded"]
+# Every answer is binary to API Gateway, so that the share image reaches link previews: it
+# sends binary only when the request's FIRST Accept type is a binary media type, and crawlers
+# ask for */* or nothing. Chalice then base64-encodes every body (it needs bytes: _serve) and
+# API Gateway decodes each one back for the client; form and JSON bodies arrive base64-encoded
+# and Chalice decodes them.
+app.api.binary_types.append("*/*")
+app.register_middleware(any_type_when_unsaid, "http")
 
 
 def _request() -> WebRequest:
@@ -41,7 +49,14 @@ def _request() -> WebRequest:
         query=dict(current.query_params or {}),
         body=_bytes(current.raw_body),
         client=str(current.context.get("identity", {}).get("sourceIp", "")),
+        base=_mount(),
     )
+
+
+def _mount() -> str:
+    current = app.current_request
+    assert current is not None
+    return mount_path(current.context, current.uri_params)
 
 
 def _bytes(body: str | bytes | None) -> bytes:
@@ -60,11 +75,12 @@ def _serve(view: Callable[[], WebResponse]) -> Response:
             "Service unavailable, please try again.",
             {"Content-Type": "text/plain", "Retry-After": "5"},
         )
+    answer = answer.mounted(_mount()) if current is not None else answer
     headers: dict[str, str | list[str]] = dict(answer.headers)
     headers.update(transport_headers(get_services().settings.is_local))
     if answer.cookies:
         headers["Set-Cookie"] = list(answer.cookies)
-    return Response(body=answer.body, status_code=answer.status, headers=headers)
+    return Response(body=answer.encoded(), status_code=answer.status, headers=headers)
 
 
 @app.route("/")

@@ -292,3 +292,25 @@ def stack(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Itera
     )
     yield running
     running.stop()
+
+
+STAGE_PATH = "/api"  # where API Gateway serves a stage without a custom domain
+
+
+@pytest.fixture(scope="module")
+def mounted_stack(
+    emulator: Emulator, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningStack]:
+    """The local stack serving the app under ``STAGE_PATH`` only, as API Gateway serves a
+    stage; ``base_url`` (and the stack's SAMVAD_PUBLIC_URL) ends with it."""
+    log = tmp_path_factory.mktemp("mounted") / "stack.log"
+    env = {
+        "AWS_ENDPOINT_URL": emulator.endpoint,
+        "SAMVAD_ADMIN_KEY": ADMIN_KEY,
+        "SAMVAD_LOCAL_STAGE_PATH": STAGE_PATH,
+        **GENEROUS_LIMITS,
+    }
+    running = start_stack(env, log)
+    running.base_url += STAGE_PATH
+    yield running
+    running.stop()

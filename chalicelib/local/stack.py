@@ -65,6 +65,8 @@ class LocalStack:
         self.port = port
         self.emulator_port = emulator_port
         self.stage = stage
+        # SAMVAD_LOCAL_STAGE_PATH=/api: served under a stage's path, as API Gateway does.
+        self.mount = os.environ.get("SAMVAD_LOCAL_STAGE_PATH", "").rstrip("/")
         self._stops: list[Callable[[], None]] = []
 
     def start(self) -> dict[str, str]:
@@ -85,7 +87,7 @@ class LocalStack:
             self._stops.append(emulator.stop)
             os.environ["AWS_ENDPOINT_URL"] = f"http://{HOST}:{self.emulator_port}"
         os.environ.update(stage_environment(self.stage))
-        os.environ.setdefault("SAMVAD_PUBLIC_URL", f"http://{HOST}:{self.port}")
+        os.environ.setdefault("SAMVAD_PUBLIC_URL", f"http://{HOST}:{self.port}{self.mount}")
         # The admin API's key: yours (SAMVAD_ADMIN_KEY) or a new one each start; kept hashed.
         key = os.environ.setdefault("SAMVAD_ADMIN_KEY", secrets.token_urlsafe(24))
         os.environ["SAMVAD_ADMIN_KEY_SHA256"] = hashlib.sha256(key.encode()).hexdigest()
@@ -125,9 +127,16 @@ class LocalStack:
         cli = factory.CLIFactory(str(PROJECT_DIR))
         config = cli.create_config_obj(chalice_stage_name=self.stage)
         app = config.chalice_app
-        local.CustomLocalChalice.__bases__ = (local.LocalChalice, app.__class__)
-        app.__class__ = local.CustomLocalChalice  # what chalice.local.create_local_server does
-        server = local.LocalDevServer(app, config, HOST, self.port, server_cls=_BackloggedServer)
+        if self.mount:
+            from chalicelib.local.mount import mounted_server
+
+            server = mounted_server(app, config, HOST, self.port, self.mount, _BackloggedServer)
+        else:  # what chalice.local.create_local_server does, with a longer queue
+            local.CustomLocalChalice.__bases__ = (local.LocalChalice, app.__class__)
+            app.__class__ = local.CustomLocalChalice
+            server = local.LocalDevServer(
+                app, config, HOST, self.port, server_cls=_BackloggedServer
+            )
         thread = threading.Thread(target=server.serve_forever, name="chalice-local", daemon=True)
         thread.start()
         self._stops.insert(0, server.shutdown)
@@ -146,7 +155,7 @@ class LocalStack:
         """Customers' SMS answers reach the app over HTTP, as SNS delivers to Lambda on AWS."""
         topic = outputs.get("InboundSmsTopicArn")
         if topic:
-            endpoint = f"http://{HOST}:{self.port}/_local/sns/inbound"
+            endpoint = f"http://{HOST}:{self.port}{self.mount}/_local/sns/inbound"
             sns.subscribe(TopicArn=topic, Protocol="http", Endpoint=endpoint)
 
     def _schedule(self, every: float) -> None:
@@ -199,7 +208,7 @@ def main() -> None:
         sys.exit(2)
     from chalicelib.bootstrap import get_services
 
-    base = f"http://{HOST}:{port}"
+    base = f"http://{HOST}:{port}{stack.mount}"
     print(f"Samvad local stack is up (AWS emulator: {info['endpoint']})")
     for campaign in get_services().registry.all_published():
         for locale in campaign.locales:

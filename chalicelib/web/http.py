@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qsl
 
@@ -21,6 +22,35 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
 }
+
+
+# API Gateway's stage names and base path mappings: letters, digits and - . _ ~ per segment.
+_MOUNT = re.compile(r"(/[A-Za-z0-9._~-]+)*")
+_PARAMETER = re.compile(r"\{([A-Za-z0-9_]+)\+?\}")
+_EXECUTE_API_HOST = re.compile(r"[a-z0-9]+\.execute-api\.[a-z0-9-]+\.amazonaws\.com(\.cn)?")
+
+
+def mount_path(context: Mapping[str, object], parameters: Mapping[str, str] | None) -> str:
+    """Where API Gateway serves the app: ``/api`` (the stage) on the execute-api host, the base
+    path mapping's path (or nothing) on a custom domain; ``""`` at the root.
+
+    ``requestContext.path`` is the path the client asked for; the route's path is its
+    ``resourcePath`` with the path parameters filled in. The mount is what the first has
+    before the second. (The event's top-level ``path`` cannot tell: on a custom domain it
+    keeps the base path, on the execute-api host it drops the stage.) A path that cannot be
+    read falls back to the stage on the execute-api host, else the root.
+    """
+    asked, resource = context.get("path"), context.get("resourcePath")
+    if isinstance(asked, str) and isinstance(resource, str):
+        route = _PARAMETER.sub(lambda m: (parameters or {}).get(m.group(1), m.group(0)), resource)
+        asked, route = asked.rstrip("/"), route.rstrip("/")
+        if asked.endswith(route) and _MOUNT.fullmatch(mount := asked[: len(asked) - len(route)]):
+            return mount
+    stage, domain = context.get("stage"), context.get("domainName")
+    on_execute_api = isinstance(domain, str) and _EXECUTE_API_HOST.fullmatch(domain.lower())
+    if on_execute_api and isinstance(stage, str) and _MOUNT.fullmatch(f"/{stage}"):
+        return f"/{stage}"
+    return ""
 
 
 class BadRequest(ValueError):
@@ -45,6 +75,9 @@ class WebRequest:
     body: bytes = b""
     client: str = ""
     """The client's address as API Gateway saw it (for rate limits; never logged)."""
+    base: str = ""
+    """Where the app is mounted (``/api`` under a stage, ``""`` at a domain's root): pages link
+    to ``base + path`` (``url()`` in templates), redirects are mounted by ``mounted``."""
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
@@ -139,6 +172,18 @@ class WebResponse:
     headers: dict[str, str] = field(default_factory=dict)
     cookies: tuple[str, ...] = ()
     """Set-Cookie lines (a response may set several)."""
+
+    def mounted(self, base: str) -> WebResponse:
+        """The same answer for an app mounted at ``base``: views redirect to app paths."""
+        location = self.headers.get("Location", "")
+        if not base or not location.startswith("/") or location.startswith("//"):
+            return self
+        return replace(self, headers={**self.headers, "Location": base + location})
+
+    def encoded(self) -> bytes:
+        """The body as bytes: with every media type binary, Chalice base64-encodes every body
+        and takes only bytes (API Gateway decodes it again for the client)."""
+        return self.body.encode("utf-8") if isinstance(self.body, str) else self.body
 
     @classmethod
     def html(cls, body: str, status: int = 200, **headers: str) -> WebResponse:

@@ -13,6 +13,7 @@ import pytest
 
 from chalicelib.dialogue.service import handle_inbound
 from tests.conftest import ADMIN_KEY
+from tests.samples import DRESS_DESIGN, png_size
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 ADMIN = "/admin/api/v1"
@@ -41,14 +42,7 @@ def design_dress(client: Any, token: str, phone: str = "", **extra: str) -> str:
     """Send a designed dress; returns the thanks page's path (with the design id)."""
     fields = {
         "form_token": token,
-        "colour": "emerald",
-        "fabric": "silk",
-        "print": "paisley",
-        "sleeves": "long",
-        "length": "maxi",
-        "size": "m",
-        "name": "मेरी हरी ड्रेस",
-        "action": "send",
+        **DRESS_DESIGN,
         **({"phone": phone, "consent": "yes"} if phone else {}),
         **extra,
     }
@@ -164,7 +158,7 @@ def test_a_share_page_has_localized_preview_tags_and_plain_share_links(
     png = chalice_client.http.get(page_path + "/design.png", headers={"Accept": "image/png"})
     assert png.headers["Content-Type"] == "image/png"
     assert png.body.startswith(b"\x89PNG\r\n\x1a\n")
-    assert int.from_bytes(png.body[16:20], "big") == 600  # width, from the IHDR chunk
+    assert png_size(png.body) == (1200, 630)  # landscape, as link previews show it
 
 
 @pytest.mark.parametrize(
