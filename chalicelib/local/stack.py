@@ -208,6 +208,13 @@ def main() -> None:
         sys.exit(2)
     from chalicelib.bootstrap import get_services
 
+    stopped = threading.Event()  # handlers first: "Press Ctrl-C" must be true when printed
+
+    def on_signal(signum: int, frame: Any) -> None:
+        stopped.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
     base = f"http://{HOST}:{port}{stack.mount}"
     print(f"Samvad local stack is up (AWS emulator: {info['endpoint']})")
     for campaign in get_services().registry.all_published():
@@ -219,14 +226,10 @@ def main() -> None:
     print(f"    key: {os.environ['SAMVAD_ADMIN_KEY']} (set SAMVAD_ADMIN_KEY to choose it)")
     print("Press Ctrl-C to stop.", flush=True)
 
-    stopped = threading.Event()
-
-    def on_signal(signum: int, frame: Any) -> None:
-        stopped.set()
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
-    stopped.wait()
+    # A signal may reach any thread; Python runs the handler in the main thread only when it
+    # wakes, and a wait with no timeout may never wake: poll.
+    while not stopped.wait(0.2):
+        pass
     # Stopping is bounded: a server thread in the middle of a request, or a scheduler pass,
     # must not hold the terminal; the emulator keeps nothing on disk, so there is nothing to
     # finalize (tearing down a large in-memory emulator took minutes at 100% CPU).
