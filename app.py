@@ -18,13 +18,13 @@ from chalice.app import (
 
 from chalicelib.bootstrap import get_services
 from chalicelib.dialogue.service import handle_inbound
-from chalicelib.errors import StorageUnavailable
+from chalicelib.errors import Misconfigured, StorageUnavailable
 from chalicelib.followups.metrics import emf_line
 from chalicelib.logs import bind_request, get_logger
 from chalicelib.logs import event as log_event
 from chalicelib.storage.stream import new_items
 from chalicelib.web import admin, api, designs, local_pages, pages, unsubscribe
-from chalicelib.web.http import WebRequest, WebResponse, transport_headers
+from chalicelib.web.http import WebRequest, WebResponse, transport_headers, unavailable
 
 app = Chalice(app_name="samvad", configure_logs=False)  # logs are Powertools' JSON lines
 INBOUND_SMS_TOPIC = "samvad-inbound-sms"  # where AWS two-way SMS publishes customers' answers
@@ -51,17 +51,17 @@ def _bytes(body: str | bytes | None) -> bytes:
 def _serve(view: Callable[[], WebResponse]) -> Response:
     current = app.current_request
     bind_request(current.context.get("requestId") if current is not None else None)
+    local = False
     try:
+        local = get_services().settings.is_local  # a stage missing a setting serves nothing
         answer = view()
     except StorageUnavailable as exc:
         get_logger().error("storage unavailable", extra={"error": type(exc.__cause__).__name__})
-        answer = WebResponse(
-            503,
-            "Service unavailable, please try again.",
-            {"Content-Type": "text/plain", "Retry-After": "5"},
-        )
+        answer = unavailable()
+    except Misconfigured:  # logged once where it was found
+        answer = unavailable()
     headers: dict[str, str | list[str]] = dict(answer.headers)
-    headers.update(transport_headers(get_services().settings.is_local))
+    headers.update(transport_headers(local))
     if answer.cookies:
         headers["Set-Cookie"] = list(answer.cookies)
     return Response(body=answer.body, status_code=answer.status, headers=headers)
