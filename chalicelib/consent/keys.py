@@ -161,6 +161,6 @@ def _log_problem(problem: str, keeping: bool) -> None:
     from chalicelib.logs import get_logger
 
     get_logger().error(
-        "cannot read the stage's secret",
+        f"cannot use the stage's secret: {problem}",
         extra={"event": "config.secret_unavailable", "problem": problem, "keeping_old": keeping},
     )
