@@ -53,7 +53,7 @@ def _serve(view: Callable[[], WebResponse]) -> Response:
     bind_request(current.context.get("requestId") if current is not None else None)
     local = False
     try:
-        local = get_services().settings.is_local  # a stage missing a setting serves nothing
+        local = get_services().ready().settings.is_local  # fails closed: Misconfigured
         answer = view()
     except StorageUnavailable as exc:
         get_logger().error("storage unavailable", extra={"error": type(exc.__cause__).__name__})

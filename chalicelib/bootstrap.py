@@ -94,6 +94,12 @@ class Services:
         """The current keys (``SecretUnavailable`` if the secret cannot be read)."""
         return self.key_source.current()
 
+    def ready(self) -> Services:
+        """These services, once the stage's keys are read: a function that cannot read its
+        secret serves nothing (``SecretUnavailable``), as one missing a setting."""
+        self.keys()
+        return self
+
     @cached_property
     def store(self) -> DynamoStore:
         return DynamoStore(self.dynamodb, self.settings.table_name)
