@@ -239,7 +239,7 @@ def admin_reply(slug: str, response_id: str) -> Response:
 @app.on_sns_message(topic=INBOUND_SMS_TOPIC)
 def inbound_sms(event: SNSEvent) -> None:
     """Customers' SMS answers, as AWS two-way SMS publishes them."""
-    services = get_services()
+    services = get_services().ready()
     outcome = handle_inbound(services, json.loads(event.message), services.clock())
     log_event("sms.inbound", outcome=outcome)  # no number, no text: personal data stays out
 
@@ -264,7 +264,7 @@ def admin_erase() -> Response:
 def send_new_followups(event: DynamoDBEvent) -> None:
     """New items of the table, as its stream hands them over: follow-ups due now go out (the
     thank-you SMS, the response event), within a second of the answer."""
-    services = get_services()
+    services = get_services().ready()
     jobs, responses = new_items(
         record.new_image for record in event if record.event_name == "INSERT" and record.new_image
     )
@@ -276,7 +276,7 @@ def send_new_followups(event: DynamoDBEvent) -> None:
 @app.schedule(Cron("*", "*", "*", "*", "?", "*"), name="send-due-followups")
 def send_due_followups(event: CloudWatchEvent) -> None:
     """Every minute: send the follow-ups that are due (and retry the ones that failed)."""
-    services = get_services()
+    services = get_services().ready()
     report = services.runner.within(event.context).run_due()
     # Counts only, no personal data; CloudWatch reads the metrics out of this line.
     print(emf_line(report, services.settings.stage, services.clock()))

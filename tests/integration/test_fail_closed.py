@@ -168,9 +168,32 @@ def test_other_triggers_of_a_function_missing_a_setting_raise(
 
     monkeypatch.delenv("SAMVAD_SECRET_ID")
     bootstrap.reset()
-    event = client.events.generate_cw_event(
-        source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
-    )
 
     with pytest.raises(MissingSetting, match="SAMVAD_SECRET_ID"):
-        client.lambda_.invoke("send-due-followups", event)
+        client.lambda_.invoke("send-due-followups", scheduled(client))
+
+
+def test_other_triggers_of_a_function_without_its_secret_raise_before_any_work(
+    client: Any, prod: dict[str, str]
+) -> None:
+    from chalicelib import bootstrap
+    from chalicelib.consent.keys import SecretUnavailable
+
+    secretsmanager = bootstrap.get_services().secretsmanager
+    secretsmanager.delete_secret(SecretId=prod["SAMVAD_SECRET_ID"], ForceDeleteWithoutRecovery=True)
+    bootstrap.reset()
+    calls: list[str] = []
+    bootstrap.get_services().dynamodb.meta.events.register(
+        "before-call", lambda event_name, **_: calls.append(event_name)
+    )
+
+    with pytest.raises(SecretUnavailable, match="ResourceNotFoundException"):
+        client.lambda_.invoke("send-due-followups", scheduled(client))
+
+    assert calls == []  # no job claimed, to be left half-sent
+
+
+def scheduled(client: Any) -> Any:
+    return client.events.generate_cw_event(
+        source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
+    )
