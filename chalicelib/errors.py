@@ -10,6 +10,12 @@ class SamvadError(Exception):
     """Base class of every error the domain raises on purpose."""
 
 
+class Misconfigured(SamvadError):
+    """The function cannot serve as deployed: a setting or the stage's secret is missing or
+    unusable. Requests answer 503 and the cause is logged once, naming what is missing and
+    never a value; it is never worked around with the local stack's defaults."""
+
+
 class CampaignNotFound(SamvadError):
     def __init__(self, slug: str) -> None:
         super().__init__(f"no campaign {slug!r}")

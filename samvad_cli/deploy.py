@@ -2,8 +2,10 @@
 
 Needs AWS credentials (the standard variables or profile), ``SAMVAD_DEPLOY_BUCKET`` (an S3
 bucket for artefacts, in the stack's region), ``SAMVAD_PUBLIC_URL`` (the https address customers
-use), and the secret ``samvad/<stage>`` in Secrets Manager with ``link_secret`` and
-``admin_key_sha256``. The permissions it needs are listed in the README.
+use), and the secret ``samvad/<stage>`` in Secrets Manager, created once: a JSON object with
+``contact_key`` (never changed), ``link_key``, optional ``previous_link_key`` (rotation) and
+``admin_key_sha256`` (chalicelib/consent/keys.py). The functions read it at run time; the
+template names it in ``SAMVAD_SECRET_ID``. The permissions it needs are listed in the README.
 """
 
 from __future__ import annotations

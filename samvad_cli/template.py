@@ -32,6 +32,15 @@ TABLE_STREAMS = {"Fn::Sub": "${Table.Arn}/stream/*"}  # ListStreams names no sin
 SMS = "arn:aws:sns:*:*:*"  # NotResource: any phone number, no topic but those listed
 
 
+def _secret_arn(stage: str) -> dict[str, str]:
+    """The stage's secret (``samvad/<stage>``, created once by the operator: README,
+    Deploying); ``-??????`` is the random suffix Secrets Manager adds to its ARN."""
+    return {
+        "Fn::Sub": "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:"
+        f"secret:samvad/{stage}-??????"
+    }
+
+
 NEW_JOBS_AND_RESPONSES = {
     "eventName": ["INSERT"],
     "dynamodb": {"NewImage": {"type": {"S": ["followup", "response"]}}},
@@ -222,7 +231,6 @@ def finish_template(template: dict[str, Any], stage: str) -> dict[str, Any]:
         "AllowedPattern": "^https://[a-z0-9.-]+(/[A-Za-z0-9._/-]*)?$",
         "Description": "https address customers use (custom domain of the API), for SMS links",
     }
-    secret = f"samvad/{stage}"
     settings = {
         "SAMVAD_STAGE": stage,
         "SAMVAD_TABLE": {"Ref": "Table"},
@@ -230,11 +238,9 @@ def finish_template(template: dict[str, Any], stage: str) -> dict[str, Any]:
         "SAMVAD_FOLLOWUPS_TOPIC_ARN": {"Ref": "FollowupsTopic"},
         # The address customers see (a custom domain before API Gateway), for links in SMS.
         "SAMVAD_PUBLIC_URL": {"Ref": "PublicUrl"},
-        # Secrets stay in Secrets Manager; CloudFormation resolves them at deploy time.
-        "SAMVAD_LINK_SECRET": f"{{{{resolve:secretsmanager:{secret}:SecretString:link_secret}}}}",
-        "SAMVAD_ADMIN_KEY_SHA256": (
-            f"{{{{resolve:secretsmanager:{secret}:SecretString:admin_key_sha256}}}}"
-        ),
+        # Only the secret's name: every function reads the keys at run time (a rotation needs
+        # no deploy, and no key shows in the functions' configuration).
+        "SAMVAD_SECRET_ID": f"samvad/{stage}",
     }
     for logical_id, (suffix, statements) in FUNCTIONS.items():
         function = resources[logical_id]["Properties"]
@@ -242,6 +248,12 @@ def finish_template(template: dict[str, Any], stage: str) -> dict[str, Any]:
         function.update(Runtime=RUNTIME, Architectures=[ARCHITECTURE], FunctionName=name)
         function.setdefault("Environment", {}).setdefault("Variables", {}).update(settings)
         role = function["Role"]["Fn::GetAtt"][0]
+        read_keys = {
+            "Sid": "StageKeys",
+            "Effect": "Allow",
+            "Action": ["secretsmanager:GetSecretValue"],
+            "Resource": [_secret_arn(stage)],
+        }
         logs = {
             "Sid": "Logs",
             "Effect": "Allow",
@@ -251,7 +263,10 @@ def finish_template(template: dict[str, Any], stage: str) -> dict[str, Any]:
         resources[role]["Properties"]["Policies"] = [
             {
                 "PolicyName": f"{logical_id}Policy",
-                "PolicyDocument": {"Version": "2012-10-17", "Statement": [*statements, logs]},
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [*statements, read_keys, logs],
+                },
             }
         ]
         resources[f"{logical_id}Logs"] = {

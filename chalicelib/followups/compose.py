@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.campaigns import Campaign, FollowUpStep, placeholders
+from chalicelib.consent.keys import KeySource
 from chalicelib.consent.tokens import contact_id_for, sign_unsubscribe
 from chalicelib.followups.model import RESPONSE_EVENT, FollowUpJob
 from chalicelib.followups.sms import matches_dlt_template
@@ -23,19 +24,21 @@ from chalicelib.responses.model import Response
 
 @dataclass(frozen=True)
 class Links:
-    """Absolute links put into messages, and the secret that signs them."""
+    """Absolute links put into messages, and the keys: the contact key derives contact ids,
+    the link key (read anew after a rotation) signs links."""
 
     base_url: str
-    secret: bytes
+    keys: KeySource
 
     def contact_id(self, phone_e164: str) -> str:
-        return contact_id_for(phone_e164, self.secret)
+        return contact_id_for(phone_e164, self.keys.current().contact)
 
     def page(self, locale: str, slug: str) -> str:
         return f"{self.base_url}/{locale}/c/{slug}"
 
     def unsubscribe(self, contact_id: str, locale: str) -> str:
-        return f"{self.base_url}/u/{sign_unsubscribe(contact_id, locale, self.secret)}"
+        token = sign_unsubscribe(contact_id, locale, self.keys.current().link)
+        return f"{self.base_url}/u/{token}"
 
 
 @dataclass(frozen=True)

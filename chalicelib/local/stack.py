@@ -52,12 +52,16 @@ def attach_to_local_stack() -> None:
     if not os.environ.get("SAMVAD_EVENTS_TOPIC_ARN"):
         from chalicelib import bootstrap
         from chalicelib.config import get_settings
-        from chalicelib.local.resources import ensure_stack
+        from chalicelib.local.resources import ensure_secret, ensure_stack, stage_settings
 
         bootstrap.reset()
-        outputs = ensure_stack(bootstrap.aws_client("cloudformation", get_settings()), "local")
-        os.environ["SAMVAD_EVENTS_TOPIC_ARN"] = outputs["EventsTopicArn"]
-        os.environ["SAMVAD_FOLLOWUPS_TOPIC_ARN"] = outputs.get("FollowupsTopicArn", "")
+        settings = get_settings()
+        outputs = ensure_stack(bootstrap.aws_client("cloudformation", settings), "local")
+        # The running stack's secret (and its admin key) stays; without one, nobody's key works.
+        unknown_key = hashlib.sha256(secrets.token_bytes(32)).hexdigest()
+        sm = bootstrap.aws_client("secretsmanager", settings)
+        arn = ensure_secret(sm, "local", unknown_key, keep_existing=True)
+        os.environ.update(stage_settings(outputs, arn))
 
 
 class LocalStack:
@@ -88,21 +92,21 @@ class LocalStack:
             os.environ["AWS_ENDPOINT_URL"] = f"http://{HOST}:{self.emulator_port}"
         os.environ.update(stage_environment(self.stage))
         os.environ.setdefault("SAMVAD_PUBLIC_URL", f"http://{HOST}:{self.port}{self.mount}")
-        # The admin API's key: yours (SAMVAD_ADMIN_KEY) or a new one each start; kept hashed.
+        # The admin API's key: yours (SAMVAD_ADMIN_KEY) or a new one each start; its hash goes
+        # into the stage's secret on the emulator, read at run time as on AWS.
         key = os.environ.setdefault("SAMVAD_ADMIN_KEY", secrets.token_urlsafe(24))
-        os.environ["SAMVAD_ADMIN_KEY_SHA256"] = hashlib.sha256(key.encode()).hexdigest()
 
         from chalicelib import bootstrap
         from chalicelib.campaigns.deployment import sync_definitions
         from chalicelib.config import get_settings
-        from chalicelib.local.resources import ensure_stack
+        from chalicelib.local.resources import ensure_secret, ensure_stack, stage_settings
 
         bootstrap.reset()
         settings = get_settings()
         outputs = ensure_stack(bootstrap.aws_client("cloudformation", settings), self.stage)
-        os.environ["SAMVAD_TABLE"] = outputs["TableName"]
-        os.environ["SAMVAD_EVENTS_TOPIC_ARN"] = outputs["EventsTopicArn"]
-        os.environ["SAMVAD_FOLLOWUPS_TOPIC_ARN"] = outputs.get("FollowupsTopicArn", "")
+        admin_hash = hashlib.sha256(key.encode()).hexdigest()
+        sm = bootstrap.aws_client("secretsmanager", settings)
+        os.environ.update(stage_settings(outputs, ensure_secret(sm, self.stage, admin_hash)))
         bootstrap.reset()
         services = bootstrap.get_services()
         # A broken definition stops the stack here, loudly; changed files become new versions.

@@ -110,7 +110,7 @@ def submit_share(
         if campaign is None or campaign.sharing is None or not campaign.offers(locale):
             raise CampaignNotFound(response.campaign)
         fields = request.form()
-        if not csrf.valid(request, fields, services.settings.link_secret):
+        if not csrf.valid(request, fields, services.keys().link_keys):
             return forbidden(request, locale)
         share = create_share(
             campaign,

@@ -68,6 +68,15 @@ def transport_headers(is_local: bool) -> dict[str, str]:
     return {"Strict-Transport-Security": "max-age=31536000; includeSubDomains"}
 
 
+def unavailable() -> WebResponse:
+    """503: storage is down, or the function is not configured to serve (fail closed)."""
+    return WebResponse(
+        503,
+        "Service unavailable, please try again.",
+        {"Content-Type": "text/plain", "Retry-After": "5"},
+    )
+
+
 @dataclass(frozen=True)
 class WebRequest:
     headers: Mapping[str, str] = field(default_factory=dict)  # lower-case names

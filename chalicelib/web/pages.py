@@ -216,7 +216,7 @@ def _form_page(
 def csrf_pair(services: Services, request: WebRequest) -> tuple[str, str | None]:
     """The form's CSRF token for this browser, and the cookie to set if it has none yet."""
     value, set_cookie = csrf.cookie_of(request)
-    return csrf.token_for(value, services.settings.link_secret), set_cookie
+    return csrf.token_for(value, services.keys().link), set_cookie
 
 
 def forbidden(request: WebRequest, locale: str) -> WebResponse:
@@ -319,7 +319,7 @@ def submit_form(services: Services, locale: str, slug: str, request: WebRequest)
         fields = request.form()
     except BadRequest as exc:
         return bad_request(request, exc, locale)
-    if not csrf.valid(request, fields, services.settings.link_secret):
+    if not csrf.valid(request, fields, services.keys().link_keys):
         return forbidden(request, locale)
     pair = csrf_pair(services, request)
     if fields.get("action") == "preview" and campaign.product is not None:

@@ -19,7 +19,7 @@ from chalicelib.web.rendering import render
 
 def _claim(services: Services, token: str) -> UnsubscribeClaim | None:
     try:
-        return verify_unsubscribe(token, services.settings.link_secret)
+        return verify_unsubscribe(token, services.keys().link_keys)
     except InvalidToken:
         return None
 

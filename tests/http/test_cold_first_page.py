@@ -15,7 +15,7 @@ import boto3
 import pytest
 
 from chalicelib.campaigns.deployment import sync_definitions
-from chalicelib.local.resources import ensure_stack
+from chalicelib.local.resources import provision
 from chalicelib.storage.campaigns import CampaignStore
 from tests.conftest import PROJECT_DIR, REGION, Emulator
 from tests.samples import DEFINITIONS
@@ -42,17 +42,15 @@ def test_a_cold_first_page_view_parses_no_yaml_and_loads_no_schema(emulator: Emu
     from bench.lambda_figures import event
 
     clients = {"region_name": REGION, "endpoint_url": emulator.endpoint}
-    outputs = ensure_stack(boto3.client("cloudformation", **clients), "cold")
-    store = CampaignStore(boto3.client("dynamodb", **clients), outputs["TableName"])
+    settings = provision(lambda service: boto3.client(service, **clients), "cold", "0" * 64)
+    store = CampaignStore(boto3.client("dynamodb", **clients), settings["SAMVAD_TABLE"])
     sync_definitions(store, DEFINITIONS, datetime.now(UTC))
     env = {
         **os.environ,
+        **settings,
         "AWS_ENDPOINT_URL": emulator.endpoint,
         "SAMVAD_STAGE": "cold",
-        "SAMVAD_TABLE": outputs["TableName"],
-        "SAMVAD_LINK_SECRET": "test-not-a-secret",
-        "SAMVAD_EVENTS_TOPIC_ARN": outputs["EventsTopicArn"],
-        "SAMVAD_FOLLOWUPS_TOPIC_ARN": outputs["FollowupsTopicArn"],
+        "SAMVAD_PUBLIC_URL": "https://cold.samvad.example",
     }
     page = event(
         "GET", "/hi/c/wishlist", "/{locale}/c/{slug}", {"locale": "hi", "slug": "wishlist"}

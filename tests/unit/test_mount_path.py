@@ -104,9 +104,10 @@ def test_a_page_without_location_is_unchanged() -> None:
 
 
 def test_sms_links_keep_the_public_urls_path() -> None:
+    from chalicelib.consent.keys import Keys
     from chalicelib.followups.compose import Links
 
-    links = Links(f"https://{EXECUTE_API}/api", b"k" * 32)
+    links = Links(f"https://{EXECUTE_API}/api", Keys(contact=b"c" * 32, link=b"k" * 32))
 
     assert links.page("hi", "wishlist") == f"https://{EXECUTE_API}/api/hi/c/wishlist"
     assert links.unsubscribe("c" * 32, "hi").startswith(f"https://{EXECUTE_API}/api/u/")
