@@ -52,9 +52,6 @@ def _log_streams(function_name: str) -> dict[str, str]:
     }
 
 
-DYNAMO_RW = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"]
-
-
 @dataclass(frozen=True)
 class Sizing:
     memory_mb: int
@@ -95,7 +92,32 @@ API_BURST_LIMIT = 200
 ITERATOR_AGE_ALARM_MS = 60_000
 
 
+def _items(sid: str, *extra: str) -> dict[str, Any]:
+    """Reading and writing the table's items (a transaction's items need these too)."""
+    actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", *extra]
+    return {"Sid": sid, "Effect": "Allow", "Action": actions, "Resource": [TABLE_ARN]}
+
+
+def _query(sid: str, *resources: Any) -> dict[str, Any]:
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Action": ["dynamodb:Query"],
+        "Resource": list(resources),
+    }
+
+
+SMS_TO_CUSTOMERS = {
+    # SMS go to phone numbers, which have no ARN: every SNS ARN is excluded.
+    "Sid": "SmsToCustomers",
+    "Effect": "Allow",
+    "Action": ["sns:Publish"],
+    "NotResource": SMS,
+}
+
+
 def _sends() -> list[dict[str, Any]]:
+    """What a follow-up sender needs: topic events, SMS, and SNS's opt-out list."""
     return [
         {
             "Sid": "TopicEvents",
@@ -103,13 +125,7 @@ def _sends() -> list[dict[str, Any]]:
             "Action": ["sns:Publish"],
             "Resource": [{"Ref": "EventsTopic"}, {"Ref": "FollowupsTopic"}],
         },
-        {
-            # SMS go to phone numbers, which have no ARN: every SNS ARN is excluded.
-            "Sid": "SmsToCustomers",
-            "Effect": "Allow",
-            "Action": ["sns:Publish"],
-            "NotResource": SMS,
-        },
+        SMS_TO_CUSTOMERS,
         {
             # This action has no resource-level permissions in AWS.
             "Sid": "SmsOptOuts",
@@ -120,43 +136,29 @@ def _sends() -> list[dict[str, Any]]:
     ]
 
 
-# Per function: its name and exactly what its code calls.
+# Per function: its name and exactly what its code calls, as tests/integration/
+# test_permissions.py records it on a whole journey (a grant no call uses fails that test).
 FUNCTIONS: dict[str, tuple[str, list[dict[str, Any]]]] = {
     "APIHandler": (
         "api",
         [
-            {
-                # BatchWriteItem: erasure deletes a contact's items 25 at a time
-                # (storage/erasure.py).
-                "Sid": "Answers",
-                "Effect": "Allow",
-                "Action": [*DYNAMO_RW, "dynamodb:ConditionCheckItem", "dynamodb:BatchWriteItem"],
-                "Resource": [TABLE_ARN, _index("by_campaign")],
-            },
-            *_sends(),
+            # BatchWriteItem: erasure deletes a contact's items 25 at a time
+            # (storage/erasure.py).
+            _items("Answers", "dynamodb:Query", "dynamodb:BatchWriteItem"),
+            _query("AnswersByCampaign", _index("by_campaign")),
+            # A marketer's reply to a customer (dialogue/service.py).
+            SMS_TO_CUSTOMERS,
         ],
     ),
     "SendDueFollowups": (
         "followups",
-        [
-            {
-                "Sid": "Jobs",
-                "Effect": "Allow",
-                "Action": DYNAMO_RW,
-                "Resource": [TABLE_ARN, _index("due")],
-            },
-            *_sends(),
-        ],
+        [_items("Jobs"), _query("DueJobs", _index("due")), *_sends()],
     ),
     "SendNewFollowups": (
         "new-followups",
         [
-            {
-                "Sid": "Jobs",
-                "Effect": "Allow",
-                "Action": DYNAMO_RW,
-                "Resource": [TABLE_ARN],
-            },
+            # The responses come with the stream: nothing to query.
+            _items("Jobs"),
             {
                 # What Lambda's event source mapping reads on the function's behalf.
                 "Sid": "TableStream",
@@ -177,10 +179,8 @@ FUNCTIONS: dict[str, tuple[str, list[dict[str, Any]]]] = {
             *_sends(),
         ],
     ),
-    "InboundSms": (
-        "inbound-sms",
-        [{"Sid": "Threads", "Effect": "Allow", "Action": DYNAMO_RW, "Resource": [TABLE_ARN]}],
-    ),
+    "InboundSms": ("inbound-sms", [_items("Threads", "dynamodb:Query")]),
+    # A key comparison: no AWS call.
     "AdminKey": ("admin-key", []),
 }
 
