@@ -78,6 +78,28 @@ def clock(aws: Any) -> Clock:
     return clock
 
 
+@pytest.fixture
+def containers(
+    aws: Any, clock: Clock, recorder: CallRecorder, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, Any]:
+    """Each function with services of its own, as each runs in containers of its own on AWS:
+    what one caches (a client, a campaign, a secret) another must fetch itself, with its own
+    role."""
+    import app
+    from chalicelib.bootstrap import Services
+
+    services: dict[str, Services] = {}
+
+    def get_services() -> Services:
+        function = recorder.running_function() or "APIHandler"
+        if function not in services:
+            services[function] = Services(aws.settings, clock=clock)
+        return services[function]
+
+    monkeypatch.setattr(app, "get_services", get_services)
+    return services
+
+
 def function_roles(template: dict[str, Any], aws: Any) -> dict[str, Role]:
     """Each function's statements with the emulator's table, index and topic ARNs."""
     from moto.core import DEFAULT_ACCOUNT_ID
@@ -285,6 +307,7 @@ def test_every_call_of_every_function_is_allowed_and_every_grant_is_used(
     chalice_client: Any,
     aws: Any,
     clock: Clock,
+    containers: dict[str, Any],
     template: dict[str, Any],
 ) -> None:
     run_journey(chalice_client, aws, clock)
@@ -293,6 +316,7 @@ def test_every_call_of_every_function_is_allowed_and_every_grant_is_used(
 
     ran = {call.function for call in recorder.calls}
     assert {"APIHandler", "SendNewFollowups", "SendDueFollowups", "InboundSms"} <= ran
+    assert set(containers) == set(FUNCTIONS)  # the authorizer ran too (it makes no call yet)
     assert denied == []
     unexplained = {
         function: sorted(
