@@ -48,16 +48,16 @@ def deploy(args: argparse.Namespace) -> int:
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError
 
-    out = PROJECT / "build" / args.stage
-    template_path, archive = out / "template.json", out / "samvad.zip"
-    if not template_path.exists() or not archive.exists():
-        raise SystemExit(f"run `make package STAGE={args.stage}` first")
     bucket = os.environ.get("SAMVAD_DEPLOY_BUCKET")
     public_url = os.environ.get("SAMVAD_PUBLIC_URL")
     if not bucket or not public_url:
         raise SystemExit("set SAMVAD_DEPLOY_BUCKET and SAMVAD_PUBLIC_URL (see README, Deploying)")
     if bool(os.environ.get("SAMVAD_DOMAIN_NAME")) != bool(os.environ.get("SAMVAD_CERTIFICATE_ARN")):
         raise SystemExit("a custom domain needs both SAMVAD_DOMAIN_NAME and SAMVAD_CERTIFICATE_ARN")
+    out = PROJECT / "build" / args.stage
+    template_path, archive = out / "template.json", out / "samvad.zip"
+    if not template_path.exists() or not archive.exists():
+        raise SystemExit(f"run `make package STAGE={args.stage}` first")
     template = json.loads(template_path.read_text(encoding="utf-8"))
     stack = f"samvad-{args.stage}"
     try:

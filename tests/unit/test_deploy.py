@@ -282,3 +282,19 @@ def test_the_package_is_uploaded_under_its_content_hash(tmp_path: Path) -> None:
     digest = hashlib.sha256(archive.read_bytes()).hexdigest()[:16]
     assert key == f"samvad/prod/samvad-{digest}.zip"  # a new package never overwrites one
     stub.assert_no_pending_responses()
+
+
+def test_a_custom_domain_without_its_certificate_is_refused_before_anything_is_sent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import argparse
+
+    from samvad_cli.deploy import deploy
+
+    monkeypatch.setenv("SAMVAD_DEPLOY_BUCKET", "artefacts")
+    monkeypatch.setenv("SAMVAD_PUBLIC_URL", "https://offers.example.in")
+    monkeypatch.setenv("SAMVAD_DOMAIN_NAME", "offers.example.in")
+    monkeypatch.delenv("SAMVAD_CERTIFICATE_ARN", raising=False)
+
+    with pytest.raises(SystemExit, match="needs both SAMVAD_DOMAIN_NAME and SAMVAD_CERTIFICATE"):
+        deploy(argparse.Namespace(stage="prod"))
