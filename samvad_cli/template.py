@@ -69,7 +69,7 @@ SIZING = {
     # never runs on after API Gateway has answered 504. Not reserved: the API scales with
     # customers, and the stage's throttling (ApiRateLimit) bounds it.
     "APIHandler": Sizing(512, 20, None),
-    # One key comparison (and the secret's first read in a new container).
+    # One key comparison: milliseconds; 10 s covers a cold start with room to spare.
     "AdminKey": Sizing(512, 10, None),
     # One pass every minute: at most 500 due jobs at 5.4 AWS calls each (bench: 30 a second
     # against the emulator). 60 s keeps a run inside the 2-minute lease of the jobs it claimed
@@ -83,9 +83,9 @@ SIZING = {
     "InboundSms": Sizing(512, 10, 2),
 }
 # API Gateway's account-wide default (10,000 a second, shared by every API of the region) is no
-# bound for one campaign: 100 requests a second is 360,000 an hour, more than a TV spot brings,
-# about ten concurrent API functions at 100 ms; beyond that customers get 429 instead of the
-# table and SMS bills taking the flood. A stage parameter, so a bigger launch can raise it.
+# bound for one campaign: 100 requests a second is 360,000 an hour, about ten concurrent API
+# functions at 100 ms; beyond that customers get 429 instead of the table and SMS bills taking
+# the flood. A stage parameter (ApiRateLimit, ApiBurstLimit), so a bigger launch can raise it.
 API_RATE_LIMIT = 100
 API_BURST_LIMIT = 200
 # The stream's oldest record waiting longer than this means thank-you SMS are late.

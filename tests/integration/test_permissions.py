@@ -83,17 +83,19 @@ def containers(
     aws: Any, clock: Clock, recorder: CallRecorder, monkeypatch: pytest.MonkeyPatch
 ) -> dict[str, Any]:
     """Each function with services of its own, as each runs in containers of its own on AWS:
-    what one caches (a client, a campaign, a secret) another must fetch itself, with its own
-    role."""
+    what one caches (settings, a client, a campaign, a secret) another must fetch itself, with
+    its own role. Each builds them through the composition root, inside the function."""
     import app
-    from chalicelib.bootstrap import Services
+    from chalicelib import bootstrap
 
-    services: dict[str, Services] = {}
+    services: dict[str, bootstrap.Services] = {}
 
-    def get_services() -> Services:
+    def get_services() -> bootstrap.Services:
         function = recorder.running_function() or "APIHandler"
         if function not in services:
-            services[function] = Services(aws.settings, clock=clock)
+            bootstrap.reset()  # a new container: nothing cached yet
+            services[function] = bootstrap.get_services()
+            services[function].clock = clock
         return services[function]
 
     monkeypatch.setattr(app, "get_services", get_services)
@@ -116,6 +118,8 @@ def function_roles(template: dict[str, Any], aws: Any) -> dict[str, Role]:
     for logical_id, value in physical.items():
         if value.startswith("arn:"):
             attributes.setdefault(f"{logical_id}.Arn", value)
+    # The template's Stage parameter is the emulator's stage (names like samvad/${Stage}).
+    physical["Stage"] = aws.settings.stage
     return roles(template, list(FUNCTIONS), Resolver(physical, attributes, account))
 
 
