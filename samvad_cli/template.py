@@ -150,15 +150,16 @@ FUNCTIONS: dict[str, tuple[str, list[dict[str, Any]]]] = {
             SMS_TO_CUSTOMERS,
         ],
     ),
+    # Query on the table: a number SNS reports opted out cancels the contact's pending jobs
+    # (storage/dynamodb.py, opt_out).
     "SendDueFollowups": (
         "followups",
-        [_items("Jobs"), _query("DueJobs", _index("due")), *_sends()],
+        [_items("Jobs", "dynamodb:Query"), _query("DueJobs", _index("due")), *_sends()],
     ),
     "SendNewFollowups": (
         "new-followups",
         [
-            # The responses come with the stream: nothing to query.
-            _items("Jobs"),
+            _items("Jobs", "dynamodb:Query"),
             {
                 # What Lambda's event source mapping reads on the function's behalf.
                 "Sid": "TableStream",

@@ -17,11 +17,21 @@ loudly rather than passing unproven.
 from __future__ import annotations
 
 import copy
+import json
 import re
 import sys
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from samvad_cli.template import FUNCTIONS, chalice_package, finish_template
+
+REGION = "ap-south-1"  # the emulator's, as tests/conftest.py sets it
 
 # app.py's entry points other than the API's routes, and their functions in the template.
 ENTRY_POINTS = {
@@ -219,3 +229,102 @@ def roles(template: dict[str, Any], functions: list[str], resolve: Resolver) -> 
         ]
         found[function] = Role(function, statements)
     return found
+
+
+@contextmanager
+def listening() -> Iterator[CallRecorder]:
+    """A recorder hearing every client created meanwhile. ``BUILTIN_HANDLERS`` is changed in
+    place: moto adds its own hook to that list when it is first imported."""
+    import botocore.handlers
+
+    import app
+
+    recorder = CallRecorder(app.__file__)
+    hook = ("provide-client-params", recorder)
+    botocore.handlers.BUILTIN_HANDLERS.append(hook)
+    try:
+        yield recorder
+    finally:
+        botocore.handlers.BUILTIN_HANDLERS.remove(hook)
+
+
+@lru_cache(maxsize=1)
+def packaged_template() -> dict[str, Any]:
+    """The dev stage's packaged template (built once: ``chalice package`` takes seconds)."""
+    with tempfile.TemporaryDirectory() as out:
+        return finish_template(chalice_package("dev", Path(out)), "dev")
+
+
+def emulator_account() -> Account:
+    from moto.core import DEFAULT_ACCOUNT_ID
+
+    return Account(REGION, DEFAULT_ACCOUNT_ID)
+
+
+def emulator_roles(template: dict[str, Any], aws: Any) -> dict[str, Role]:
+    """Each function's statements with the emulator's table, index and topic ARNs."""
+    import boto3
+
+    account = emulator_account()
+    cloudformation = boto3.client("cloudformation", region_name=REGION)
+    stack = f"samvad-{aws.settings.stage}"
+    physical = {
+        r["LogicalResourceId"]: r["PhysicalResourceId"]
+        for r in cloudformation.describe_stack_resources(StackName=stack)["StackResources"]
+    }
+    table = aws.dynamodb.describe_table(TableName=physical["Table"])["Table"]
+    attributes = {"Table.Arn": table["TableArn"], "Table.StreamArn": table["LatestStreamArn"]}
+    for logical_id, value in physical.items():
+        if value.startswith("arn:"):
+            attributes.setdefault(f"{logical_id}.Arn", value)
+    # The template's Stage parameter is the emulator's stage (names like samvad/${Stage}).
+    physical["Stage"] = aws.settings.stage
+    return roles(template, list(FUNCTIONS), Resolver(physical, attributes, account))
+
+
+def judge(
+    calls: list[Call], function_roles: dict[str, Role]
+) -> tuple[list[str], dict[str, set[str]], dict[str, set[str]]]:
+    """The denied calls; per function the actions used; per function what its Allow
+    statements grant that no call used ("action on resource")."""
+    account = emulator_account()
+    denied: list[str] = []
+    used: dict[str, set[str]] = defaultdict(set)
+    grants_used: set[tuple[str, int, str, str]] = set()
+    for call in calls:
+        role = function_roles[call.function]
+        for action, resource in account.requests(call):
+            allowed, allowing = role.decide(action, resource)
+            if not allowed:
+                denied.append(f"{call}: {action} on {resource}")
+                continue
+            used[call.function].add(action)
+            for statement in allowing:
+                index = role.statements.index(statement)
+                for granted_action, granted in grants(statement):
+                    if matches(granted_action, action, ignore_case=True) and (
+                        granted.startswith("NotResource") or matches(granted, resource)
+                    ):
+                        grants_used.add((call.function, index, granted_action, granted))
+    unused: dict[str, set[str]] = defaultdict(set)
+    for function, role in function_roles.items():
+        for index, statement in enumerate(role.statements):
+            for granted_action, granted in grants(statement):
+                if (function, index, granted_action, granted) not in grants_used:
+                    unused[function].add(f"{granted_action} on {granted}")
+    return denied, used, unused
+
+
+def grants(statement: dict[str, Any]) -> list[tuple[str, str]]:
+    """What an Allow statement grants: each action on each resource."""
+    if statement["Effect"] != "Allow":
+        return []
+    actions = statement["Action"]
+    if "NotResource" in statement:
+        resources = ["NotResource " + json.dumps(statement["NotResource"])]
+    else:
+        listed = statement["Resource"]
+        resources = listed if isinstance(listed, list) else [listed]
+    return [
+        (a, r) for a in (actions if isinstance(actions, list) else [actions]) for r in resources
+    ]

@@ -8,21 +8,18 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import boto3
-import botocore.handlers
 import pytest
 from chalice.test import Client
 
-from samvad_cli.template import FUNCTIONS, chalice_package, finish_template
-from tests.conftest import ADMIN_KEY, REGION, send_wishlist_form
-from tests.permissions import Account, Call, CallRecorder, Resolver, Role, matches, roles
+from samvad_cli.template import FUNCTIONS
+from tests.conftest import ADMIN_KEY, send_wishlist_form
+from tests.permissions import CallRecorder, emulator_roles, judge, listening, packaged_template
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 KEY = {"Authorization": f"Bearer {ADMIN_KEY}", "Content-Type": "application/json"}
@@ -54,21 +51,15 @@ class Clock:
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    return finish_template(chalice_package("dev", tmp_path_factory.mktemp("dev")), "dev")
+def template() -> dict[str, Any]:
+    return packaged_template()
 
 
 @pytest.fixture(autouse=True)
 def recorder() -> Iterator[CallRecorder]:
-    """Listening before ``aws`` builds the app's clients, of whatever service. The list is
-    changed in place: moto adds its own hook to it when first imported."""
-    import app
-
-    recorder = CallRecorder(app.__file__)
-    hook = ("provide-client-params", recorder)
-    botocore.handlers.BUILTIN_HANDLERS.append(hook)
-    yield recorder
-    botocore.handlers.BUILTIN_HANDLERS.remove(hook)
+    """Listening before ``aws`` builds the app's clients, of whatever service."""
+    with listening() as recorder:
+        yield recorder
 
 
 @pytest.fixture
@@ -100,77 +91,6 @@ def containers(
 
     monkeypatch.setattr(app, "get_services", get_services)
     return services
-
-
-def function_roles(template: dict[str, Any], aws: Any) -> dict[str, Role]:
-    """Each function's statements with the emulator's table, index and topic ARNs."""
-    from moto.core import DEFAULT_ACCOUNT_ID
-
-    account = Account(REGION, DEFAULT_ACCOUNT_ID)
-    cloudformation = boto3.client("cloudformation", region_name=REGION)
-    stack = f"samvad-{aws.settings.stage}"
-    physical = {
-        r["LogicalResourceId"]: r["PhysicalResourceId"]
-        for r in cloudformation.describe_stack_resources(StackName=stack)["StackResources"]
-    }
-    table = aws.dynamodb.describe_table(TableName=physical["Table"])["Table"]
-    attributes = {"Table.Arn": table["TableArn"], "Table.StreamArn": table["LatestStreamArn"]}
-    for logical_id, value in physical.items():
-        if value.startswith("arn:"):
-            attributes.setdefault(f"{logical_id}.Arn", value)
-    # The template's Stage parameter is the emulator's stage (names like samvad/${Stage}).
-    physical["Stage"] = aws.settings.stage
-    return roles(template, list(FUNCTIONS), Resolver(physical, attributes, account))
-
-
-def judge(
-    calls: list[Call], function_roles: dict[str, Role]
-) -> tuple[list[str], dict[str, set[str]], dict[str, set[str]]]:
-    """The denied calls; per function the actions used; per function what its Allow
-    statements grant that no call used ("action on resource")."""
-    from moto.core import DEFAULT_ACCOUNT_ID
-
-    account = Account(REGION, DEFAULT_ACCOUNT_ID)
-    denied: list[str] = []
-    used: dict[str, set[str]] = defaultdict(set)
-    grants_used: set[tuple[str, int, str, str]] = set()
-    for call in calls:
-        role = function_roles[call.function]
-        for action, resource in account.requests(call):
-            allowed, allowing = role.decide(action, resource)
-            if not allowed:
-                denied.append(f"{call}: {action} on {resource}")
-                continue
-            used[call.function].add(action)
-            for statement in allowing:
-                index = role.statements.index(statement)
-                for granted_action, granted in grants(statement):
-                    if matches(granted_action, action, ignore_case=True) and (
-                        granted.startswith("NotResource") or matches(granted, resource)
-                    ):
-                        grants_used.add((call.function, index, granted_action, granted))
-    unused: dict[str, set[str]] = defaultdict(set)
-    for function, role in function_roles.items():
-        for index, statement in enumerate(role.statements):
-            for granted_action, granted in grants(statement):
-                if (function, index, granted_action, granted) not in grants_used:
-                    unused[function].add(f"{granted_action} on {granted}")
-    return denied, used, unused
-
-
-def grants(statement: dict[str, Any]) -> list[tuple[str, str]]:
-    """What an Allow statement grants: each action on each resource."""
-    if statement["Effect"] != "Allow":
-        return []
-    actions = statement["Action"]
-    if "NotResource" in statement:
-        resources = ["NotResource " + json.dumps(statement["NotResource"])]
-    else:
-        listed = statement["Resource"]
-        resources = listed if isinstance(listed, list) else [listed]
-    return [
-        (a, r) for a in (actions if isinstance(actions, list) else [actions]) for r in resources
-    ]
 
 
 def post(client: Any, path: str, **fields: str) -> Any:
@@ -220,6 +140,8 @@ def run_journey(client: Any, aws: Any, clock: Clock) -> None:
     assert http.get("/static/samvad.css").status_code == 200
     answer = send_wishlist_form(client, "permissions-form-0001", "9876540001", reason="")
     assert answer.status_code == 303
+    # moto's SNS says numbers ending in 99 opted out: the sender cancels the contact's jobs.
+    assert send_wishlist_form(client, "permissions-form-0099", "9876540199").status_code == 303
     assert http.get(answer.headers["Location"]).status_code == 200
     body = {"locale": "hi", "answers": {"product": "tawa"}, "phone": "9876540002", "consent": True}
     api = {"Content-Type": "application/json", "Idempotency-Key": "permissions-api-0001"}
@@ -292,13 +214,14 @@ def run_journey(client: Any, aws: Any, clock: Clock) -> None:
     # An answer whose stream batch never came (the API's client without the stream's pump):
     # three days later the scheduled run sends its thank-you SMS and event, with the
     # reminders, offers and CRM events now due.
-    late = {**body, "phone": "9876540006"}
-    late_key = {**api, "Idempotency-Key": "permissions-api-0002"}
     from app import app
 
     with Client(app, stage_name="local") as unpumped:
-        answered = unpumped.http.post(path, headers=late_key, body=json.dumps(late))
-    assert answered.status_code == 201
+        for n, phone in enumerate(["9876540006", "9876540699"]):  # the second opted out
+            late = {**body, "phone": phone}
+            late_key = {**api, "Idempotency-Key": f"permissions-late-{n:04d}"}
+            answered = unpumped.http.post(path, headers=late_key, body=json.dumps(late))
+            assert answered.status_code == 201
     clock.now = START + timedelta(days=3)
     scheduled = client.events.generate_cw_event(
         source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
@@ -316,7 +239,7 @@ def test_every_call_of_every_function_is_allowed_and_every_grant_is_used(
 ) -> None:
     run_journey(chalice_client, aws, clock)
 
-    denied, used, unused = judge(recorder.calls, function_roles(template, aws))
+    denied, used, unused = judge(recorder.calls, emulator_roles(template, aws))
 
     ran = {call.function for call in recorder.calls}
     assert {"APIHandler", "SendNewFollowups", "SendDueFollowups", "InboundSms"} <= ran
@@ -349,5 +272,5 @@ def test_erasure_is_allowed_its_batch_deletes(
     batches = [c for c in recorder.calls if c.operation == "BatchWriteItem"]
     assert batches
     assert {c.function for c in batches} == {"APIHandler"}
-    denied, _, _ = judge(batches, function_roles(template, aws))
+    denied, _, _ = judge(batches, emulator_roles(template, aws))
     assert denied == []
