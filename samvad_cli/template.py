@@ -88,6 +88,7 @@ SIZING = {
 # the flood. A stage parameter (ApiRateLimit, ApiBurstLimit), so a bigger launch can raise it.
 API_RATE_LIMIT = 100
 API_BURST_LIMIT = 200
+API_STAGE = "api"  # api_gateway_stage in .chalice/config.json
 # The stream's oldest record waiting longer than this means thank-you SMS are late.
 ITERATOR_AGE_ALARM_MS = 60_000
 
@@ -346,8 +347,16 @@ def finish_template(template: dict[str, Any], stage: str) -> dict[str, Any]:
         EvaluationPeriods=5,
         Threshold=ITERATOR_AGE_ALARM_MS,
     )
+    # Chalice answers a view's unexpected exception with a 500 itself: the function does not
+    # fail, so its Errors alarm never sees a broken page. API Gateway counts those answers.
+    resources["ApiServerErrorsAlarm"] = _alarm(
+        f"samvad-{stage}-api-5xx",
+        {"Namespace": "AWS/ApiGateway", "MetricName": "5XXError"},
+        [{"Name": "ApiName", "Value": f"samvad-{stage}"}, {"Name": "Stage", "Value": API_STAGE}],
+        Threshold=5,
+    )
     _alarms_topic(template, stage)
-    _api_stage(template)
+    _api_stage(template, stage)
     _custom_domain(template)
     _inbound_sms_topic_policy(template)
     return template
@@ -382,9 +391,9 @@ def _alarms_topic(template: dict[str, Any], stage: str) -> None:
     template["Outputs"]["AlarmsTopicArn"] = {"Value": {"Ref": "AlarmsTopic"}}
 
 
-def _api_stage(template: dict[str, Any]) -> None:
+def _api_stage(template: dict[str, Any], stage: str) -> None:
     """A regional endpoint (customers and the region are in India; a regional custom domain
-    maps to it) and the stage's throttling (API_RATE_LIMIT)."""
+    maps to it), a name per stage (the alarms' ApiName) and the stage's throttling."""
     template["Parameters"]["ApiRateLimit"] = {
         "Type": "Number",
         "Default": API_RATE_LIMIT,
@@ -398,6 +407,11 @@ def _api_stage(template: dict[str, Any]) -> None:
         "Description": "requests the API stage accepts at once above the steady rate",
     }
     api = template["Resources"]["RestAPI"]["Properties"]
+    if api["StageName"] != API_STAGE:  # the alarm on API Gateway's 5XX names the stage
+        raise ValueError(
+            f"api_gateway_stage is {api['StageName']!r}, template.py says {API_STAGE!r}"
+        )
+    api["Name"] = f"samvad-{stage}"
     api["EndpointConfiguration"] = "REGIONAL"
     api["MethodSettings"] = [
         {

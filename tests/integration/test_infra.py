@@ -249,8 +249,18 @@ def test_a_late_stream_and_every_alarm_reach_the_alarm_email(template: Any) -> N
     )
     assert age["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": "SendNewFollowups"}}]
     assert 0 < age["Threshold"] <= 5 * 60 * 1000  # milliseconds
+    server_errors = resources["ApiServerErrorsAlarm"]["Properties"]
+    assert (server_errors["Namespace"], server_errors["MetricName"]) == (
+        "AWS/ApiGateway",
+        "5XXError",
+    )
+    api_name = resources["RestAPI"]["Properties"]["Name"]
+    assert server_errors["Dimensions"] == [
+        {"Name": "ApiName", "Value": api_name},
+        {"Name": "Stage", "Value": resources["RestAPI"]["Properties"]["StageName"]},
+    ]
     alarms = [r for r in resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"]
-    assert len(alarms) == 2 * len(FUNCTIONS) + 2
+    assert len(alarms) == 2 * len(FUNCTIONS) + 3
     assert all(a["Properties"]["AlarmActions"] == [{"Ref": "AlarmsTopic"}] for a in alarms)
     email = resources["AlarmsEmail"]
     assert email["Type"] == "AWS::SNS::Subscription"
