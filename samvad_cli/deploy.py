@@ -77,6 +77,7 @@ def deploy(args: argparse.Namespace) -> int:
             args.stage,
             parameters(template, values),
             s3=boto3.client("s3"),
+            dynamodb=boto3.client("dynamodb"),
         )
     except (ClientError, BotoCoreError) as exc:
         raise DeployFailed(f"deploy of {stack} failed: {exc}") from None
@@ -112,8 +113,14 @@ def apply(
     stage: str,
     parameters: list[dict[str, str]],
     s3: Any = None,
+    dynamodb: Any = None,
 ) -> dict[str, str]:
-    """Create or update the stack through a change set, wait, and return its outputs."""
+    """Create or update the stack through a change set, wait, and return its outputs.
+
+    With ``dynamodb``, a create first checks that no table of the stack's name is left from
+    before: the table is retained when a stack is deleted or its first create fails, and a
+    create would then fail on it. That table may hold customers' data, so it is never deleted
+    here."""
     from botocore.exceptions import WaiterError
 
     body = json.dumps(template)
@@ -125,6 +132,12 @@ def apply(
         status = None
     # A stack that only ever had a change set created (never executed) does not exist yet.
     exists = status not in (None, "REVIEW_IN_PROGRESS")
+    if not exists and dynamodb is not None and _table_exists(dynamodb, stack):
+        raise DeployFailed(
+            f"the table {stack} exists outside the stack (kept when a stack was deleted or its"
+            " first create failed): delete it if it holds nothing (deletion protection off"
+            " first), or import it into the stack; see README, Deploying"
+        )
     name = f"samvad-{hashlib.sha256(body.encode()).hexdigest()[:12]}-{uuid.uuid4().hex[:8]}"
     params: dict[str, Any] = {
         "StackName": stack,
@@ -169,7 +182,10 @@ def _wait(cloudformation: Any, waiter: str, stack: str, what: str) -> None:
     from botocore.exceptions import WaiterError
 
     try:
-        cloudformation.get_waiter(waiter).wait(StackName=stack, WaiterConfig={"Delay": 10})
+        # Up to an hour, as `aws cloudformation deploy` waits (a table's indexes take minutes).
+        cloudformation.get_waiter(waiter).wait(
+            StackName=stack, WaiterConfig={"Delay": 10, "MaxAttempts": 360}
+        )
     except WaiterError:
         for line in failed_events(cloudformation, stack):
             print(line)
@@ -208,6 +224,14 @@ def _describe_changes(cloudformation: Any, stack: str, name: str) -> None:
             f" ({resource.get('ResourceType', '')})"
             + (" REPLACEMENT" if resource.get("Replacement") == "True" else "")
         )
+
+
+def _table_exists(dynamodb: Any, name: str) -> bool:
+    try:
+        dynamodb.describe_table(TableName=name)
+    except dynamodb.exceptions.ResourceNotFoundException:
+        return False
+    return True
 
 
 def _status(cloudformation: Any, stack: str) -> str | None:

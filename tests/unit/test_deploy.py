@@ -155,10 +155,21 @@ def test_a_stack_whose_change_set_was_never_executed_is_created_again() -> None:
     stub.assert_no_pending_responses()
 
 
+def no_table(dynamodb: Any) -> Stubber:
+    tables = Stubber(dynamodb)
+    tables.add_client_error(
+        "describe_table",
+        "ResourceNotFoundException",
+        "not found",
+        expected_params={"TableName": STACK},
+    )
+    return tables
+
+
 def test_a_failed_first_create_is_deleted_waited_for_and_created_anew(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    cloudformation = client("cloudformation")
+    cloudformation, dynamodb = client("cloudformation"), client("dynamodb")
     stub = Stubber(cloudformation)
     stub.add_response("describe_stacks", stack("ROLLBACK_COMPLETE"))
     stub.add_response("delete_stack", {}, {"StackName": STACK})
@@ -170,11 +181,28 @@ def test_a_failed_first_create_is_deleted_waited_for_and_created_anew(
     executed(stub, "CREATE_COMPLETE")
     stub.add_response("describe_stacks", stack("CREATE_COMPLETE"))
 
-    with stub:
-        run(cloudformation)
+    with stub, no_table(dynamodb) as tables:
+        apply(cloudformation, STACK, TEMPLATE, "bucket", "prod", PARAMETERS, dynamodb=dynamodb)
 
     assert "deleting it" in capsys.readouterr().out
     stub.assert_no_pending_responses()
+    tables.assert_no_pending_responses()
+
+
+def test_a_create_stops_on_a_table_left_from_before_and_never_deletes_it() -> None:
+    cloudformation, dynamodb = client("cloudformation"), client("dynamodb")
+    stub = Stubber(cloudformation)
+    stub.add_client_error(
+        "describe_stacks", "ValidationError", f"Stack with id {STACK} does not exist"
+    )
+    tables = Stubber(dynamodb)
+    tables.add_response("describe_table", {"Table": {"TableName": STACK}}, {"TableName": STACK})
+
+    with stub, tables, pytest.raises(DeployFailed, match="exists outside the stack"):
+        apply(cloudformation, STACK, TEMPLATE, "bucket", "prod", PARAMETERS, dynamodb=dynamodb)
+
+    stub.assert_no_pending_responses()  # no change set, no delete
+    tables.assert_no_pending_responses()
 
 
 def events(*rows: tuple[str, str, str, str]) -> dict[str, Any]:
