@@ -35,13 +35,12 @@ TABLE_STREAMS = {"Fn::Sub": "${Table.Arn}/stream/*"}  # ListStreams names no sin
 SMS = "arn:aws:sns:*:*:*"  # NotResource: any phone number, no topic but those listed
 
 
-def _secret_arn(stage: str) -> dict[str, str]:
-    """The stage's secret (``samvad/<stage>``, created once by the operator: README,
-    Deploying); ``-??????`` is the random suffix Secrets Manager adds to its ARN."""
-    return {
-        "Fn::Sub": "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:"
-        f"secret:samvad/{stage}-??????"
-    }
+SECRET_ARN = {
+    # The stage's secret (samvad/<stage>, created once by the operator: README, Deploying);
+    # -?????? is the random suffix Secrets Manager adds to its ARN.
+    "Fn::Sub": "arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:"
+    "secret:samvad/${Stage}-??????"
+}
 
 
 NEW_JOBS_AND_RESPONSES = {
@@ -288,7 +287,7 @@ def finish_template(template: dict[str, Any], stage: str) -> dict[str, Any]:
         "SAMVAD_PUBLIC_URL": {"Ref": "PublicUrl"},
         # Only the secret's name: every function reads the keys at run time (a rotation needs
         # no deploy, and no key shows in the functions' configuration).
-        "SAMVAD_SECRET_ID": f"samvad/{stage}",
+        "SAMVAD_SECRET_ID": {"Fn::Sub": "samvad/${Stage}"},
     }
     for logical_id, (suffix, statements) in FUNCTIONS.items():
         function = resources[logical_id]["Properties"]
@@ -304,7 +303,7 @@ def finish_template(template: dict[str, Any], stage: str) -> dict[str, Any]:
             "Sid": "StageKeys",
             "Effect": "Allow",
             "Action": ["secretsmanager:GetSecretValue"],
-            "Resource": [_secret_arn(stage)],
+            "Resource": [SECRET_ARN],
         }
         logs = {
             "Sid": "Logs",
