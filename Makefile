@@ -57,17 +57,17 @@ lock: $(STAMP)
 # prints the zip's size.
 package: $(STAMP) i18n
 	$(BIN)/samvad package --stage $(STAGE)
-	$(BIN)/cfn-lint build/$(STAGE)/template.json
+	$(BIN)/cfn-lint --include-checks I -- build/$(STAGE)/template.json
 
 # Needs AWS credentials, SAMVAD_DEPLOY_BUCKET and SAMVAD_PUBLIC_URL (README, Deploying).
 deploy: package
 	$(BIN)/samvad deploy-stack --stage $(STAGE)
 
-# The packaged template of every stage, checked offline with cfn-lint.
+# The packaged template of every stage, checked offline with cfn-lint, informational checks too.
 infra-check: $(STAMP)
 	for stage in dev prod; do \
 	  $(BIN)/samvad package --stage $$stage --template-only && \
-	  $(BIN)/cfn-lint build/$$stage/template.json || exit 1; \
+	  $(BIN)/cfn-lint --include-checks I -- build/$$stage/template.json || exit 1; \
 	done
 
 # Figures, not assertions: 10,000 due follow-ups against an in-process emulator, then the

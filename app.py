@@ -18,19 +18,33 @@ from chalice.app import (
 
 from chalicelib.bootstrap import get_services
 from chalicelib.dialogue.service import handle_inbound
-from chalicelib.errors import StorageUnavailable
+from chalicelib.errors import Misconfigured, StorageUnavailable
 from chalicelib.followups.metrics import emf_line
 from chalicelib.logs import bind_request, get_logger
 from chalicelib.logs import event as log_event
 from chalicelib.storage.stream import new_items
 from chalicelib.web import admin, api, designs, pages, unsubscribe
-from chalicelib.web.http import WebRequest, WebResponse, transport_headers
+from chalicelib.web.gateway import any_type_when_unsaid
+from chalicelib.web.http import (
+    WebRequest,
+    WebResponse,
+    mount_path,
+    transport_headers,
+    unavailable,
+)
 
 app = Chalice(app_name="samvad", configure_logs=False)  # logs are chalicelib.logs' JSON lines
 INBOUND_SMS_TOPIC = "samvad-inbound-sms"  # where AWS two-way SMS publishes customers' answers
 # The table's stream; `samvad package` puts the table's StreamArn here (Chalice wants a string).
 TABLE_STREAM = "arn:aws:dynamodb:ap-south-1:000000000000:table/samvad/stream/table-stream"
 FORM = ["application/x-www-form-urlencoded"]
+# Every answer is binary to API Gateway, so that the share image reaches link previews: it
+# sends binary only when the request's FIRST Accept type is a binary media type, and crawlers
+# ask for */* or nothing. Chalice then base64-encodes every body (it needs bytes: _serve) and
+# API Gateway decodes each one back for the client; form and JSON bodies arrive base64-encoded
+# and Chalice decodes them.
+app.api.binary_types.append("*/*")
+app.register_middleware(any_type_when_unsaid, "http")
 
 
 def _request() -> WebRequest:
@@ -41,7 +55,14 @@ def _request() -> WebRequest:
         query=dict(current.query_params or {}),
         body=_bytes(current.raw_body),
         client=str(current.context.get("identity", {}).get("sourceIp", "")),
+        base=_mount(),
     )
+
+
+def _mount() -> str:
+    current = app.current_request
+    assert current is not None
+    return mount_path(current.context, current.uri_params)
 
 
 def _bytes(body: str | bytes | None) -> bytes:
@@ -51,20 +72,21 @@ def _bytes(body: str | bytes | None) -> bytes:
 def _serve(view: Callable[[], WebResponse]) -> Response:
     current = app.current_request
     bind_request(current.context.get("requestId") if current is not None else None)
+    local = False
     try:
+        local = get_services().ready().settings.is_local  # fails closed: Misconfigured
         answer = view()
     except StorageUnavailable as exc:
         get_logger().error("storage unavailable", extra={"error": type(exc.__cause__).__name__})
-        answer = WebResponse(
-            503,
-            "Service unavailable, please try again.",
-            {"Content-Type": "text/plain", "Retry-After": "5"},
-        )
+        answer = unavailable()
+    except Misconfigured:  # logged once where it was found
+        answer = unavailable()
+    answer = answer.mounted(_mount()) if current is not None else answer
     headers: dict[str, str | list[str]] = dict(answer.headers)
-    headers.update(transport_headers(get_services().settings.is_local))
+    headers.update(transport_headers(local))
     if answer.cookies:
         headers["Set-Cookie"] = list(answer.cookies)
-    return Response(body=answer.body, status_code=answer.status, headers=headers)
+    return Response(body=answer.encoded(), status_code=answer.status, headers=headers)
 
 
 @app.route("/")
@@ -239,7 +261,7 @@ def admin_reply(slug: str, response_id: str) -> Response:
 @app.on_sns_message(topic=INBOUND_SMS_TOPIC)
 def inbound_sms(event: SNSEvent) -> None:
     """Customers' SMS answers, as AWS two-way SMS publishes them."""
-    services = get_services()
+    services = get_services().ready()
     outcome = handle_inbound(services, json.loads(event.message), services.clock())
     log_event("sms.inbound", outcome=outcome)  # no number, no text: personal data stays out
 
@@ -258,7 +280,7 @@ def admin_erase() -> Response:
 def send_new_followups(event: DynamoDBEvent) -> None:
     """New items of the table, as its stream hands them over: follow-ups due now go out (the
     thank-you SMS, the response event), within a second of the answer."""
-    services = get_services()
+    services = get_services().ready()
     jobs, responses = new_items(
         record.new_image for record in event if record.event_name == "INSERT" and record.new_image
     )
@@ -270,7 +292,7 @@ def send_new_followups(event: DynamoDBEvent) -> None:
 @app.schedule(Cron("*", "*", "*", "*", "?", "*"), name="send-due-followups")
 def send_due_followups(event: CloudWatchEvent) -> None:
     """Every minute: send the follow-ups that are due (and retry the ones that failed)."""
-    services = get_services()
+    services = get_services().ready()
     report = services.runner.within(event.context).run_due()
     # Counts only, no personal data; CloudWatch reads the metrics out of this line.
     print(emf_line(report, services.settings.stage, services.clock()))

@@ -18,6 +18,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bench.lambda_figures import emulator_client
+
 JOBS_PER_RESPONSE = 5  # response event, thank-you SMS, reminder, offer, offer event
 
 
@@ -41,8 +43,7 @@ def main(total_jobs: int = 10_000) -> None:
         AWS_REGION="ap-south-1",
         AWS_ENDPOINT_URL=f"http://127.0.0.1:{port}",
         SAMVAD_STAGE="bench",
-        SAMVAD_TABLE="samvad-bench",
-        SAMVAD_LINK_SECRET="bench-secret-not-used-anywhere-else",
+        SAMVAD_PUBLIC_URL="https://bench.samvad.example",
     )
     try:
         run(total_jobs)
@@ -70,17 +71,15 @@ def run(total_jobs: int) -> None:
     from chalicelib import bootstrap
     from chalicelib.campaigns.deployment import sync_definitions
     from chalicelib.followups.planning import plan_jobs
-    from chalicelib.local.resources import ensure_stack
+    from chalicelib.local.resources import provision
     from chalicelib.responses.model import Consent, Response, request_hash, response_id
     from chalicelib.storage.dynamodb import job_item, response_item
 
-    bootstrap.reset()
-    settings = bootstrap.get_settings()
-    outputs = ensure_stack(bootstrap.aws_client("cloudformation", settings), "bench")
-    os.environ["SAMVAD_EVENTS_TOPIC_ARN"] = outputs["EventsTopicArn"]
-    os.environ["SAMVAD_FOLLOWUPS_TOPIC_ARN"] = outputs["FollowupsTopicArn"]
+    endpoint = os.environ["AWS_ENDPOINT_URL"]
+    os.environ.update(provision(emulator_client(endpoint), "bench", "0" * 64))
     bootstrap.reset()
     services = bootstrap.get_services()
+    settings = services.settings
     sync_definitions(services.campaign_store, settings.campaigns_dir, services.clock())
     campaign = services.campaign("wishlist")
     links = services.links

@@ -104,7 +104,7 @@ def first_request(site: Path) -> None:
 
     from chalicelib import bootstrap
     from chalicelib.campaigns.deployment import sync_definitions
-    from chalicelib.local.resources import ensure_stack
+    from chalicelib.local.resources import provision
     from samvad_cli.build import lambda_python
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -112,14 +112,13 @@ def first_request(site: Path) -> None:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     saved = dict(os.environ)
-    os.environ.update(AWS_ENDPOINT_URL=f"http://127.0.0.1:{port}", SAMVAD_STAGE="bench")
-    os.environ.update(SAMVAD_TABLE="samvad-bench", SAMVAD_LINK_SECRET="bench-not-a-secret")
+    endpoint = f"http://127.0.0.1:{port}"
+    os.environ.update(AWS_ENDPOINT_URL=endpoint, SAMVAD_STAGE="bench")
+    os.environ.update(SAMVAD_PUBLIC_URL="https://bench.samvad.example")
     try:
+        os.environ.update(provision(emulator_client(endpoint), "bench", "0" * 64))
         bootstrap.reset()
         services = bootstrap.get_services()
-        outputs = ensure_stack(bootstrap.aws_client("cloudformation", services.settings), "bench")
-        os.environ["SAMVAD_EVENTS_TOPIC_ARN"] = outputs["EventsTopicArn"]
-        os.environ["SAMVAD_FOLLOWUPS_TOPIC_ARN"] = outputs["FollowupsTopicArn"]
         sync_definitions(services.campaign_store, services.settings.campaigns_dir, services.clock())
         page = event(
             "GET", "/hi/c/wishlist", "/{locale}/c/{slug}", {"locale": "hi", "slug": "wishlist"}
@@ -140,6 +139,13 @@ def first_request(site: Path) -> None:
         f"boto3+chalice+client+GetItem {1000 * (baseline - bare):.0f} ms "
         f"(ratio {(ours - bare) / (baseline - bare):.2f})"
     )
+
+
+def emulator_client(endpoint: str | None) -> Any:
+    """Clients of the emulator at ``endpoint`` (None: moto in-process)."""
+    import boto3
+
+    return lambda service: boto3.client(service, region_name="ap-south-1", endpoint_url=endpoint)
 
 
 def free_port() -> int:
@@ -213,7 +219,6 @@ def main() -> None:
     site = package_site()
     cold_start(site)
     first_request(site)
-    import boto3
     from moto import mock_aws
 
     from chalicelib.local.emulator import cheap_stream_copies
@@ -222,11 +227,9 @@ def main() -> None:
     with mock_aws():
         from chalicelib import bootstrap
         from chalicelib.campaigns.deployment import sync_definitions
-        from chalicelib.local.resources import ensure_stack
+        from chalicelib.local.resources import provision
 
-        outputs = ensure_stack(boto3.client("cloudformation", region_name="ap-south-1"), "local")
-        os.environ["SAMVAD_EVENTS_TOPIC_ARN"] = outputs["EventsTopicArn"]
-        os.environ["SAMVAD_FOLLOWUPS_TOPIC_ARN"] = outputs["FollowupsTopicArn"]
+        os.environ.update(provision(emulator_client(None), "local", "0" * 64))
         bootstrap.reset()
         services = bootstrap.get_services()
         sync_definitions(services.campaign_store, services.settings.campaigns_dir, services.clock())
@@ -235,8 +238,8 @@ def main() -> None:
 
 def measure(services: Any) -> None:
     from app import app, send_new_followups
-    from chalicelib.config import LOCAL_LINK_SECRET
     from chalicelib.local.calls import Calls
+    from chalicelib.local.resources import DEVELOPMENT_LINK_KEY
     from chalicelib.local.streams import table_stream
     from chalicelib.web.csrf import token_for
     from chalicelib.web.pages import alternates, page_text
@@ -296,7 +299,7 @@ def measure(services: Any) -> None:
     stream = table_stream(services, handler)
     stream.pump()
     cookie = "0123456789abcdef0123456789abcdef"
-    token = token_for(cookie, LOCAL_LINK_SECRET)
+    token = token_for(cookie, DEVELOPMENT_LINK_KEY)
     answers, answers_own, handlers, handlers_own = [], [], [], []
     answer_detail: Counter[str] = Counter()
     stream_detail: Counter[str] = Counter()

@@ -6,6 +6,7 @@ them at the emulator first (``get_services.cache_clear()`` after changing the en
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -14,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.campaigns import Campaign
 from chalicelib.campaigns.registry import CampaignRegistry
-from chalicelib.config import Settings, get_settings
+from chalicelib.config import Settings, forget_settings, get_settings
+from chalicelib.consent.keys import CachedKeys, Keys, read_secret
 from chalicelib.followups.compose import Links
 from chalicelib.followups.runner import Runner
 from chalicelib.messaging import Publisher
@@ -29,6 +31,7 @@ from chalicelib.storage.views import ViewCounter
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_secretsmanager import SecretsManagerClient
     from mypy_boto3_sns import SNSClient
 
 
@@ -68,6 +71,8 @@ def on_sns_client(hook: Callable[[Any], None]) -> None:
 class Services:
     settings: Settings
     clock: Callable[[], datetime] = field(default=utc_now)
+    monotonic: Callable[[], float] = field(default=time.monotonic)
+    """How old the cached keys are (a test makes minutes pass)."""
 
     @cached_property
     def dynamodb(self) -> DynamoDBClient:
@@ -82,6 +87,28 @@ class Services:
         return client
 
     @cached_property
+    def secretsmanager(self) -> SecretsManagerClient:
+        client: SecretsManagerClient = aws_client("secretsmanager", self.settings)
+        return client
+
+    @cached_property
+    def key_source(self) -> CachedKeys:
+        """The stage's keys, read from Secrets Manager once per container and again every few
+        minutes (a rotated link key reaches every container without a redeploy)."""
+        secret_id = self.settings.secret_id
+        return CachedKeys(lambda: read_secret(self.secretsmanager, secret_id), self.monotonic)
+
+    def keys(self) -> Keys:
+        """The current keys (``SecretUnavailable`` if the secret cannot be read)."""
+        return self.key_source.current()
+
+    def ready(self) -> Services:
+        """These services, once the stage's keys are read: a function that cannot read its
+        secret serves nothing (``SecretUnavailable``), as one missing a setting."""
+        self.keys()
+        return self
+
+    @cached_property
     def store(self) -> DynamoStore:
         return DynamoStore(self.dynamodb, self.settings.table_name)
 
@@ -93,7 +120,7 @@ class Services:
 
     @cached_property
     def links(self) -> Links:
-        return Links(self.settings.public_url, self.settings.link_secret)
+        return Links(self.settings.public_url, self.key_source)
 
     @cached_property
     def runner(self) -> Runner:
@@ -116,7 +143,8 @@ class Services:
 
     @cached_property
     def limiter(self) -> RateLimiter:
-        return RateLimiter(self.settings.link_secret)
+        # The contact key is never rotated: a rotation must not reset the counters.
+        return RateLimiter(self.keys().contact)
 
     @cached_property
     def threads(self) -> ThreadStore:
@@ -147,5 +175,5 @@ def get_services() -> Services:
 
 def reset() -> None:
     """Forget cached settings and clients (tests, and the local stack after it sets the env)."""
-    get_settings.cache_clear()
+    forget_settings()
     get_services.cache_clear()

@@ -8,8 +8,29 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from chalicelib.errors import Misconfigured
+
 PACKAGE_DIR = Path(__file__).resolve().parent
-LOCAL_LINK_SECRET = b"samvad-local-development-only-not-a-secret"
+LOCAL = "local"
+LOCAL_SECRET_ID = "samvad/local"  # noqa: S105 (the name of the local stack's secret)
+# Without these a deployed function refuses to serve: none of them has a safe default.
+REQUIRED = (
+    "SAMVAD_TABLE",
+    "SAMVAD_EVENTS_TOPIC_ARN",
+    "SAMVAD_FOLLOWUPS_TOPIC_ARN",
+    "SAMVAD_PUBLIC_URL",
+    "SAMVAD_SECRET_ID",
+)
+
+
+class MissingSetting(Misconfigured):
+    """A deployed stage lacks settings it cannot run without (``missing`` names them)."""
+
+    def __init__(self, missing: tuple[str, ...], stage: str | None) -> None:
+        where = f"stage {stage}" if stage else "no stage"
+        super().__init__(f"cannot serve ({where}): missing {', '.join(missing)}")
+        self.missing = missing
+        self.stage = stage
 
 
 @dataclass(frozen=True)
@@ -24,22 +45,37 @@ class Settings:
     campaign_ttl_seconds: float = 30.0
     view_flush_seconds: float = 30.0
     followups_topic_arn: str = ""
-    admin_key_sha256: str = ""
+    secret_id: str = LOCAL_SECRET_ID
+    """The Secrets Manager secret holding the stage's keys (chalicelib/consent/keys.py)."""
     rate_per_client: tuple[int, int] = (30, 600)
     """At most this many answers per client address per that many seconds."""
     rate_per_phone: tuple[int, int] = (5, 3600)
     """At most this many answers naming the same phone number per that many seconds."""
-    link_secret: bytes = b""
 
     @property
     def is_local(self) -> bool:
-        return self.stage == "local"
+        return self.stage == LOCAL
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """The settings in ``env``. ``SAMVAD_STAGE`` is always required (only the local stack
+        sets it to ``local``, explicitly); a deployed stage also needs every ``REQUIRED``
+        setting, and never borrows the local stack's defaults.
+
+        >>> try:
+        ...     Settings.from_env({"SAMVAD_STAGE": "prod", "SAMVAD_TABLE": "samvad-prod"})
+        ... except MissingSetting as problem:
+        ...     print(*problem.missing)
+        SAMVAD_EVENTS_TOPIC_ARN SAMVAD_FOLLOWUPS_TOPIC_ARN SAMVAD_PUBLIC_URL SAMVAD_SECRET_ID
+        """
         env = os.environ if env is None else env
+        stage = env.get("SAMVAD_STAGE", "").strip()
+        local = stage == LOCAL
+        missing = () if local else tuple(n for n in REQUIRED if not env.get(n, "").strip())
+        if not stage or missing:
+            raise MissingSetting(("SAMVAD_STAGE", *missing) if not stage else missing, stage)
         return cls(
-            stage=env.get("SAMVAD_STAGE", "local"),
+            stage=stage,
             table_name=env.get("SAMVAD_TABLE", "samvad-local"),
             events_topic_arn=env.get("SAMVAD_EVENTS_TOPIC_ARN", ""),
             campaigns_dir=Path(
@@ -48,17 +84,14 @@ class Settings:
             region=env.get("AWS_REGION", env.get("AWS_DEFAULT_REGION", "ap-south-1")),
             endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
             public_url=env.get("SAMVAD_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
-            link_secret=_link_secret(env),
             followups_topic_arn=env.get("SAMVAD_FOLLOWUPS_TOPIC_ARN", ""),
-            admin_key_sha256=env.get("SAMVAD_ADMIN_KEY_SHA256", "").strip().lower(),
+            secret_id=env.get("SAMVAD_SECRET_ID", LOCAL_SECRET_ID),
             rate_per_client=_rate(env.get("SAMVAD_RATE_PER_CLIENT", "30/600")),
             rate_per_phone=_rate(env.get("SAMVAD_RATE_PER_PHONE", "5/3600")),
             # How long a Lambda keeps the published pointer; locally a publish shows at once.
-            view_flush_seconds=float(
-                env.get("SAMVAD_VIEW_FLUSH_SECONDS", "0" if _local(env) else "30")
-            ),
+            view_flush_seconds=float(env.get("SAMVAD_VIEW_FLUSH_SECONDS", "0" if local else "30")),
             campaign_ttl_seconds=float(
-                env.get("SAMVAD_CAMPAIGN_TTL_SECONDS", "0" if _local(env) else "30")
+                env.get("SAMVAD_CAMPAIGN_TTL_SECONDS", "0" if local else "30")
             ),
         )
 
@@ -73,25 +106,29 @@ def _rate(value: str) -> tuple[int, int]:
     return int(count), int(seconds)
 
 
-def _local(env: Mapping[str, str]) -> bool:
-    return env.get("SAMVAD_STAGE", "local") == "local"
-
-
-def _link_secret(env: Mapping[str, str]) -> bytes:
-    """The key that signs unsubscribe links and derives contact ids. Deployed stages must set
-    ``SAMVAD_LINK_SECRET``; only the local stage has a fixed, public development key."""
-    secret = env.get("SAMVAD_LINK_SECRET", "")
-    if secret:
-        return secret.encode("utf-8")
-    if _local(env):
-        return LOCAL_LINK_SECRET
-    raise MissingSetting("SAMVAD_LINK_SECRET must be set outside the local stage")
-
-
-class MissingSetting(RuntimeError):
-    """A deployed stage lacks a setting it cannot run without."""
-
-
 @lru_cache(maxsize=1)
+def _loaded() -> Settings | MissingSetting:
+    try:
+        return Settings.from_env()
+    except MissingSetting as problem:
+        from chalicelib.logs import get_logger
+
+        # Once per container: every request then gets 503 without a traceback of its own.
+        get_logger().error(
+            str(problem), extra={"event": "config.missing", "missing": list(problem.missing)}
+        )
+        return problem
+
+
 def get_settings() -> Settings:
-    return Settings.from_env()
+    """The settings of this process, read once; ``MissingSetting`` (logged once) if the stage
+    cannot run."""
+    loaded = _loaded()
+    if isinstance(loaded, MissingSetting):
+        raise MissingSetting(loaded.missing, loaded.stage)
+    return loaded
+
+
+def forget_settings() -> None:
+    """Read the environment again on next use (tests, and the local stack after it sets it)."""
+    _loaded.cache_clear()

@@ -10,6 +10,12 @@ class SamvadError(Exception):
     """Base class of every error the domain raises on purpose."""
 
 
+class Misconfigured(SamvadError):
+    """The function cannot serve as deployed: a setting or the stage's secret is missing or
+    unusable. Requests answer 503 and the cause is logged once, naming what is missing and
+    never a value; it is never worked around with the local stack's defaults."""
+
+
 class CampaignNotFound(SamvadError):
     def __init__(self, slug: str) -> None:
         super().__init__(f"no campaign {slug!r}")
@@ -69,6 +75,10 @@ class RateLimited(SamvadError):
 
 class VersionProblem(SamvadError):
     """A deploy, publish or rollback that cannot be done as asked (no such version, a race)."""
+
+
+class InvalidCursor(SamvadError):
+    """A paging cursor this API did not give out for this listing (forged, foreign, garbled)."""
 
 
 class CampaignClosed(SamvadError):

@@ -17,6 +17,8 @@ def services(now: datetime | None = None) -> Services:
     from chalicelib.local.stack import attach_to_local_stack
 
     if os.environ.get("SAMVAD_STAGE", "local") == "local":
+        # No stage: the running local stack, whose settings (SAMVAD_STAGE=local among them)
+        # this sets explicitly; another stage must name every setting (chalicelib/config.py).
         attach_to_local_stack()
     bootstrap.reset()
     found = bootstrap.get_services()

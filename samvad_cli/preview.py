@@ -6,12 +6,14 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from chalicelib.campaigns import Campaign
+from chalicelib.consent.keys import Keys
 from chalicelib.followups.compose import Links, NotSendable, Skip, compose
 from chalicelib.followups.planning import plan_jobs
 from chalicelib.responses.model import Consent, Response
 from chalicelib.web.pages import preview_page
 
-LINKS = Links("https://preview.samvad.invalid", b"preview-only-not-a-real-secret")
+PREVIEW_KEY = b"preview-only-not-a-real-secret-32b"
+LINKS = Links("https://preview.samvad.invalid", Keys(contact=PREVIEW_KEY, link=PREVIEW_KEY))
 SAMPLE_PHONE = {"IN": "+919800000000"}
 
 

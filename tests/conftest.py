@@ -51,6 +51,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def in_process_client(service: str) -> Any:
+    """A client of moto in-process (inside ``mock_aws``)."""
+    return boto3.client(service, region_name=REGION)
+
+
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """moto in-process with the stage's resources created from infra/resources.yaml;
@@ -61,7 +66,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     from chalicelib.campaigns.deployment import sync_definitions
     from chalicelib.local.emulator import cheap_stream_copies
     from chalicelib.local.outbox import OUTBOX
-    from chalicelib.local.resources import ensure_stack
+    from chalicelib.local.resources import provision
 
     for name, value in FAKE_CREDENTIALS.items():
         monkeypatch.setenv(name, value)
@@ -69,13 +74,12 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.setenv("SAMVAD_STAGE", "local")
     for name, value in GENEROUS_LIMITS.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.setenv("SAMVAD_ADMIN_KEY_SHA256", hashlib.sha256(ADMIN_KEY.encode()).hexdigest())
     cheap_stream_copies()
     with mock_aws():
-        outputs = ensure_stack(boto3.client("cloudformation", region_name=REGION), "local")
-        monkeypatch.setenv("SAMVAD_TABLE", outputs["TableName"])
-        monkeypatch.setenv("SAMVAD_EVENTS_TOPIC_ARN", outputs["EventsTopicArn"])
-        monkeypatch.setenv("SAMVAD_FOLLOWUPS_TOPIC_ARN", outputs["FollowupsTopicArn"])
+        admin_hash = hashlib.sha256(ADMIN_KEY.encode()).hexdigest()
+        # As the local stack: the resources, and the secret with development keys.
+        for name, value in provision(in_process_client, "local", admin_hash).items():
+            monkeypatch.setenv(name, value)
         OUTBOX.clear()
         bootstrap.on_sns_client(OUTBOX.attach)
         bootstrap.reset()
@@ -91,10 +95,10 @@ CSRF_COOKIE_VALUE = "0123456789abcdef0123456789abcdef"
 def csrf_token() -> str:
     """What a browser would have: the cookie the first page set and its form token (the
     local stage's key). CSRF itself is tested through real page loads."""
-    from chalicelib.config import LOCAL_LINK_SECRET
+    from chalicelib.local.resources import DEVELOPMENT_LINK_KEY
     from chalicelib.web.csrf import token_for
 
-    return token_for(CSRF_COOKIE_VALUE, LOCAL_LINK_SECRET)
+    return token_for(CSRF_COOKIE_VALUE, DEVELOPMENT_LINK_KEY)
 
 
 class _StreamingHttp:
@@ -293,5 +297,27 @@ def stack(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Itera
         {"AWS_ENDPOINT_URL": emulator.endpoint, "SAMVAD_ADMIN_KEY": ADMIN_KEY, **GENEROUS_LIMITS},
         log,
     )
+    yield running
+    running.stop()
+
+
+STAGE_PATH = "/api"  # where API Gateway serves a stage without a custom domain
+
+
+@pytest.fixture(scope="module")
+def mounted_stack(
+    emulator: Emulator, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningStack]:
+    """The local stack serving the app under ``STAGE_PATH`` only, as API Gateway serves a
+    stage; ``base_url`` (and the stack's SAMVAD_PUBLIC_URL) ends with it."""
+    log = tmp_path_factory.mktemp("mounted") / "stack.log"
+    env = {
+        "AWS_ENDPOINT_URL": emulator.endpoint,
+        "SAMVAD_ADMIN_KEY": ADMIN_KEY,
+        "SAMVAD_LOCAL_STAGE_PATH": STAGE_PATH,
+        **GENEROUS_LIMITS,
+    }
+    running = start_stack(env, log)
+    running.base_url += STAGE_PATH
     yield running
     running.stop()

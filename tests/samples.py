@@ -30,3 +30,23 @@ def end_date(locale: str, path: Path = WISHLIST) -> str:
     data = definition(path)
     ends = datetime.fromisoformat(data["ends_at"]).astimezone(ZoneInfo(data["timezone"]))
     return format_date(ends.date(), format="long", locale=locale)
+
+
+# A designed dress of the sample design-your-dress, as its form sends it (Hindi name).
+DRESS_DESIGN = {
+    "colour": "emerald",
+    "fabric": "silk",
+    "print": "paisley",
+    "sleeves": "long",
+    "length": "maxi",
+    "size": "m",
+    "name": "मेरी हरी ड्रेस",
+    "action": "send",
+}
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) of a PNG, from its IHDR chunk."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert data[12:16] == b"IHDR"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")

@@ -31,9 +31,13 @@ def safe_cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def columns(campaign: Campaign) -> list[str]:
+def columns(versions: Sequence[Campaign]) -> list[str]:
+    """The columns of an export: every question any of ``versions`` asked (the first
+    version's in its order, then the others' new ones), so that no stored answer is left out
+    after a question was dropped or a version rolled back."""
     fixed = ["response_id", "created_at", "campaign_version", "locale", "source"]
-    return [*fixed, *(q.id for q in campaign.questions), "has_phone", "consent_notice_version"]
+    questions = list(dict.fromkeys(q.id for campaign in versions for q in campaign.questions))
+    return [*fixed, *questions, "has_phone", "consent_notice_version"]
 
 
 def row(response: Response, names: Sequence[str]) -> dict[str, Any]:

@@ -9,8 +9,9 @@ from typing import Any
 
 from chalicelib.admin.export import columns, row
 from chalicelib.bootstrap import Services
+from chalicelib.campaigns import Campaign
 from chalicelib.campaigns.deployment import deploy_text
-from chalicelib.errors import CampaignNotFound, VersionProblem
+from chalicelib.errors import CampaignNotFound, InvalidCursor, VersionProblem
 
 MAX_PAGE = 100
 FUNNEL = ("views", "responses", "shares", "referred", "rewards")
@@ -70,26 +71,51 @@ def encode_cursor(key: dict[str, Any] | None) -> str | None:
     return base64.urlsafe_b64encode(json.dumps(key, sort_keys=True).encode()).decode()
 
 
-def decode_cursor(token: str | None) -> dict[str, Any] | None:
+CURSOR_KEYS = frozenset({"pk", "sk", "gsi1pk", "gsi1sk"})  # the by_campaign index's last key
+
+
+def decode_cursor(token: str | None, slug: str) -> dict[str, Any] | None:
+    """The start key of the next page of ``slug``'s answers; ``InvalidCursor`` for a cursor
+    this listing did not give out (its shape is checked, so DynamoDB never sees a bad key).
+
+    >>> decode_cursor(encode_cursor({"gsi1pk": {"S": "CAMPAIGN#x"}}), "x")
+    Traceback (most recent call last):
+    chalicelib.errors.InvalidCursor: the cursor is not one this API gave out for x
+    """
     if not token:
         return None
+    refused = InvalidCursor(f"the cursor is not one this API gave out for {slug}")
     try:
-        key = json.loads(base64.urlsafe_b64decode(token.encode()))
-    except ValueError as exc:
-        raise VersionProblem("the cursor is not one this API gave out") from exc
-    if not isinstance(key, dict):
-        raise VersionProblem("the cursor is not one this API gave out")
+        key = json.loads(base64.urlsafe_b64decode(token.encode("ascii")), parse_int=str)
+    except (ValueError, RecursionError):
+        raise refused from None
+    if (
+        not isinstance(key, dict)
+        or set(key) != CURSOR_KEYS
+        or not all(isinstance(v, dict) and set(v) == {"S"} for v in key.values())
+        or not all(isinstance(v["S"], str) and v["S"] for v in key.values())
+        or key["gsi1pk"]["S"] != f"CAMPAIGN#{slug}"
+        or not key["gsi1sk"]["S"].startswith("RESPONSE#")
+    ):
+        raise refused
     return key
+
+
+def every_version(services: Services, slug: str) -> list[Campaign]:
+    """The published version of ``slug`` first, then every other, newest first."""
+    published = services.campaign(slug)
+    numbers = sorted((v.version for v in services.campaign_store.versions(slug)), reverse=True)
+    others = (services.registry.find(slug, n) for n in numbers if n != published.version)
+    return [published, *(campaign for campaign in others if campaign is not None)]
 
 
 def responses(
     services: Services, slug: str, limit: int = 50, cursor: str | None = None
 ) -> dict[str, Any]:
     """One page of answers, oldest first; ``next`` is the cursor of the following page."""
-    campaign = services.campaign(slug)
-    names = columns(campaign)
+    names = columns(every_version(services, slug))
     page, last = services.store.responses_page(
-        slug, max(1, min(limit, MAX_PAGE)), decode_cursor(cursor)
+        slug, max(1, min(limit, MAX_PAGE)), decode_cursor(cursor, slug)
     )
     return {
         "columns": names,
@@ -100,8 +126,7 @@ def responses(
 
 def all_responses(services: Services, slug: str) -> tuple[list[str], Iterator[dict[str, Any]]]:
     """Every answer, page by page, for an export."""
-    campaign = services.campaign(slug)
-    names = columns(campaign)
+    names = columns(every_version(services, slug))
 
     def rows() -> Iterator[dict[str, Any]]:
         cursor = None

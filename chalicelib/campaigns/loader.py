@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import string
 import unicodedata
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from chalicelib.campaigns import placeholders
 from chalicelib.campaigns.model import (
     Campaign,
     ConsentSpec,
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 
 DURATION = re.compile(r"P(?!\Z)(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
 URL = re.compile(r"\bhttps?://[^\s<>\"']+", re.IGNORECASE)
-PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+PLACEHOLDER = placeholders.FIELD
 LINK_PLACEHOLDERS = {"{link}", "{unsubscribe}"}
 IMMEDIATE = {"PT0S", "PT0M", "PT0H", "P0D"}
 SCHEMA_PATH = Path(__file__).with_name("campaign.schema.json")
@@ -71,7 +71,10 @@ PLACEHOLDERS = {
 FOLLOWUP_PLACEHOLDERS = {"brand", "ends", "days_left", "link", "unsubscribe", "reward", "count"}
 # Localized values that are not prose: complete per locale, but no placeholders checked.
 VERBATIM = {"dlt_registered", "dlt_template_id"}
-LOCALIZED_KEYS = {"brand", "title", "intro", "thanks", "label", "hint", "notice", "text", *VERBATIM}
+LOCALIZED_KEYS = {
+    *("brand", "title", "intro", "thanks", "label", "hint", "notice", "text"),
+    *("share_text", "template", *VERBATIM),
+}
 RESERVED_FIELD_IDS = {"phone", "consent", "form_token", "locale", "src"}
 # Marketers write plain text; template syntax is refused, never evaluated.
 TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#(?!var#\}|url#\})|\$\{")
@@ -92,6 +95,30 @@ def dotted(path: Path_) -> str:
     return out or "(top)"
 
 
+@lru_cache(maxsize=1)
+def _loader_without_aliases() -> type[yaml.SafeLoader]:
+    """PyYAML's safe loader, refusing aliases: ``*name`` shares one node, so a few KB of
+    nested aliases expand to gigabytes (billion laughs) and an alias inside its own anchor
+    recurses forever. A campaign writes each value out."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()  # type: ignore[no-untyped-call]
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"an alias (*{event.anchor}) is not allowed in a campaign; write the value "
+                    "out where it is needed",
+                    event.start_mark,
+                )
+            node: yaml.Node | None = super().compose_node(parent, index)
+            return node
+
+    return Loader
+
+
 class _Document:
     """A parsed YAML file with the line of every value, keyed by its path."""
 
@@ -102,8 +129,11 @@ class _Document:
         self.lines: dict[Path_, int] = {}
         self.problems: list[DefinitionProblem] = []
         self.data: Any = None
+        if len(text) > STORED_MAX_BYTES:  # before parsing: what cannot be stored is not read
+            self.problem((), f"too large: at most {STORED_MAX_BYTES // 1000} KB of YAML", 1)
+            return
         try:
-            loader = yaml.SafeLoader(text)  # checks the characters already: inside the try
+            loader = _loader_without_aliases()(text)  # checks the characters: inside the try
         except yaml.YAMLError as exc:
             self.problem((), f"not valid YAML: {exc}", 1)
             return
@@ -174,21 +204,6 @@ def _link_problem(link: str) -> str | None:
     return None
 
 
-def _placeholders(text: str) -> set[str] | None:
-    """The names a text uses, or None where it uses more than plain {name} fields."""
-    names = set()
-    try:
-        for _, name, spec, conversion in string.Formatter().parse(text):
-            if name is None:
-                continue
-            if spec or conversion or not name.isidentifier():
-                return None
-            names.add(name)
-    except ValueError:
-        return None
-    return names
-
-
 def _unservable(locale: str) -> str | None:
     """Why pages could not be served in ``locale`` by this code, or None. They need the UI
     strings' catalog and Babel's data; the package carries Babel's data for exactly the locales
@@ -215,7 +230,6 @@ def _unservable(locale: str) -> str | None:
 
 
 def _check_semantics(doc: _Document, data: dict[str, Any]) -> None:
-
     locales: list[str] = data["locales"]
     for locale in locales:
         problem = _unservable(locale)
@@ -251,7 +265,7 @@ def _check_semantics(doc: _Document, data: dict[str, Any]) -> None:
                 if TEMPLATE_SYNTAX.search(variant_text):
                     doc.problem(at, "template syntax is not allowed: texts are plain text")
                     continue
-                names = _placeholders(variant_text)
+                names = placeholders.names(variant_text)
                 if names is None:
                     doc.problem(at, "only plain {name} placeholders are allowed")
                 elif names - allowed:
@@ -295,6 +309,7 @@ def _check_semantics(doc: _Document, data: dict[str, Any]) -> None:
         doc.problem(("consent",), "a campaign that asks for a phone number must ask for consent")
     _check_followups(doc, data)
     _check_product(doc, data)
+    _check_countries(doc, data)
 
 
 def _check_product(doc: _Document, data: dict[str, Any]) -> None:
@@ -321,6 +336,17 @@ def _check_product(doc: _Document, data: dict[str, Any]) -> None:
     sharing = data.get("sharing", {})
     if ("reward_threshold" in sharing) != ("reward" in sharing):
         doc.problem(("sharing",), "reward_threshold and reward go together")
+
+
+def _check_countries(doc: _Document, data: dict[str, Any]) -> None:
+    import phonenumbers
+
+    for field in ("phone_region", "sms_countries"):
+        value = data.get(field, [])
+        for i, code in enumerate([value] if isinstance(value, str) else value):
+            if code not in phonenumbers.SUPPORTED_REGIONS:
+                at: Path_ = (field,) if isinstance(value, str) else (field, i)
+                doc.problem(at, f"{code!r} is not a country with phone numbers (ISO 3166 code)")
 
 
 def _check_followups(doc: _Document, data: dict[str, Any]) -> None:
@@ -381,7 +407,7 @@ def _check_followups(doc: _Document, data: dict[str, Any]) -> None:
             for locale, value in texts.items():
                 variants = value.values() if isinstance(value, dict) else [value]
                 for variant in variants:
-                    dlt_uses.setdefault(locale, set()).update(_placeholders(variant) or set())
+                    dlt_uses.setdefault(locale, set()).update(placeholders.names(variant) or set())
     _check_dlt_values(doc, data, dlt_uses)
 
 
@@ -548,6 +574,7 @@ def _build(data: dict[str, Any], version: int) -> Campaign:
         questions=tuple(question(q) for q in data["questions"]),
         phone=data.get("phone", "none"),
         phone_region=data.get("phone_region", "IN"),
+        sms_countries=tuple(data.get("sms_countries", [data.get("phone_region", "IN")])),
         consent=ConsentSpec(
             purpose=consent["purpose"],
             notice_version=consent["notice_version"],

@@ -183,6 +183,8 @@ class Campaign:
     timezone: str = "Asia/Kolkata"
     starts_at: datetime | None = None
     ends_at: datetime | None = None
+    sms_countries: tuple[str, ...] = ()
+    """Countries whose mobile numbers the campaign takes (and may text); () is phone_region's."""
     prize: Decimal | None = None
     prize_text: LocalizedText | None = None
     product: Product | None = None

@@ -7,8 +7,10 @@ HMAC-SHA256 over a purpose label and the payload, cut to 128 bits to keep the li
 
 Tokens never expire, on purpose: a customer may tap "unsubscribe" in an SMS months later, and
 the law (and DLT rules in India) expect that link to keep working. An old token can do only
-one thing, unsubscribe its own contact, so there is nothing to gain by expiring it. To revoke
-all links, change the secret. The payload is signed, not encrypted; it holds nothing secret
+one thing, unsubscribe its own contact, so there is nothing to gain by expiring it. Links are
+signed with the link key and checked against the current and the previous one, so rotating it
+(``keys.py``) keeps the links already sent working; contact ids come from the contact key,
+which is never rotated. The payload is signed, not encrypted; it holds nothing secret
 because the contact id is already a keyed hash (``contact_id_for``), never the phone number.
 
 The stdlib is enough here: ``itsdangerous`` would add a dependency and a 43-character
@@ -22,6 +24,7 @@ import binascii
 import hashlib
 import hmac
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 _UNSUBSCRIBE_LABEL = b"samvad/unsubscribe/v1\x00"
@@ -86,21 +89,32 @@ def sign_unsubscribe(contact_id: str, locale: str, secret: bytes) -> str:
     return f"{_b64encode(payload)}.{_b64encode(_signature(payload, secret))}"
 
 
-def verify_unsubscribe(token: str, secret: bytes) -> UnsubscribeClaim:
-    """The claim inside ``token``, or ``InvalidToken`` if it was not signed with ``secret``.
+def verify_unsubscribe(token: str, secret: bytes | Sequence[bytes]) -> UnsubscribeClaim:
+    """The claim inside ``token``, or ``InvalidToken`` if it was not signed with ``secret``
+    (or with one of several: the current link key and the previous one).
 
     >>> verify_unsubscribe("not-a-token", b"k" * 32)
     Traceback (most recent call last):
     ...
     chalicelib.consent.tokens.InvalidToken: malformed unsubscribe token
+    >>> old = sign_unsubscribe("3f9a0c1d2e4b5a697887766554433221", "hi", b"o" * 32)
+    >>> verify_unsubscribe(old, [b"n" * 32, b"o" * 32]).locale
+    'hi'
     """
-    _check_secret(secret)
+    secrets = [secret] if isinstance(secret, bytes) else list(secret)
+    if not secrets:
+        raise ValueError("no key to verify with")
+    for key in secrets:
+        _check_secret(key)
     if len(token) > _MAX_TOKEN_CHARS or token.count(".") != 1:
         raise InvalidToken("malformed unsubscribe token")
     encoded_payload, encoded_signature = token.split(".")
     payload = _b64decode(encoded_payload)
-    expected = _b64encode(_signature(payload, secret))
-    if not hmac.compare_digest(expected, encoded_signature):
+    matches = [
+        hmac.compare_digest(_b64encode(_signature(payload, key)), encoded_signature)
+        for key in secrets  # every key is tried, so the time does not tell which one matched
+    ]
+    if not any(matches):
         raise InvalidToken("unsubscribe token signature does not match")
     try:
         contact_id, _, locale = payload.decode("ascii").partition("\x00")

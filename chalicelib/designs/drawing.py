@@ -169,6 +169,45 @@ def draw(
     )
 
 
+CARD_WIDTH, CARD_HEIGHT = 1200, 630  # what link previews show uncropped (1.91:1)
+CARD_MARGIN = 30
+
+
+def card(
+    kind: str,
+    look: Mapping[str, str],
+    *,
+    title: str,
+    background: str = "#ffffff",
+    id_prefix: str | None = None,
+) -> str:
+    """The drawing centred on a landscape 1200×630 ``<svg>``: WhatsApp, Facebook and X crop a
+    portrait image (a dress) to a strip; a card of their own shape they show whole.
+
+    >>> svg = card("dress", {}, title="Meri dress")
+    >>> svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630"')
+    True
+    """
+    if not _COLOUR.fullmatch(background):
+        raise ValueError(f"background: {background!r} is not a colour like #1a2b3c")
+    if kind not in _DRAWINGS:
+        raise ValueError(f"kind: {kind!r} is not one of {', '.join(KINDS)}")
+    view_width, view_height, _ = _DRAWINGS[kind]
+    scale = min(
+        (CARD_WIDTH - 2 * CARD_MARGIN) / view_width, (CARD_HEIGHT - 2 * CARD_MARGIN) / view_height
+    )
+    width = math.floor(view_width * scale)
+    height = round(width * view_height / view_width)
+    drawing = draw(kind, look, title=title, width=width, id_prefix=id_prefix)
+    left, top = (CARD_WIDTH - width) // 2, (CARD_HEIGHT - height) // 2
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{CARD_WIDTH}" height="{CARD_HEIGHT}"'
+        f' viewBox="0 0 {CARD_WIDTH} {CARD_HEIGHT}">'
+        f'<rect width="{CARD_WIDTH}" height="{CARD_HEIGHT}" fill="{background}"/>'
+        f'<g transform="translate({left} {top})">{drawing}</g></svg>'
+    )
+
+
 def _is_light(colour: str) -> bool:
     red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue > 150

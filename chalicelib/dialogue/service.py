@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from chalicelib.campaigns import placeholders
 from chalicelib.errors import CampaignNotFound, DialogueProblem
 from chalicelib.followups.model import FollowUpJob
 from chalicelib.followups.sms import matches_dlt_template
@@ -67,7 +68,8 @@ def reply(services: Any, slug: str, response_id: str, raw: str, by: str) -> Mess
     if not text:
         raise DialogueProblem("the reply is empty")
     locale = response.locale
-    body = campaign.replies.template[locale].format(brand=campaign.brand[locale], text=text)
+    shown = {"brand": campaign.brand[locale], "text": text}
+    body = placeholders.fill(campaign.replies.template[locale], shown)
     attributes = {"AWS.SNS.SMS.SMSType": "Transactional"}
     if response.phone.startswith("+91"):
         registered = (campaign.replies.dlt_registered or {}).get(locale)

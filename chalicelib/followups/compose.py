@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from chalicelib.campaigns import Campaign, FollowUpStep
+from chalicelib.campaigns import Campaign, FollowUpStep, placeholders
+from chalicelib.consent.keys import KeySource
 from chalicelib.consent.tokens import contact_id_for, sign_unsubscribe
 from chalicelib.followups.model import RESPONSE_EVENT, FollowUpJob
 from chalicelib.followups.sms import matches_dlt_template
@@ -23,19 +24,21 @@ from chalicelib.responses.model import Response
 
 @dataclass(frozen=True)
 class Links:
-    """Absolute links put into messages, and the secret that signs them."""
+    """Absolute links put into messages, and the keys: the contact key derives contact ids,
+    the link key (read anew after a rotation) signs links."""
 
     base_url: str
-    secret: bytes
+    keys: KeySource
 
     def contact_id(self, phone_e164: str) -> str:
-        return contact_id_for(phone_e164, self.secret)
+        return contact_id_for(phone_e164, self.keys.current().contact)
 
     def page(self, locale: str, slug: str) -> str:
         return f"{self.base_url}/{locale}/c/{slug}"
 
     def unsubscribe(self, contact_id: str, locale: str) -> str:
-        return f"{self.base_url}/u/{sign_unsubscribe(contact_id, locale, self.secret)}"
+        token = sign_unsubscribe(contact_id, locale, self.keys.current().link)
+        return f"{self.base_url}/u/{token}"
 
 
 @dataclass(frozen=True)
@@ -119,17 +122,11 @@ def render(step: FollowUpStep, locale: str, values: dict[str, str | int]) -> str
         count = count if isinstance(count, int) else 0
         category = Locale.parse(locale).plural_form(count)
         text = text.get(category, text["other"])
-    shown = _Blank(
-        {k: formatting.number(v, locale) if isinstance(v, int) else v for k, v in values.items()}
-    )
-    return text.format_map(shown)
-
-
-class _Blank(dict[str, str]):
-    """An answer the customer did not give renders as nothing, not as an error."""
-
-    def __missing__(self, key: str) -> str:
-        return ""
+    # An answer the customer did not give renders as nothing, not as an error.
+    shown = {
+        k: formatting.number(v, locale) if isinstance(v, int) else v for k, v in values.items()
+    }
+    return placeholders.fill(text, shown)
 
 
 def _uses(step: FollowUpStep, locale: str, placeholder: str) -> bool:

@@ -26,7 +26,11 @@ from chalicelib.followups.quiet_hours import next_allowed_time, recipient_timezo
 from chalicelib.messaging import Publisher, PublishFailed
 from chalicelib.responses.model import Response
 
-LEASE = timedelta(minutes=2)
+LEASE = timedelta(seconds=45)
+"""How long a claim holds: a sender that died leaves its jobs due again this soon."""
+PUBLISH_WITHIN = timedelta(seconds=30)
+"""A runner publishes a claimed job only this soon after claiming it: the rest of the lease
+covers a publish under way (botocore's timeouts), so no job goes out twice."""
 MAX_ATTEMPTS = 5
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=1)
@@ -129,6 +133,9 @@ class Runner:
         events: list[FollowUpJob] = []
         known: dict[str, Response | None] = dict(responses or {})
         for job in jobs:
+            if self.clock() > job.due_at - (self.lease - PUBLISH_WITHIN):
+                report.counts["lease_ran_out"] += 1  # left to the next runner, untouched
+                continue
             if job.response_id not in known:
                 known[job.response_id] = self.store.get_response(job.response_id)
             ready = self._prepare(job, known[job.response_id])

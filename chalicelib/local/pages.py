@@ -45,7 +45,9 @@ def outbox_page(services: Services, request: WebRequest) -> WebResponse:
         return WebResponse.json([m.as_dict() for m in messages])
     if request.query.get("format") == "jobs":
         return WebResponse.json(jobs)
-    body = render("outbox.html", "en", alternates=[], messages=messages, jobs=jobs)
+    body = render(
+        "outbox.html", "en", base=request.base, alternates=[], messages=messages, jobs=jobs
+    )
     return WebResponse.html(body)
 
 

@@ -24,6 +24,7 @@ from chalicelib.errors import InvalidCampaignDefinition
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
+STOP_SECONDS = 3.0  # `make run` ends within this (plus a moment) of Ctrl-C or SIGTERM
 LOCAL_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "local",
     "AWS_SECRET_ACCESS_KEY": "local",
@@ -51,12 +52,16 @@ def attach_to_local_stack() -> None:
     if not os.environ.get("SAMVAD_EVENTS_TOPIC_ARN"):
         from chalicelib import bootstrap
         from chalicelib.config import get_settings
-        from chalicelib.local.resources import ensure_stack
+        from chalicelib.local.resources import ensure_secret, ensure_stack, stage_settings
 
         bootstrap.reset()
-        outputs = ensure_stack(bootstrap.aws_client("cloudformation", get_settings()), "local")
-        os.environ["SAMVAD_EVENTS_TOPIC_ARN"] = outputs["EventsTopicArn"]
-        os.environ["SAMVAD_FOLLOWUPS_TOPIC_ARN"] = outputs.get("FollowupsTopicArn", "")
+        settings = get_settings()
+        outputs = ensure_stack(bootstrap.aws_client("cloudformation", settings), "local")
+        # The running stack's secret (and its admin key) stays; without one, nobody's key works.
+        unknown_key = hashlib.sha256(secrets.token_bytes(32)).hexdigest()
+        sm = bootstrap.aws_client("secretsmanager", settings)
+        arn = ensure_secret(sm, "local", unknown_key, keep_existing=True)
+        os.environ.update(stage_settings(outputs, arn))
 
 
 class LocalStack:
@@ -64,6 +69,8 @@ class LocalStack:
         self.port = port
         self.emulator_port = emulator_port
         self.stage = stage
+        # SAMVAD_LOCAL_STAGE_PATH=/api: served under a stage's path, as API Gateway does.
+        self.mount = os.environ.get("SAMVAD_LOCAL_STAGE_PATH", "").rstrip("/")
         self._stops: list[Callable[[], None]] = []
 
     def start(self) -> dict[str, str]:
@@ -84,24 +91,24 @@ class LocalStack:
             self._stops.append(emulator.stop)
             os.environ["AWS_ENDPOINT_URL"] = f"http://{HOST}:{self.emulator_port}"
         os.environ.update(stage_environment(self.stage))
-        os.environ.setdefault("SAMVAD_PUBLIC_URL", f"http://{HOST}:{self.port}")
-        # The admin API's key: yours (SAMVAD_ADMIN_KEY) or a new one each start; kept hashed.
+        os.environ.setdefault("SAMVAD_PUBLIC_URL", f"http://{HOST}:{self.port}{self.mount}")
+        # The admin API's key: yours (SAMVAD_ADMIN_KEY) or a new one each start; its hash goes
+        # into the stage's secret on the emulator, read at run time as on AWS.
         key = os.environ.setdefault("SAMVAD_ADMIN_KEY", secrets.token_urlsafe(24))
-        os.environ["SAMVAD_ADMIN_KEY_SHA256"] = hashlib.sha256(key.encode()).hexdigest()
 
         from chalicelib import bootstrap
         from chalicelib.campaigns.deployment import sync_definitions
         from chalicelib.config import get_settings
         from chalicelib.local.outbox import OUTBOX
-        from chalicelib.local.resources import ensure_stack
+        from chalicelib.local.resources import ensure_secret, ensure_stack, stage_settings
 
         bootstrap.on_sns_client(OUTBOX.attach)
         bootstrap.reset()
         settings = get_settings()
         outputs = ensure_stack(bootstrap.aws_client("cloudformation", settings), self.stage)
-        os.environ["SAMVAD_TABLE"] = outputs["TableName"]
-        os.environ["SAMVAD_EVENTS_TOPIC_ARN"] = outputs["EventsTopicArn"]
-        os.environ["SAMVAD_FOLLOWUPS_TOPIC_ARN"] = outputs.get("FollowupsTopicArn", "")
+        admin_hash = hashlib.sha256(key.encode()).hexdigest()
+        sm = bootstrap.aws_client("secretsmanager", settings)
+        os.environ.update(stage_settings(outputs, ensure_secret(sm, self.stage, admin_hash)))
         bootstrap.reset()
         services = bootstrap.get_services()
         # A broken definition stops the stack here, loudly; changed files become new versions.
@@ -115,15 +122,30 @@ class LocalStack:
         return {"endpoint": os.environ["AWS_ENDPOINT_URL"], "campaigns": ",".join(campaigns)}
 
     def _serve_app(self) -> None:
+        from chalice import local
         from chalice.cli import factory
 
         from chalicelib.local.routes import register_local_routes
 
+        class _BackloggedServer(local.ThreadedHTTPServer):
+            # socketserver queues 5 connections: the sixth customer at once got a reset.
+            request_queue_size = 128
+
         sys.path.insert(0, str(PROJECT_DIR))
         cli = factory.CLIFactory(str(PROJECT_DIR))
         config = cli.create_config_obj(chalice_stage_name=self.stage)
-        register_local_routes(config.chalice_app)
-        server = cli.create_local_server(config.chalice_app, config, HOST, self.port)
+        app = config.chalice_app
+        register_local_routes(app)
+        if self.mount:
+            from chalicelib.local.mount import mounted_server
+
+            server = mounted_server(app, config, HOST, self.port, self.mount, _BackloggedServer)
+        else:  # what chalice.local.create_local_server does, with a longer queue
+            local.CustomLocalChalice.__bases__ = (local.LocalChalice, app.__class__)
+            app.__class__ = local.CustomLocalChalice
+            server = local.LocalDevServer(
+                app, config, HOST, self.port, server_cls=_BackloggedServer
+            )
         thread = threading.Thread(target=server.serve_forever, name="chalice-local", daemon=True)
         thread.start()
         self._stops.insert(0, server.shutdown)
@@ -142,7 +164,7 @@ class LocalStack:
         """Customers' SMS answers reach the app over HTTP, as SNS delivers to Lambda on AWS."""
         topic = outputs.get("InboundSmsTopicArn")
         if topic:
-            endpoint = f"http://{HOST}:{self.port}/_local/sns/inbound"
+            endpoint = f"http://{HOST}:{self.port}{self.mount}/_local/sns/inbound"
             sns.subscribe(TopicArn=topic, Protocol="http", Endpoint=endpoint)
 
     def _schedule(self, every: float) -> None:
@@ -170,7 +192,7 @@ class LocalStack:
 
         def stop() -> None:
             stopped.set()
-            thread.join(timeout=30)
+            thread.join(timeout=STOP_SECONDS)
 
         self._stops.insert(0, stop)
 
@@ -195,7 +217,14 @@ def main() -> None:
         sys.exit(2)
     from chalicelib.bootstrap import get_services
 
-    base = f"http://{HOST}:{port}"
+    stopped = threading.Event()  # handlers first: "Press Ctrl-C" must be true when printed
+
+    def on_signal(signum: int, frame: Any) -> None:
+        stopped.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    base = f"http://{HOST}:{port}{stack.mount}"
     print(f"Samvad local stack is up (AWS emulator: {info['endpoint']})")
     for campaign in get_services().registry.all_published():
         for locale in campaign.locales:
@@ -206,16 +235,20 @@ def main() -> None:
     print(f"    key: {os.environ['SAMVAD_ADMIN_KEY']} (set SAMVAD_ADMIN_KEY to choose it)")
     print("Press Ctrl-C to stop.", flush=True)
 
-    stopped = threading.Event()
-
-    def on_signal(signum: int, frame: Any) -> None:
-        stopped.set()
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
-    stopped.wait()
-    stack.stop()
-    print("Stopped.", flush=True)
+    # A signal may reach any thread; Python runs the handler in the main thread only when it
+    # wakes, and a wait with no timeout may never wake: poll.
+    while not stopped.wait(0.2):
+        pass
+    # Stopping is bounded: a server thread in the middle of a request, or a scheduler pass,
+    # must not hold the terminal; the emulator keeps nothing on disk, so there is nothing to
+    # finalize (tearing down a large in-memory emulator took minutes at 100% CPU).
+    stopping = threading.Thread(target=stack.stop, name="stopping", daemon=True)
+    stopping.start()
+    stopping.join(STOP_SECONDS)
+    print("Stopped." if not stopping.is_alive() else "Stopped (some threads abandoned).")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@ the web layer turns each code into a message in the customer's language."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from chalicelib.campaigns import Campaign, Question
@@ -49,20 +49,49 @@ def _answer(errors: list[FieldError], question: Question, raw: str) -> str:
 
 
 def parse_phone(raw: str, region: str) -> str | None:
-    """E.164 form of a mobile number, or None if it is not a valid number.
+    """E.164 form of a valid number, or None if it is not one.
 
     >>> parse_phone("098765 43210", "IN")
     '+919876543210'
+    """
+    number, problem = checked_phone(raw, region, ())
+    return number if problem in (None, "phone_country_not_served") else None
+
+
+MOBILE_TYPES = ("MOBILE", "FIXED_LINE_OR_MOBILE")  # the second: where plans share ranges (US)
+
+
+def checked_phone(
+    raw: str, region: str, countries: Collection[str]
+) -> tuple[str | None, str | None]:
+    """(E.164 number, None) for a mobile number of one of ``countries`` (any, if empty);
+    else (None or the number, the error code). Only such numbers are texted: any valid number
+    would let a script buy SMS to landlines, toll-free or premium international networks.
+
+    >>> checked_phone("98765 43210", "IN", ["IN"])
+    ('+919876543210', None)
+    >>> checked_phone("011 2345 6789", "IN", ["IN"])  # a Delhi landline
+    (None, 'phone_not_mobile')
+    >>> checked_phone("1800 123 4567", "IN", ["IN"])[1]  # toll-free
+    'phone_not_mobile'
+    >>> checked_phone("+1 201 555 0123", "IN", ["IN"])
+    ('+12015550123', 'phone_country_not_served')
     """
     import phonenumbers  # on first use: most cold starts never see a phone number
 
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
-        return None
+        return None, "phone_invalid"
     if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return None, "phone_invalid"
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if countries and phonenumbers.region_code_for_number(number) not in countries:
+        return e164, "phone_country_not_served"
+    kinds = {getattr(phonenumbers.PhoneNumberType, name) for name in MOBILE_TYPES}
+    if phonenumbers.number_type(number) not in kinds:
+        return None, "phone_not_mobile"
+    return e164, None
 
 
 def validate_answer(campaign: Campaign, fields: Mapping[str, str]) -> ValidAnswer:
@@ -84,9 +113,11 @@ def validate_answer(campaign: Campaign, fields: Mapping[str, str]) -> ValidAnswe
     if campaign.phone == "none":
         raw_phone, consent = "", False
     if raw_phone:
-        phone = parse_phone(raw_phone, campaign.phone_region)
-        if phone is None:
-            errors.append(FieldError("phone", "phone_invalid"))
+        countries = campaign.sms_countries or (campaign.phone_region,)
+        phone, problem = checked_phone(raw_phone, campaign.phone_region, countries)
+        if problem is not None:
+            phone = None
+            errors.append(FieldError("phone", problem))
         elif not consent:
             # Without consent we have no purpose to keep the number for.
             errors.append(FieldError("consent", "phone_needs_consent"))

@@ -10,6 +10,8 @@ Keys (see README, "Table design"):
 from __future__ import annotations
 
 import hashlib
+import random
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -191,6 +193,8 @@ def job_from_item(item: Item) -> FollowUpJob:
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
 TRANSACTION_CANCELLED = "TransactionCanceledException"
+CONFLICT_ATTEMPTS = 4
+CONFLICT_BACKOFF = 0.02  # seconds, doubled each time, with jitter: 20, 40, 80 ms
 
 
 def error_code(exc: ClientError) -> str:
@@ -214,9 +218,17 @@ def conditional(
 
 
 class DynamoStore:
-    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+    def __init__(
+        self,
+        client: DynamoDBClient,
+        table_name: str,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
         self._client = client
         self._table = table_name
+        self._sleep = sleep
+        self._rng = rng or random.Random()  # noqa: S311  (jitter, not a secret)
 
     def _key(self, pk: str, sk: str) -> dict[str, AttributeValueTypeDef]:
         return dump_item({"pk": pk, "sk": sk})
@@ -258,24 +270,30 @@ class DynamoStore:
         writes.append(self._count("responses", response.campaign, response.locale, response.source))
         first_limit = len(writes)
         writes.extend(limit.write(self._table) for limit in limits)
-        try:
-            self._client.transact_write_items(TransactItems=writes)
-        except ClientError as exc:
-            if error_code(exc) != TRANSACTION_CANCELLED:
+        for attempt in range(CONFLICT_ATTEMPTS):
+            try:
+                self._client.transact_write_items(TransactItems=writes)
+                return None
+            except ClientError as exc:
+                if error_code(exc) != TRANSACTION_CANCELLED:
+                    raise StorageUnavailable(str(exc)) from exc
+                codes = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
+                if codes[:1] == ["ConditionalCheckFailed"]:
+                    existing = self.get_response(response.id)
+                    if existing is None:
+                        raise StorageUnavailable("response vanished after a conflict") from exc
+                    return existing
+                for limit, code in zip(limits, codes[first_limit:], strict=False):
+                    if code == "ConditionalCheckFailed":
+                        raise RateLimited(limit.seconds) from exc
+                # Another transaction held one of these items (the same answer sent twice at
+                # once, or a busy counter): DynamoDB asks to try again, so try again shortly.
+                if "TransactionConflict" not in codes or attempt == CONFLICT_ATTEMPTS - 1:
+                    raise StorageUnavailable(str(exc)) from exc
+                self._sleep(CONFLICT_BACKOFF * 2**attempt * (0.5 + self._rng.random() / 2))
+            except BotoCoreError as exc:
                 raise StorageUnavailable(str(exc)) from exc
-            codes = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
-            if codes[:1] == ["ConditionalCheckFailed"]:
-                existing = self.get_response(response.id)
-                if existing is None:
-                    raise StorageUnavailable("response vanished after a conflicting write") from exc
-                return existing
-            for limit, code in zip(limits, codes[first_limit:], strict=False):
-                if code == "ConditionalCheckFailed":
-                    raise RateLimited(limit.seconds) from exc
-            raise StorageUnavailable(str(exc)) from exc
-        except BotoCoreError as exc:
-            raise StorageUnavailable(str(exc)) from exc
-        return None
+        return None  # unreachable: the loop returns or raises
 
     def _count(
         self, what: str, slug: str, locale: str, source: str, by: int = 1

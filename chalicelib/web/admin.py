@@ -1,7 +1,7 @@
 """The admin API (``/admin/api/v1``): the marketers' operations over HTTP, as JSON.
 
 Every route but the OpenAPI document needs ``Authorization: Bearer <key>``; the key is kept
-only as its SHA-256 (``SAMVAD_ADMIN_KEY_SHA256``). No key: 401. A wrong key: 403.
+only as its SHA-256 (``admin_key_sha256`` in the stage's secret). No key: 401. A wrong key: 403.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from chalicelib.errors import (
     CampaignNotFound,
     DialogueProblem,
     InvalidCampaignDefinition,
+    InvalidCursor,
     VersionProblem,
 )
 from chalicelib.web.http import BadRequest, WebRequest, WebResponse
@@ -35,7 +36,7 @@ def _error(status: int, code: str, message: str, **extra: Any) -> WebResponse:
 def key_matches(services: Services, header: str | None) -> bool:
     """Whether an ``Authorization`` header carries the admin key (compared as SHA-256)."""
     scheme, _, key = (header or "").partition(" ")
-    expected = services.settings.admin_key_sha256
+    expected = services.keys().admin_key_sha256
     if scheme.lower() != "bearer" or not key.strip() or not expected:
         return False
     given = hashlib.sha256(key.strip().encode("utf-8")).hexdigest()
@@ -68,6 +69,8 @@ def guarded(
         return _error(404, "campaign_not_found", f"no campaign {exc}")
     except VersionProblem as exc:
         return _error(409, "version_problem", str(exc))
+    except InvalidCursor as exc:
+        return _error(400, "bad_cursor", str(exc))
     except DialogueProblem as exc:
         return _error(409, "cannot_reply", str(exc))
     except InvalidCampaignDefinition as exc:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from chalicelib.web.http import WebRequest
 
@@ -36,9 +36,11 @@ def cookie_of(request: WebRequest) -> tuple[str, str | None]:
     return value, f"{COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax"
 
 
-def valid(request: WebRequest, fields: Mapping[str, str], secret: bytes) -> bool:
+def valid(request: WebRequest, fields: Mapping[str, str], keys: Sequence[bytes]) -> bool:
+    """Whether the form's token goes with the cookie under one of ``keys`` (the current link
+    key and the previous one: a page served before a rotation can still be sent)."""
     cookie = request.cookie(COOKIE)
     given = fields.get(FIELD, "")
     if not cookie or not given:
         return False
-    return hmac.compare_digest(token_for(cookie, secret), given)
+    return any([hmac.compare_digest(token_for(cookie, key), given) for key in keys])

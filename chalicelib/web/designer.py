@@ -12,6 +12,8 @@ from chalicelib.campaigns.model import Choices
 from chalicelib.designs.choices import field_name, parse_choices
 from chalicelib.designs.drawing import draw
 from chalicelib.i18n import formatting
+from chalicelib.responses.text import TextRejected, clean_text
+from chalicelib.responses.validation import BYTES_PER_CHAR, NAME_MAX_CHARS
 
 
 def designer(campaign: Campaign, locale: str, values: Mapping[str, str]) -> dict[str, Any] | None:
@@ -42,10 +44,24 @@ def designer(campaign: Campaign, locale: str, values: Mapping[str, str]) -> dict
             }
             for g in product.groups
         ],
-        "svg": drawing(campaign, choices, name or campaign.title[locale]),
+        "svg": drawing(campaign, choices, _shown_name(name) or campaign.title[locale]),
         "total": formatting.money(product.price(choices), campaign.currency, locale),
         "name": name,
     }
+
+
+def _shown_name(raw: str) -> str:
+    """The design's name as it would be stored (cleaned), or "" where nothing would be:
+    a name of spaces or control characters draws under the campaign's title.
+
+    >>> _shown_name(" \\t\\x07 "), _shown_name("  मेरी   कार ")
+    ('', 'मेरी कार')
+    """
+    try:
+        most = NAME_MAX_CHARS
+        return clean_text(raw, max_chars=most, max_bytes=most * BYTES_PER_CHAR, multiline=False)
+    except TextRejected:
+        return ""
 
 
 def drawing(campaign: Campaign, choices: Choices, title: str) -> Markup:

@@ -10,8 +10,9 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from chalicelib.bootstrap import Services
-from chalicelib.campaigns import Campaign
+from chalicelib.campaigns import Campaign, placeholders
 from chalicelib.designs.choices import from_answers
+from chalicelib.designs.drawing import CARD_HEIGHT, CARD_WIDTH, card
 from chalicelib.errors import CampaignNotFound, InvalidResponse
 from chalicelib.i18n import formatting
 from chalicelib.i18n.catalogs import translations_for
@@ -33,7 +34,6 @@ from chalicelib.web.pages import (
 )
 from chalicelib.web.rendering import render
 
-OG_IMAGE_WIDTH = 600  # messengers want at least 300 pixels across
 RESPONSE_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -78,6 +78,7 @@ def share_form(
     body = render(
         "share_form.html",
         locale,
+        base=request.base,
         page=page_text(campaign, locale),
         alternates=[],
         design=design_of(campaign, response, locale),
@@ -109,8 +110,8 @@ def submit_share(
         if campaign is None or campaign.sharing is None or not campaign.offers(locale):
             raise CampaignNotFound(response.campaign)
         fields = request.form()
-        if not csrf.valid(request, fields, services.settings.link_secret):
-            return forbidden(locale)
+        if not csrf.valid(request, fields, services.keys().link_keys):
+            return forbidden(request, locale)
         share = create_share(
             campaign,
             response,
@@ -159,16 +160,17 @@ def share_page(services: Services, locale: str, share_id: str, request: WebReque
         heading = _("This page is not available")
         text = _("This design is not shown at the moment. You can still design your own.")
         hidden = {"X-Robots-Tag": "noindex", "Cache-Control": "no-store"}
-        return message_page(locale, heading, text, headers=hidden)
+        return message_page(locale, heading, text, base=request.base, headers=hidden)
     base = services.settings.public_url
     invite = f"{base}/{locale}/c/{campaign.slug}?{urlencode({'ref': share.id, 'src': 'share'})}"
     assert campaign.sharing is not None
-    text = campaign.sharing.share_text[locale].format(
-        brand=campaign.brand[locale], link=invite, name=share.design_name or campaign.title[locale]
-    )
+    name = share.design_name or campaign.title[locale]
+    shown = {"brand": campaign.brand[locale], "link": invite, "name": name}
+    text = placeholders.fill(campaign.sharing.share_text[locale], shown)
     body = render(
         "share.html",
         locale,
+        base=request.base,
         page=page_text(campaign, locale),
         alternates=links,
         design=design_of(campaign, response, locale),
@@ -178,6 +180,8 @@ def share_page(services: Services, locale: str, share_id: str, request: WebReque
             "title": share.design_name or campaign.title[locale],
             "description": share.message or campaign.intro[locale],
             "image": f"{base}/{locale}/s/{share.id}/design.png",
+            "image_width": CARD_WIDTH,
+            "image_height": CARD_HEIGHT,
             "url": f"{base}/{locale}/s/{share.id}",
         },
         whatsapp=f"https://wa.me/?text={quote(text)}",
@@ -198,17 +202,17 @@ def share_image(
     )
     if share is None or response is None or campaign is None or campaign.product is None:
         return WebResponse(404, "", {"Content-Type": "text/plain"})
-    svg = str(design_of(campaign, response, locale)["svg"])
     cache = "public, max-age=300"
     if fmt == "png":
         import resvg_py
 
-        png = bytes(
-            resvg_py.svg_to_bytes(
-                svg_string=svg, width=OG_IMAGE_WIDTH, background="#ffffff", skip_system_fonts=True
-            )
-        )
+        choices = from_answers(campaign.product, response.answers)
+        look = campaign.product.look(choices)
+        title = response.design_name or campaign.title[locale]
+        svg = card(campaign.product.kind, look, title=title)
+        png = bytes(resvg_py.svg_to_bytes(svg_string=svg, skip_system_fonts=True))
         return WebResponse(200, png, {"Content-Type": "image/png", "Cache-Control": cache})
+    svg = str(design_of(campaign, response, locale)["svg"])
     return WebResponse(200, svg, {"Content-Type": "image/svg+xml", "Cache-Control": cache})
 
 

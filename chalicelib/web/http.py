@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qsl
 
 LOCALE_COOKIE = "samvad_locale"
 MAX_BODY_BYTES = 16 * 1024
+MAX_JSON_DIGITS = 30  # no field of ours needs more; Python refuses int() of 4,300+ digits
+MAX_JSON_DEPTH = 32  # our deepest body (a campaign definition) nests about 8 levels
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; "
@@ -19,6 +22,35 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
 }
+
+
+# API Gateway's stage names and base path mappings: letters, digits and - . _ ~ per segment.
+_MOUNT = re.compile(r"(/[A-Za-z0-9._~-]+)*")
+_PARAMETER = re.compile(r"\{([A-Za-z0-9_]+)\+?\}")
+_EXECUTE_API_HOST = re.compile(r"[a-z0-9]+\.execute-api\.[a-z0-9-]+\.amazonaws\.com(\.cn)?")
+
+
+def mount_path(context: Mapping[str, object], parameters: Mapping[str, str] | None) -> str:
+    """Where API Gateway serves the app: ``/api`` (the stage) on the execute-api host, the base
+    path mapping's path (or nothing) on a custom domain; ``""`` at the root.
+
+    ``requestContext.path`` is the path the client asked for; the route's path is its
+    ``resourcePath`` with the path parameters filled in. The mount is what the first has
+    before the second. (The event's top-level ``path`` cannot tell: on a custom domain it
+    keeps the base path, on the execute-api host it drops the stage.) A path that cannot be
+    read falls back to the stage on the execute-api host, else the root.
+    """
+    asked, resource = context.get("path"), context.get("resourcePath")
+    if isinstance(asked, str) and isinstance(resource, str):
+        route = _PARAMETER.sub(lambda m: (parameters or {}).get(m.group(1), m.group(0)), resource)
+        asked, route = asked.rstrip("/"), route.rstrip("/")
+        if asked.endswith(route) and _MOUNT.fullmatch(mount := asked[: len(asked) - len(route)]):
+            return mount
+    stage, domain = context.get("stage"), context.get("domainName")
+    on_execute_api = isinstance(domain, str) and _EXECUTE_API_HOST.fullmatch(domain.lower())
+    if on_execute_api and isinstance(stage, str) and _MOUNT.fullmatch(f"/{stage}"):
+        return f"/{stage}"
+    return ""
 
 
 class BadRequest(ValueError):
@@ -36,6 +68,15 @@ def transport_headers(is_local: bool) -> dict[str, str]:
     return {"Strict-Transport-Security": "max-age=31536000; includeSubDomains"}
 
 
+def unavailable() -> WebResponse:
+    """503: storage is down, or the function is not configured to serve (fail closed)."""
+    return WebResponse(
+        503,
+        "Service unavailable, please try again.",
+        {"Content-Type": "text/plain", "Retry-After": "5"},
+    )
+
+
 @dataclass(frozen=True)
 class WebRequest:
     headers: Mapping[str, str] = field(default_factory=dict)  # lower-case names
@@ -43,6 +84,9 @@ class WebRequest:
     body: bytes = b""
     client: str = ""
     """The client's address as API Gateway saw it (for rate limits; never logged)."""
+    base: str = ""
+    """Where the app is mounted (``/api`` under a stage, ``""`` at a domain's root): pages link
+    to ``base + path`` (``url()`` in templates), redirects are mounted by ``mounted``."""
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
@@ -77,10 +121,57 @@ class WebRequest:
         return fields
 
     def json(self, limit: int = MAX_BODY_BYTES) -> object:
+        """The body as JSON, with numbers and nesting bounded (``BadRequest`` otherwise).
+
+        >>> WebRequest(body=b'{"a": [1, 2.5]}').json()
+        {'a': [1, 2.5]}
+        >>> WebRequest(body=b"1" * 5000).json()
+        Traceback (most recent call last):
+        chalicelib.web.http.BadRequest: number_too_long
+        >>> WebRequest(body=b"[" * 40 + b"]" * 40).json()
+        Traceback (most recent call last):
+        chalicelib.web.http.BadRequest: too_deep
+        """
+        text = self.text_body(limit)
         try:
-            return json.loads(self.text_body(limit))
+            parsed = json.loads(
+                text, parse_int=_bounded_int, parse_float=_bounded_float, parse_constant=_refused
+            )
         except (json.JSONDecodeError, RecursionError):  # RecursionError: nested too deep
             raise BadRequest("not_json") from None
+        if _depth(parsed) > MAX_JSON_DEPTH:
+            raise BadRequest("too_deep")
+        return parsed
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_JSON_DIGITS:
+        raise BadRequest("number_too_long")
+    return int(text)
+
+
+def _bounded_float(text: str) -> float:
+    if len(text) > 2 * MAX_JSON_DIGITS:
+        raise BadRequest("number_too_long")
+    return float(text)
+
+
+def _refused(text: str) -> object:
+    """``NaN`` and ``Infinity`` are not JSON (RFC 8259), though Python's parser takes them."""
+    raise BadRequest("not_json")
+
+
+def _depth(value: object) -> int:
+    """How deeply lists and objects nest in ``value``, without recursion."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, level = pending.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if level <= MAX_JSON_DEPTH:
+                children = item.values() if isinstance(item, dict) else item
+                pending.extend((child, level + 1) for child in children)
+    return deepest
 
 
 @dataclass(frozen=True)
@@ -90,6 +181,18 @@ class WebResponse:
     headers: dict[str, str] = field(default_factory=dict)
     cookies: tuple[str, ...] = ()
     """Set-Cookie lines (a response may set several)."""
+
+    def mounted(self, base: str) -> WebResponse:
+        """The same answer for an app mounted at ``base``: views redirect to app paths."""
+        location = self.headers.get("Location", "")
+        if not base or not location.startswith("/") or location.startswith("//"):
+            return self
+        return replace(self, headers={**self.headers, "Location": base + location})
+
+    def encoded(self) -> bytes:
+        """The body as bytes: with every media type binary, Chalice base64-encodes every body
+        and takes only bytes (API Gateway decodes it again for the client)."""
+        return self.body.encode("utf-8") if isinstance(self.body, str) else self.body
 
     @classmethod
     def html(cls, body: str, status: int = 200, **headers: str) -> WebResponse:

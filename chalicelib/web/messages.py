@@ -27,6 +27,13 @@ FIELD_MESSAGES = {
         "This answer contains hidden text-direction characters. Please type it again."
     ),
     "phone_invalid": N_("Please enter a valid mobile number, for example 98765 43210."),
+    "phone_not_mobile": N_(
+        "Please enter a mobile number: SMS cannot reach landlines or toll-free numbers."
+    ),
+    "phone_country_not_served": N_(
+        "This campaign sends SMS only to mobile numbers of certain countries. Please enter "
+        "such a number, or leave it empty."
+    ),
     "phone_needs_consent": N_("Tick the box to get the SMS, or leave the phone number empty."),
     "consent_needs_phone": N_("Please enter your mobile number to get the SMS."),
 }

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.bootstrap import Services
-from chalicelib.campaigns import Campaign
+from chalicelib.campaigns import Campaign, placeholders
 from chalicelib.errors import (
     CampaignClosed,
     CampaignNotFound,
@@ -94,12 +94,10 @@ class PageText:
 def page_text(campaign: Campaign, locale: str) -> PageText:
     prize_text = None
     if campaign.prize_text is not None and campaign.prize is not None:
-        prize_text = campaign.prize_text[locale].replace(
-            "{amount}", formatting.money(campaign.prize, campaign.currency, locale)
-        )
+        shown = {"amount": formatting.money(campaign.prize, campaign.currency, locale)}
         if campaign.ends_at is not None:
-            ends = formatting.long_date(campaign.ends_at, campaign.timezone, locale)
-            prize_text = prize_text.replace("{ends}", ends)
+            shown["ends"] = formatting.long_date(campaign.ends_at, campaign.timezone, locale)
+        prize_text = placeholders.fill(campaign.prize_text[locale], shown)
     consent = campaign.consent
     return PageText(
         brand=campaign.brand[locale],
@@ -135,11 +133,14 @@ def message_page(
     text: str,
     status: int = 200,
     *,
+    base: str,
     links: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> WebResponse:
     """A short page that tells the customer one thing (not found, closed, too many…)."""
-    body = render("message.html", locale, alternates=links or [], heading=heading, text=text)
+    body = render(
+        "message.html", locale, base=base, alternates=links or [], heading=heading, text=text
+    )
     return WebResponse.html(body, status, **(headers or {}))
 
 
@@ -148,15 +149,20 @@ def not_found(request: WebRequest, *first: str) -> WebResponse:
     _ = translations_for(locale).gettext
     heading = _("Page not found")
     text = _("We could not find this campaign. Please check the link you were sent.")
-    return message_page(locale, heading, text, 404)
+    return message_page(locale, heading, text, 404, base=request.base)
 
 
-def too_many(locale: str, wait: int) -> WebResponse:
+def too_many(request: WebRequest, locale: str, wait: int) -> WebResponse:
     """429 in the customer's language, with Retry-After."""
     _ = translations_for(locale).gettext
     heading, text = _("Too many answers"), _("Please wait a few minutes and try again.")
     return message_page(
-        locale, heading, text, 429, headers={"Retry-After": str(wait), "Cache-Control": "no-store"}
+        locale,
+        heading,
+        text,
+        429,
+        base=request.base,
+        headers={"Retry-After": str(wait), "Cache-Control": "no-store"},
     )
 
 
@@ -174,7 +180,7 @@ def bad_request(request: WebRequest, error: BadRequest, locale: str) -> WebRespo
             _("Your answer could not be read. Please try again."),
             400,
         )
-    return message_page(locale, heading, text, status)
+    return message_page(locale, heading, text, status, base=request.base)
 
 
 def _form_page(
@@ -184,10 +190,13 @@ def _form_page(
     errors: dict[str, str],
     status: int = 200,
     csrf_pair: tuple[str, str | None] = ("", None),
+    *,
+    base: str,
 ) -> WebResponse:
     body = render(
         "campaign.html",
         locale,
+        base=base,
         page=page_text(campaign, locale),
         alternates=alternates(campaign),
         action=campaign_path(locale, campaign.slug),
@@ -207,20 +216,22 @@ def _form_page(
 def csrf_pair(services: Services, request: WebRequest) -> tuple[str, str | None]:
     """The form's CSRF token for this browser, and the cookie to set if it has none yet."""
     value, set_cookie = csrf.cookie_of(request)
-    return csrf.token_for(value, services.settings.link_secret), set_cookie
+    return csrf.token_for(value, services.keys().link), set_cookie
 
 
-def forbidden(locale: str) -> WebResponse:
+def forbidden(request: WebRequest, locale: str) -> WebResponse:
     """A form without a valid CSRF token: from another site, or an old page."""
     _ = translations_for(locale).gettext
     heading = _("This form has expired")
     text = _("Please go back, reload the page and send it again.")
-    return message_page(locale, heading, text, 403, headers={"Cache-Control": "no-store"})
+    return message_page(
+        locale, heading, text, 403, base=request.base, headers={"Cache-Control": "no-store"}
+    )
 
 
-def preview_page(campaign: Campaign, locale: str) -> str:
+def preview_page(campaign: Campaign, locale: str, base: str = "") -> str:
     """The page as customers would see it, for ``samvad preview`` (nothing is stored)."""
-    body = _form_page(campaign, locale, {"src": "preview"}, {}).body
+    body = _form_page(campaign, locale, {"src": "preview"}, {}, base=base).body
     return body if isinstance(body, str) else body.decode("utf-8")
 
 
@@ -233,7 +244,7 @@ def campaign_page(services: Services, locale: str, slug: str, request: WebReques
         return WebResponse.redirect(campaign_path(best_locale(campaign, request, locale), slug))
     window = campaign.window(services.clock())
     if window != "open":
-        return window_page(campaign, locale, window)
+        return window_page(request, campaign, locale, window)
     source = source_of(request.query.get("src"))
     services.views.view(slug, locale, source)
     values = {"src": source}
@@ -241,7 +252,8 @@ def campaign_page(services: Services, locale: str, slug: str, request: WebReques
     if ref is not None:
         services.shares.count_visit(ref)
         values["ref"] = ref
-    return _form_page(campaign, locale, values, {}, csrf_pair=csrf_pair(services, request))
+    pair = csrf_pair(services, request)
+    return _form_page(campaign, locale, values, {}, csrf_pair=pair, base=request.base)
 
 
 def share_ref(raw: str | None) -> str | None:
@@ -254,7 +266,9 @@ def source_of(raw: str | None) -> str:
     return raw if raw and TOKEN_SOURCE.match(raw) else "direct"
 
 
-def window_page(campaign: Campaign, locale: str, window: str, status: int = 200) -> WebResponse:
+def window_page(
+    request: WebRequest, campaign: Campaign, locale: str, window: str, status: int = 200
+) -> WebResponse:
     """Before the start: "coming soon" with the date; after the end: "closed"."""
     _ = translations_for(locale).gettext
     page = page_text(campaign, locale)
@@ -275,6 +289,7 @@ def window_page(campaign: Campaign, locale: str, window: str, status: int = 200)
         f"{page.brand}: {heading}",
         text,
         status,
+        base=request.base,
         links=alternates(campaign),
         headers={"Cache-Control": "no-store"},
     )
@@ -304,12 +319,12 @@ def submit_form(services: Services, locale: str, slug: str, request: WebRequest)
         fields = request.form()
     except BadRequest as exc:
         return bad_request(request, exc, locale)
-    if not csrf.valid(request, fields, services.settings.link_secret):
-        return forbidden(locale)
+    if not csrf.valid(request, fields, services.keys().link_keys):
+        return forbidden(request, locale)
     pair = csrf_pair(services, request)
     if fields.get("action") == "preview" and campaign.product is not None:
         # Without JavaScript, the form redraws the design.
-        return _form_page(campaign, locale, fields, {}, csrf_pair=pair)
+        return _form_page(campaign, locale, fields, {}, csrf_pair=pair, base=request.base)
     token = fields.get("form_token", "")
     if not TOKEN_PATTERN.match(token):
         token = uuid.uuid4().hex
@@ -330,17 +345,22 @@ def submit_form(services: Services, locale: str, slug: str, request: WebRequest)
     except InvalidResponse as exc:
         translations = translations_for(locale)
         errors = {e.field: field_message(e, translations, locale) for e in exc.errors}
-        return _form_page(campaign, locale, fields, errors, status=422, csrf_pair=pair)
+        return _form_page(
+            campaign, locale, fields, errors, status=422, csrf_pair=pair, base=request.base
+        )
     except CampaignClosed as exc:
-        return window_page(campaign, locale, exc.window, status=409)
+        return window_page(request, campaign, locale, exc.window, status=409)
     except RateLimited as exc:
-        return too_many(locale, exc.retry_after)
+        return too_many(request, locale, exc.retry_after)
     except IdempotencyConflict:
         fields["form_token"] = uuid.uuid4().hex  # a fresh token: the next send is a new answer
         message = translations_for(locale).gettext(
             "This form was already sent with other answers. Please check them and send again."
         )
-        return _form_page(campaign, locale, fields, {"form": message}, status=409, csrf_pair=pair)
+        errors = {"form": message}
+        return _form_page(
+            campaign, locale, fields, errors, status=409, csrf_pair=pair, base=request.base
+        )
     if accepted.created and accepted.response.referred_by:
         services.store.count("referred", slug, locale, "share")
         referral = record_referral(
@@ -371,6 +391,7 @@ def thanks_page(services: Services, locale: str, slug: str, request: WebRequest)
     body = render(
         "thanks.html",
         locale,
+        base=request.base,
         page=page_text(campaign, locale),
         alternates=alternates(campaign, "/thanks"),
         back=campaign_path(locale, slug),
@@ -387,7 +408,8 @@ def index_page(services: Services, request: WebRequest) -> WebResponse:
         }
         for c in services.registry.all_published()
     ]
-    return WebResponse.html(render("index.html", locale, alternates=[], campaigns=campaigns))
+    body = render("index.html", locale, base=request.base, alternates=[], campaigns=campaigns)
+    return WebResponse.html(body)
 
 
 STATIC_TYPES = {"samvad.css": "text/css", "designer.js": "text/javascript"}

@@ -24,7 +24,7 @@ TEMPLATE_DIR = Path(__file__).with_name("templates")
 
 @cache
 def environment_for(locale: str) -> Environment:
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
@@ -36,11 +36,14 @@ def environment_for(locale: str) -> Environment:
     )
     env.install_gettext_translations(translations_for(locale), newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(locale=locale, dir=text_direction(locale))
+    # Pages link to app paths (/hi/c/wishlist); the client reaches them under the app's mount.
+    env.globals["url"] = pass_context(lambda context, path: context["base"] + path)
     env.filters["number"] = lambda value: formatting.number(value, locale)
     env.filters["money"] = lambda value, currency: formatting.money(value, currency, locale)
     env.filters["long_date"] = lambda value, tz: formatting.long_date(value, tz, locale)
     return env
 
 
-def render(template: str, locale: str, **context: Any) -> str:
-    return environment_for(locale).get_template(template).render(**context)
+def render(template: str, locale: str, *, base: str, **context: Any) -> str:
+    """``base`` is where the app is mounted (``WebRequest.base``): ``url()`` in templates."""
+    return environment_for(locale).get_template(template).render(base=base, **context)

@@ -19,17 +19,23 @@ from chalicelib.web.rendering import render
 
 def _claim(services: Services, token: str) -> UnsubscribeClaim | None:
     try:
-        return verify_unsubscribe(token, services.settings.link_secret)
+        return verify_unsubscribe(token, services.keys().link_keys)
     except InvalidToken:
         return None
 
 
 def _page(
-    locale: str, heading: str, text: str, action: str | None, erase: str | None = None
+    request: WebRequest,
+    locale: str,
+    heading: str,
+    text: str,
+    action: str | None,
+    erase: str | None = None,
 ) -> WebResponse:
     body = render(
         "unsubscribe.html",
         locale,
+        base=request.base,
         alternates=[],
         heading=heading,
         text=text,
@@ -51,8 +57,9 @@ def unsubscribe_page(services: Services, token: str, request: WebRequest) -> Web
     _ = translations_for(locale).gettext
     contact = services.store.contact(claim.contact_id)
     if contact is not None and contact.opted_out:
-        return _done(locale, token)
+        return _done(request, locale, token)
     return _page(
+        request,
         locale,
         _("Stop SMS from us?"),
         _("You will get no more SMS from us, for any campaign. You can still answer campaigns."),
@@ -67,13 +74,13 @@ def unsubscribe(services: Services, token: str, request: WebRequest) -> WebRespo
         return not_found(request)
     locale = negotiate([claim.locale], ui_locales()) or "en"
     services.store.opt_out(claim.contact_id, services.clock(), "unsubscribe_link")
-    return _done(locale, token)
+    return _done(request, locale, token)
 
 
-def _done(locale: str, token: str) -> WebResponse:
+def _done(request: WebRequest, locale: str, token: str) -> WebResponse:
     _ = translations_for(locale).gettext
     heading, text = _("You are unsubscribed"), _("We will not send you any more SMS.")
-    return _page(locale, heading, text, None, f"/u/{token}/erase")
+    return _page(request, locale, heading, text, None, f"/u/{token}/erase")
 
 
 def erase(services: Services, token: str, request: WebRequest) -> WebResponse:
@@ -88,6 +95,7 @@ def erase(services: Services, token: str, request: WebRequest) -> WebResponse:
     event("contact.erased", contact_id=claim.contact_id, items=deleted, by="customer")
     _ = translations_for(locale).gettext
     return _page(
+        request,
         locale,
         _("Your data is deleted"),
         _("We deleted your answers, your phone number and every message to you."),

@@ -58,6 +58,19 @@ def at_ist(days_from_today: int, hour: int) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=IST)
 
 
+def first_at_ist(after: datetime, hour: int) -> datetime:
+    """The first ``hour``:00 in India at or after ``after``.
+
+    >>> first_at_ist(datetime(2026, 12, 1, 23, 40, tzinfo=ZoneInfo("UTC")), 9).isoformat()
+    '2026-12-02T09:00:00+05:30'
+    >>> first_at_ist(datetime(2026, 12, 1, 23, 40, tzinfo=ZoneInfo("UTC")), 22).isoformat()
+    '2026-12-02T22:00:00+05:30'
+    """
+    local = after.astimezone(IST)
+    candidate = local.replace(hour=hour, minute=0, second=0, microsecond=0)
+    return candidate if candidate >= local else candidate + timedelta(days=1)
+
+
 def job(stack: RunningStack, step: str, token: str) -> dict[str, Any]:
     """The job of ``step`` for the response sent with form token ``token``."""
     rid = response_id("wishlist", token)

@@ -7,12 +7,21 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from tests.conftest import PROJECT_DIR, Emulator, RunningStack
-from tests.http.followup_helpers import LINK, answer, at_ist, list_jobs, run_due, sms_to
+from tests.http.followup_helpers import (
+    LINK,
+    answer,
+    at_ist,
+    first_at_ist,
+    job,
+    list_jobs,
+    run_due,
+    sms_to,
+)
 
 pytestmark = pytest.mark.http
 
@@ -22,21 +31,27 @@ def test_a_day_later_the_reminder_goes_out_once_and_its_link_unsubscribes(
 ) -> None:
     answer(stack, "http-followup-1", "98765 60001")
     number = "+919876560001"
+    # Every time comes from the answer's own (wall-clock) time, so the test holds at any hour:
+    # the reminder (a day later) meets the first quiet night after it falls due and goes out
+    # the next morning, always before the offer (three days later).
+    answered = datetime.fromisoformat(str(job(stack, "thank_you_sms", "http-followup-1")["due_at"]))
+    quiet_night = first_at_ist(answered + timedelta(days=1), hour=22)
+    morning = first_at_ist(quiet_night, hour=9)
 
-    early = run_due(stack, emulator, at_ist(0, 10) + timedelta(hours=1))
+    early = run_due(stack, emulator, answered + timedelta(hours=12))
     assert len(sms_to(emulator, number)) == 1  # only the thank-you
-    run_due(stack, emulator, at_ist(2, 22))  # due, but 22:00 is quiet time
+    run_due(stack, emulator, quiet_night)  # due, but 22:00 is quiet time
     assert len(sms_to(emulator, number)) == 1
     postponed = [j for j in list_jobs(stack) if j["step"] == "reminder"]
     assert postponed[0]["note"] == "quiet hours"
-    assert postponed[0]["due_at"] == at_ist(3, 9).astimezone(UTC).isoformat(timespec="seconds")
+    assert postponed[0]["due_at"] == morning.astimezone(UTC).isoformat(timespec="seconds")
 
-    morning = run_due(stack, emulator, at_ist(3, 9) + timedelta(minutes=1))
-    again = run_due(stack, emulator, at_ist(3, 9) + timedelta(minutes=2))
+    sent = run_due(stack, emulator, morning + timedelta(minutes=1))
+    again = run_due(stack, emulator, morning + timedelta(minutes=2))
 
     texts = sms_to(emulator, number)
     assert len(texts) == 2, texts
-    assert "sent: 1" in morning
+    assert "sent: 1" in sent
     assert "sent" not in again
     assert "sent" not in early
     link = LINK.search(texts[1])
@@ -48,7 +63,7 @@ def test_a_day_later_the_reminder_goes_out_once_and_its_link_unsubscribes(
     assert stack.post(path, data={"unsubscribe": "yes"}).status_code == 200
     offer = next(j for j in list_jobs(stack) if j["step"] == "offer")
     assert offer["status"] == "cancelled"
-    run_due(stack, emulator, at_ist(5, 10))
+    run_due(stack, emulator, answered + timedelta(days=5))
     assert len(sms_to(emulator, number)) == 2  # nothing after the opt-out
 
 

@@ -6,6 +6,7 @@ Lambda-shaped events against the emulator."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import platform
@@ -22,7 +23,12 @@ import boto3
 import pytest
 
 from chalicelib.campaigns.deployment import sync_definitions
-from chalicelib.local.resources import ensure_stack
+from chalicelib.local.resources import (
+    DEVELOPMENT_LINK_KEY,
+    ensure_secret,
+    ensure_stack,
+    stage_settings,
+)
 from chalicelib.storage.campaigns import CampaignStore
 from samvad_cli.build import (
     babel_locales,
@@ -37,7 +43,6 @@ from tests.samples import DEFINITIONS, WISHLIST
 
 pytestmark = pytest.mark.http
 ADMIN_KEY = "zip-test-admin-key-not-a-secret"
-LINK_SECRET = "zip-test-link-secret-not-a-secret"
 ELF_MACHINE = {"aarch64": 183, "x86_64": 62}
 HOST = "arm64" if platform.machine() in ("aarch64", "arm64") else "x86_64"  # build_code's names
 RESOURCE = "/{locale}/c/{slug}"  # the campaign page's route
@@ -61,20 +66,26 @@ print("RESULT " + json.dumps(answer))
 """
 
 
-def function_environment(endpoint: str, outputs: dict[str, str]) -> dict[str, str]:
-    """The settings the functions get on AWS (the template's environment), here pointed at
-    the emulator. The one place to change when the settings move."""
+def function_environment(endpoint: str) -> dict[str, str]:
+    """The settings the functions get on AWS (the template's environment: the stage's
+    resources and the name of its secret, which holds the keys), here on the emulator."""
+    clients = {"region_name": REGION, "endpoint_url": endpoint}
+    outputs = ensure_stack(boto3.client("cloudformation", **clients), "prod")
+    admin_key_sha256 = hashlib.sha256(ADMIN_KEY.encode()).hexdigest()
+    secret = ensure_secret(boto3.client("secretsmanager", **clients), "prod", admin_key_sha256)
     return {
         **FAKE_CREDENTIALS,
         "AWS_ENDPOINT_URL": endpoint,
         "SAMVAD_STAGE": "prod",
-        "SAMVAD_TABLE": outputs["TableName"],
-        "SAMVAD_EVENTS_TOPIC_ARN": outputs["EventsTopicArn"],
-        "SAMVAD_FOLLOWUPS_TOPIC_ARN": outputs["FollowupsTopicArn"],
-        "SAMVAD_LINK_SECRET": LINK_SECRET,
-        "SAMVAD_ADMIN_KEY_SHA256": hashlib.sha256(ADMIN_KEY.encode()).hexdigest(),
+        **stage_settings(outputs, secret),
         "SAMVAD_PUBLIC_URL": "https://samvad.example",
     }
+
+
+def text_of(answer: dict[str, Any]) -> str:
+    """The body as API Gateway hands it on (it decodes what the function base64-encoded)."""
+    body = str(answer.get("body") or "")
+    return base64.b64decode(body).decode() if answer.get("isBase64Encoded") else body
 
 
 @dataclass
@@ -200,11 +211,10 @@ class Function:
 
 @pytest.fixture(scope="module")
 def function(packages: Packages, emulator: Emulator) -> Function:
-    clients = {"region_name": REGION, "endpoint_url": emulator.endpoint}
-    outputs = ensure_stack(boto3.client("cloudformation", **clients), "prod")
-    store = CampaignStore(boto3.client("dynamodb", **clients), outputs["TableName"])
-    sync_definitions(store, DEFINITIONS, datetime.now(UTC))
-    return Function(packages.unpacked, function_environment(emulator.endpoint, outputs))
+    env = function_environment(emulator.endpoint)
+    dynamodb = boto3.client("dynamodb", region_name=REGION, endpoint_url=emulator.endpoint)
+    sync_definitions(CampaignStore(dynamodb, env["SAMVAD_TABLE"]), DEFINITIONS, datetime.now(UTC))
+    return Function(packages.unpacked, env)
 
 
 def api_event(
@@ -230,7 +240,7 @@ def form_post(function: Function, phone: str, form_token: str) -> Any:
         "product": "tawa",
         "phone": phone,
         "consent": "yes",
-        "csrf": token_for(cookie, LINK_SECRET.encode()),
+        "csrf": token_for(cookie, DEVELOPMENT_LINK_KEY),
     }
     headers = {
         "Content-Type": "application/x-www-form-urlencoded",
@@ -252,7 +262,7 @@ def test_a_page_view_is_served_as_html(function: Function) -> None:
     answer, _ = function.invoke("app", api_event("GET", "/hi/c/wishlist", RESOURCE, page))
     assert answer["statusCode"] == 200
     assert answer["headers"]["Content-Type"].startswith("text/html")
-    assert HINDI_TITLE in answer["body"]
+    assert HINDI_TITLE in text_of(answer)
     assert "Strict-Transport-Security" in answer["headers"]  # a deployed stage
 
 
@@ -262,7 +272,7 @@ def test_a_page_in_a_locale_the_package_has_no_data_for_is_no_error(
 ) -> None:
     page = {"locale": locale, "slug": "wishlist"}
     answer, _ = function.invoke("app", api_event("GET", f"/{locale}/c/wishlist", RESOURCE, page))
-    assert answer["statusCode"] < 500, answer["body"]
+    assert answer["statusCode"] < 500, text_of(answer)
 
 
 def test_the_admin_api_refuses_a_campaign_in_a_locale_it_cannot_serve(function: Function) -> None:
@@ -272,14 +282,14 @@ def test_the_admin_api_refuses_a_campaign_in_a_locale_it_cannot_serve(function: 
     body = json.dumps({"file": "wishlist.yaml", "source": source})
     path = "/admin/api/v1/campaigns"
     answer, _ = function.invoke("app", api_event("POST", path, path, None, headers, body))
-    assert answer["statusCode"] == 422, answer["body"]
-    assert "'bn' cannot be served" in answer["body"]
+    assert answer["statusCode"] == 422, text_of(answer)
+    assert "'bn' cannot be served" in text_of(answer)
 
 
 def test_the_local_routes_are_not_in_the_deployed_app(function: Function) -> None:
     answer, _ = function.invoke("app", api_event("GET", "/_local/outbox", "/_local/outbox"))
     assert answer["statusCode"] in (403, 404, 405)
-    assert "outbox" not in answer["body"].lower()
+    assert "outbox" not in text_of(answer).lower()
 
 
 def test_the_authorizer_allows_the_admin_key_and_denies_any_other(function: Function) -> None:

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+import requests
 
 from tests.conftest import Emulator, RunningStack, eventually
 from tests.http.followup_helpers import job
@@ -267,3 +268,36 @@ def test_banner_and_index_list_the_sample_pages(stack: RunningStack) -> None:
     assert f"{stack.base_url}/en/c/wishlist" in stack.output
     assert f"{stack.base_url}/hi/c/wishlist" in stack.output
     assert {a["href"] for a in index.all("a")} >= {"/en/c/wishlist", "/hi/c/wishlist"}
+
+
+def test_fifty_requests_at_once_under_one_key_store_one_answer_and_never_fail(
+    stack: RunningStack,
+) -> None:
+    """One 201, the same answer again 200, other answers under that key 409: never a 5xx
+    nor a reset connection, however many arrive at once."""
+    import threading
+
+    url = f"{stack.base_url}/api/v1/campaigns/wishlist/responses"
+    key = {"Idempotency-Key": "fifty-at-once-0001"}
+    start = threading.Barrier(50)
+    statuses: list[int | str] = []
+
+    def send(n: int) -> None:
+        product = "tawa" if n % 5 else "air-fryer"
+        body = {"locale": "hi", "answers": {"product": product, "reason": "एक साथ"}}
+        start.wait()
+        try:
+            statuses.append(requests.post(url, json=body, headers=key, timeout=60).status_code)
+        except requests.ConnectionError as exc:
+            statuses.append(type(exc).__name__)
+
+    clients = [threading.Thread(target=send, args=(n,)) for n in range(50)]
+    for client in clients:
+        client.start()
+    for client in clients:
+        client.join()
+
+    assert set(statuses) <= {200, 201, 409}, statuses
+    assert statuses.count(201) == 1
+    # 40 send a tawa, 10 an air fryer: whichever came first won, the others' are a conflict
+    assert (statuses.count(200), statuses.count(409)) in {(39, 10), (9, 40)}, statuses

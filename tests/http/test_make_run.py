@@ -67,3 +67,35 @@ def test_a_broken_campaign_stops_the_stack_with_file_line_and_field(tmp_path: Pa
     line = text.splitlines().index("title:") + 2  # the title's mapping starts below its key
     assert f"wishlist.yaml:{line}: title: missing the 'hi' text" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_sigterm_stops_the_stack_within_five_seconds_even_while_it_serves(
+    tmp_path: Path,
+) -> None:
+    import signal
+    import threading
+
+    stack = start_stack({"EMULATOR_PORT": str(free_port())}, tmp_path / "stack.log")
+    busy = threading.Event()
+
+    def keep_it_busy() -> None:  # customers still arriving when the developer stops it
+        with requests.Session() as session:
+            while not busy.is_set():
+                try:
+                    session.get(f"{stack.base_url}/c/wishlist", timeout=5)
+                except requests.RequestException:
+                    return
+
+    clients = [threading.Thread(target=keep_it_busy, daemon=True) for _ in range(4)]
+    try:
+        for client in clients:
+            client.start()
+        stack.get("/hi/c/wishlist")
+        stack.process.send_signal(signal.SIGTERM)
+        status = stack.process.wait(timeout=5)  # raises TimeoutExpired if it lingers
+    finally:
+        busy.set()
+        stack.stop()
+
+    assert status == 0
+    assert "Stopped" in stack.output

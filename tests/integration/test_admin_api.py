@@ -193,6 +193,37 @@ def test_export_is_excel_safe_csv_and_json_lines(chalice_client: Any) -> None:
     ]
 
 
+def test_an_export_after_a_rollback_keeps_the_answers_only_the_other_version_asked(
+    chalice_client: Any,
+) -> None:
+    budget = (
+        "\n  - id: budget\n    type: text\n    required: false\n    max_length: 50\n"
+        "    label:\n      en: Your budget?\n      hi: आपका बजट?\n      ur: آپ کا بجٹ؟\n"
+    )
+    anchor = "      ur: یہی کیوں؟ اسے آپ کے لیے بہترین کیا چیز بنائے گی؟\n"
+    assert WISHLIST.count(anchor) == 1
+    assert deploy(chalice_client, WISHLIST.replace(anchor, anchor + budget)).status_code == 201
+    call(chalice_client, "POST", f"{ADMIN}/campaigns/wishlist/publish", {"version": 2}, **KEY)
+    fields = {"form_token": "rollback-export-1", "product": "tawa", "budget": "₹2,000 तक"}
+    reply = chalice_client.http.post("/hi/c/wishlist", headers=FORM, body=urlencode(fields))
+    assert reply.status_code == 303
+    call(chalice_client, "POST", f"{ADMIN}/campaigns/wishlist/rollback", {}, **KEY)
+    answer_form(chalice_client, "rollback-export-2", "पुराना सवाल")
+
+    csv_text = call(chalice_client, "GET", f"{ADMIN}/campaigns/wishlist/export", **KEY).body
+    jsonl = call(chalice_client, "GET", f"{ADMIN}/campaigns/wishlist/export?format=jsonl", **KEY)
+    page = body_of(call(chalice_client, "GET", f"{ADMIN}/campaigns/wishlist/responses", **KEY))
+
+    header = csv_text.decode("utf-8").lstrip("\ufeff").splitlines()[0].split(",")
+    assert header.index("reason") < header.index("budget")  # published version's first
+    rows = {r["campaign_version"]: r for r in map(json.loads, jsonl.body.decode().splitlines())}
+    assert rows[2]["budget"] == "₹2,000 तक"
+    assert rows[1]["reason"] == "पुराना सवाल"
+    assert rows[1]["budget"] == ""
+    assert "₹2,000 तक" in csv_text.decode("utf-8")
+    assert "budget" in page["columns"]
+
+
 def test_stats_count_views_and_responses_per_locale_and_source(chalice_client: Any) -> None:
     chalice_client.http.get("/hi/c/wishlist?src=poster-7")
     chalice_client.http.get("/hi/c/wishlist?src=poster-7")
@@ -289,3 +320,57 @@ def test_the_outbox_exists_only_on_the_local_stage(aws: Any) -> None:
     assert outbox_page(deployed, WebRequest(query={"format": "jobs"})).status == 404
     assert inbound_sms(deployed, WebRequest(body=b"{}")).status == 404
     assert outbox_page(aws, WebRequest(query={"format": "jobs"})).status == 200
+
+
+def foreign_cursor(slug: str) -> str:
+    import base64
+
+    key = {
+        "pk": {"S": "RESPONSE#x"},
+        "sk": {"S": "RESPONSE"},
+        "gsi1pk": {"S": f"CAMPAIGN#{slug}"},
+        "gsi1sk": {"S": "RESPONSE#2026"},
+    }
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "not-base64!!",
+        "e30=",  # {}
+        "WzEsMl0=",  # [1,2]
+        foreign_cursor("build-your-car"),  # another campaign's
+        foreign_cursor("wishlist").replace("=", "") + "AAAA",  # garbled
+    ],
+)
+def test_a_cursor_this_listing_did_not_give_out_is_a_400(chalice_client: Any, cursor: str) -> None:
+    answer_form(chalice_client, "cursor-token-1", "कारण")
+
+    answer = call(
+        chalice_client, "GET", f"{ADMIN}/campaigns/wishlist/responses?cursor={cursor}", **KEY
+    )
+
+    assert answer.status_code == 400, answer.body
+    assert body_of(answer)["error"]["code"] == "bad_cursor"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", f"{ADMIN}/campaigns"),
+        ("POST", f"{ADMIN}/campaigns/wishlist/publish"),
+        ("POST", f"{ADMIN}/campaigns/wishlist/moderation/s1"),
+        ("POST", f"{ADMIN}/contacts/erase"),
+        ("POST", "/api/v1/campaigns/wishlist/responses"),
+    ],
+)
+@pytest.mark.parametrize(
+    "body", ['{"version": 1' + "1" * 5000 + "}", "[" * 200 + "]" * 200, '{"version": NaN}']
+)
+def test_json_bodies_with_huge_numbers_or_deep_nesting_are_a_400(
+    chalice_client: Any, method: str, path: str, body: str
+) -> None:
+    answer = chalice_client.http.request(method, path, headers={**JSON, **KEY}, body=body)
+
+    assert answer.status_code == 400, (answer.status_code, answer.body)

@@ -182,6 +182,34 @@ def test_json_api_errors_are_localized_and_precise(chalice_client: Any) -> None:
 
 
 @pytest.mark.parametrize(
+    ("phone", "code", "hindi"),
+    [
+        ("+1 201 555 0123", "phone_country_not_served", "कुछ ही देशों के मोबाइल नंबरों पर"),
+        ("+882 1600 1234 5678", "phone_country_not_served", "कुछ ही देशों के मोबाइल नंबरों पर"),
+        ("011 2345 6789", "phone_not_mobile", "लैंडलाइन या टोल-फ़्री"),
+        ("1800 180 1234", "phone_not_mobile", "लैंडलाइन या टोल-फ़्री"),
+    ],
+)
+def test_numbers_no_sms_may_go_to_are_refused_in_the_customers_language(
+    chalice_client: Any, published: list[dict[str, Any]], phone: str, code: str, hindi: str
+) -> None:
+    fields = {"form_token": "pumping-0001", "product": "tawa", "phone": phone, "consent": "yes"}
+    page = chalice_client.http.post("/hi/c/wishlist", headers=FORM, body=form(**fields))
+    payload = {"locale": "hi", "answers": {"product": "tawa"}, "phone": phone, "consent": True}
+    api = chalice_client.http.post(
+        "/api/v1/campaigns/wishlist/responses", headers=JSON, body=json.dumps(payload)
+    )
+
+    assert page.status_code == 422
+    assert hindi in page.body.decode()
+    assert api.status_code == 422
+    [error] = json.loads(api.body)["errors"]
+    assert (error["field"], error["code"]) == ("phone", code)
+    assert hindi in error["message"]
+    assert published == []  # nothing stored, nothing sent
+
+
+@pytest.mark.parametrize(
     ("body", "status", "code"),
     [
         ("[1, 2]", 400, "not_object"),

@@ -13,6 +13,7 @@ import pytest
 
 from chalicelib.dialogue.service import handle_inbound
 from tests.conftest import ADMIN_KEY
+from tests.samples import DRESS_DESIGN, png_size
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 ADMIN = "/admin/api/v1"
@@ -41,14 +42,7 @@ def design_dress(client: Any, token: str, phone: str = "", **extra: str) -> str:
     """Send a designed dress; returns the thanks page's path (with the design id)."""
     fields = {
         "form_token": token,
-        "colour": "emerald",
-        "fabric": "silk",
-        "print": "paisley",
-        "sleeves": "long",
-        "length": "maxi",
-        "size": "m",
-        "name": "मेरी हरी ड्रेस",
-        "action": "send",
+        **DRESS_DESIGN,
         **({"phone": phone, "consent": "yes"} if phone else {}),
         **extra,
     }
@@ -118,6 +112,29 @@ def test_a_car_with_extras_is_priced_in_indian_grouping(chalice_client: Any) -> 
     assert 'name="extras.spoiler" value="yes" checked' in page
 
 
+@pytest.mark.parametrize("name", ["   ", "\t\x07\x00", "\u200b\u200b", "\u202e"])
+@pytest.mark.parametrize("action", ["preview", "send"])
+def test_a_design_name_of_nothing_visible_draws_under_the_campaign_title(
+    chalice_client: Any, name: str, action: str
+) -> None:
+    answer = post(
+        chalice_client,
+        f"/hi/c/{DRESS}",
+        form_token=f"design-blank-{action}-{len(name)}",
+        colour="emerald",
+        fabric="silk",
+        name=name,
+        action=action,
+    )
+
+    # preview: 200; send without the required choices or with a rejected name: 422, redrawn
+    assert answer.status_code in (200, 303, 422), answer.body
+    if answer.status_code != 303:
+        title = svg_of(answer.body.decode()).find("{http://www.w3.org/2000/svg}title")
+        assert title is not None
+        assert (title.text or "").strip()
+
+
 def test_a_share_page_has_localized_preview_tags_and_plain_share_links(
     chalice_client: Any,
 ) -> None:
@@ -141,7 +158,7 @@ def test_a_share_page_has_localized_preview_tags_and_plain_share_links(
     png = chalice_client.http.get(page_path + "/design.png", headers={"Accept": "image/png"})
     assert png.headers["Content-Type"] == "image/png"
     assert png.body.startswith(b"\x89PNG\r\n\x1a\n")
-    assert int.from_bytes(png.body[16:20], "big") == 600  # width, from the IHDR chunk
+    assert png_size(png.body) == (1200, 630)  # landscape, as link previews show it
 
 
 @pytest.mark.parametrize(

@@ -178,11 +178,33 @@ def test_a_runner_killed_mid_batch_loses_nothing(chalice_client: Any, aws: Any) 
 
     runner_at(aws, now + timedelta(seconds=30)).run_due()  # the lease still holds
     assert [jobs(aws, rid)["reminder"].status for rid in rids].count("sent") == 2
-    runner_at(aws, now + timedelta(minutes=3)).run_due()  # lease expired: picked up
+    runner_at(aws, now + timedelta(seconds=50)).run_due()  # within a minute: picked up
 
     assert all(jobs(aws, rid)["reminder"].status == "sent" for rid in rids)
     for number in numbers:
         assert len(sms_to(f"+91{number}")) == 2
+
+
+def test_a_runner_publishes_nothing_once_its_lease_is_running_out(
+    chalice_client: Any, aws: Any
+) -> None:
+    """A slow runner stops publishing before its claim could pass to another runner: what it
+    did not send stays claimed until the lease ends, then goes out once, from the next."""
+    numbers = [f"98765{n:05d}" for n in range(60, 64)]
+    rids = [answer(chalice_client, f"slow-{n}", n, locale="en") for n in numbers]
+    start = local_time(aws.store.get_response(rids[-1]).created_at, 2, 10)
+    times = iter([start, start, *[start + timedelta(seconds=40)] * 50])  # read, claim, then slow
+    slow = runner_at(aws, start)
+    slow = replace(slow, clock=lambda: next(times))
+
+    report = slow.run_due()
+    statuses = [jobs(aws, rid)["reminder"].status for rid in rids]
+    runner_at(aws, start + timedelta(seconds=46)).run_due()
+
+    assert report.counts["lease_ran_out"] == 4
+    assert statuses == ["sending"] * 4  # left untouched, still ours until the lease ends
+    for number in numbers:
+        assert len(sms_to(f"+91{number}")) == 2  # the thank-you and one reminder, never two
 
 
 def test_sns_failures_are_retried_with_backoff_until_sent(chalice_client: Any, aws: Any) -> None:

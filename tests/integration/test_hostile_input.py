@@ -264,7 +264,7 @@ def with_csrf(aws: Any, body: bytes, headers: dict[str, str], mode: str) -> byte
         headers["Cookie"] = f"samvad_csrf={CSRF_COOKIE}"
     if mode == "missing":
         return body
-    token = "0" * 32 if mode == "wrong" else token_for(CSRF_COOKIE, aws.settings.link_secret)
+    token = "0" * 32 if mode == "wrong" else token_for(CSRF_COOKIE, aws.keys().link)
     return body + (b"&" if body else b"") + f"csrf={token}".encode()
 
 
@@ -373,7 +373,7 @@ def test_form_post_survives_hostile_bodies(
     assert status < 500, answer.body[:500]
     is_form = base_type(content_type) == FORM_TYPE
     fields = form_fields(data) if is_form else None
-    expected_csrf = token_for(CSRF_COOKIE, aws.settings.link_secret)
+    expected_csrf = token_for(CSRF_COOKIE, aws.keys().link)
     csrf_ok = csrf == "valid" and fields is not None and fields.get("csrf") == expected_csrf
     valid = form_is_valid(aws.campaign("wishlist"), fields, csrf_ok)
     if status < 400:

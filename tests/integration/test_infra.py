@@ -12,7 +12,14 @@ from typing import Any
 import boto3
 import pytest
 
-from samvad_cli.template import FUNCTIONS, chalice_package, finish_template, load_template
+from samvad_cli.template import (
+    API_BURST_LIMIT,
+    API_RATE_LIMIT,
+    FUNCTIONS,
+    chalice_package,
+    finish_template,
+    load_template,
+)
 from tests.conftest import PROJECT_DIR, REGION
 
 # Where AWS offers nothing narrower than a wildcard, and why.
@@ -43,7 +50,8 @@ def statements(template: dict[str, Any]) -> list[dict[str, Any]]:
 def test_cfn_lint_passes(template: Any) -> None:
     _, path = template
     lint = subprocess.run(
-        [str(Path(sys.executable).with_name("cfn-lint")), str(path)],
+        # Informational checks too (I3011: stateful resources say what happens on delete).
+        [str(Path(sys.executable).with_name("cfn-lint")), "--include-checks", "I", "--", str(path)],
         capture_output=True,
         text=True,
         check=False,
@@ -88,11 +96,16 @@ def test_each_function_is_arm64_on_python_312_with_only_its_own_permissions(
         assert function["FunctionName"].endswith(f"-{suffix}")
         role = resources[function["Role"]["Fn::GetAtt"][0]]["Properties"]
         [policy] = role["Policies"]
-        assert policy["PolicyDocument"]["Statement"][:-1] == own  # plus its own logs
-        assert function["Environment"]["Variables"]["SAMVAD_TABLE"] == {"Ref": "Table"}
-        assert (
-            "resolve:secretsmanager" in function["Environment"]["Variables"]["SAMVAD_LINK_SECRET"]
-        )
+        *granted, keys, logs = policy["PolicyDocument"]["Statement"]
+        assert granted == own  # plus the stage's keys and its own logs
+        assert (keys["Action"], logs["Sid"]) == (["secretsmanager:GetSecretValue"], "Logs")
+        [secret] = keys["Resource"]
+        assert secret["Fn::Sub"].endswith(":secret:samvad/${Stage}-??????")  # that secret only
+        variables = function["Environment"]["Variables"]
+        assert variables["SAMVAD_TABLE"] == {"Ref": "Table"}
+        assert variables["SAMVAD_SECRET_ID"] == {"Fn::Sub": "samvad/${Stage}"}  # never values
+        assert not any("secret" in name.lower() for name in set(variables) - {"SAMVAD_SECRET_ID"})
+        assert "resolve:secretsmanager" not in json.dumps(variables)
         assert resources[f"{logical_id}ErrorsAlarm"]["Type"] == "AWS::CloudWatch::Alarm"
         assert resources[f"{logical_id}ThrottlesAlarm"]["Type"] == "AWS::CloudWatch::Alarm"
     assert resources["FailedFollowUpsAlarm"]["Properties"]["MetricName"] == "FollowUpsFailed"
@@ -146,6 +159,7 @@ def test_the_packaged_data_resources_are_the_ones_the_emulator_runs(template: An
             "by_campaign",
             "due",
         }
+        assert described["DeletionProtectionEnabled"] is True
         topics = {
             t["TopicArn"].rsplit(":", 1)[1]
             for t in boto3.client("sns", region_name=REGION).list_topics()["Topics"]
@@ -153,3 +167,145 @@ def test_the_packaged_data_resources_are_the_ones_the_emulator_runs(template: An
         assert {
             f"samvad-{stage}-{n}" for n in ("campaign-events", "followups", "inbound-sms", "alarms")
         } <= topics
+
+
+def test_the_table_outlives_the_stack_and_refuses_deletion(template: Any) -> None:
+    built, _ = template
+    table = built["Resources"]["Table"]
+
+    assert (table["DeletionPolicy"], table["UpdateReplacePolicy"]) == ("Retain", "Retain")
+    assert table["Properties"]["DeletionProtectionEnabled"] is True
+    assert table["Properties"]["PointInTimeRecoverySpecification"] == {
+        "PointInTimeRecoveryEnabled": True
+    }
+
+
+def test_functions_have_the_memory_of_the_cost_table_and_stop_before_api_gateway(
+    template: Any,
+) -> None:
+    built, _ = template
+    resources = built["Resources"]
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    functions = {logical_id: resources[logical_id]["Properties"] for logical_id in FUNCTIONS}
+
+    assert "arm64 Lambda with 512 MB" in readme  # the cost table's assumption
+    assert {f["MemorySize"] for f in functions.values()} == {512}
+    # API Gateway answers 504 after 29 s: the API's function must not run on unseen.
+    assert functions["APIHandler"]["Timeout"] < 29
+    assert functions["AdminKey"]["Timeout"] < 29
+    # A sender publishes a claimed job only early in its lease, leaving time for a publish
+    # under way (botocore: 3 s to connect, 10 s to read) before another runner may take it.
+    from chalicelib.followups.runner import LEASE, PUBLISH_WITHIN
+
+    assert (LEASE - PUBLISH_WITHIN).total_seconds() >= 3 + 10
+    assert functions["SendDueFollowups"]["Timeout"] <= 60
+    assert functions["SendNewFollowups"]["Timeout"] < 60
+
+
+def test_the_senders_keep_concurrency_of_their_own_and_the_api_is_throttled(
+    template: Any,
+) -> None:
+    built, _ = template
+    resources = built["Resources"]
+
+    for sender in ("SendDueFollowups", "SendNewFollowups", "InboundSms"):
+        assert resources[sender]["Properties"]["ReservedConcurrentExecutions"] >= 1, sender
+    assert "ReservedConcurrentExecutions" not in resources["APIHandler"]["Properties"]
+    api = resources["RestAPI"]["Properties"]
+    assert api["EndpointConfiguration"] == "REGIONAL"
+    [settings] = api["MethodSettings"]
+    assert (settings["ResourcePath"], settings["HttpMethod"]) == ("/*", "*")
+    assert settings["ThrottlingRateLimit"] == {"Ref": "ApiRateLimit"}
+    assert settings["ThrottlingBurstLimit"] == {"Ref": "ApiBurstLimit"}
+    parameters = built["Parameters"]
+    assert parameters["ApiRateLimit"]["Default"] == API_RATE_LIMIT
+    assert parameters["ApiBurstLimit"]["Default"] == API_BURST_LIMIT >= API_RATE_LIMIT
+
+
+def test_a_late_stream_and_every_alarm_reach_the_alarm_email(template: Any) -> None:
+    built, _ = template
+    resources = built["Resources"]
+    age = resources["SendNewFollowupsIteratorAgeAlarm"]["Properties"]
+
+    assert (age["Namespace"], age["MetricName"], age["Statistic"]) == (
+        "AWS/Lambda",
+        "IteratorAge",
+        "Maximum",
+    )
+    assert age["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": "SendNewFollowups"}}]
+    assert 0 < age["Threshold"] <= 5 * 60 * 1000  # milliseconds
+    server_errors = resources["ApiServerErrorsAlarm"]["Properties"]
+    assert (server_errors["Namespace"], server_errors["MetricName"]) == (
+        "AWS/ApiGateway",
+        "5XXError",
+    )
+    api_name = resources["RestAPI"]["Properties"]["Name"]
+    assert server_errors["Dimensions"] == [
+        {"Name": "ApiName", "Value": api_name},
+        {"Name": "Stage", "Value": resources["RestAPI"]["Properties"]["StageName"]},
+    ]
+    alarms = [r for r in resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"]
+    assert len(alarms) == 2 * len(FUNCTIONS) + 3
+    assert all(a["Properties"]["AlarmActions"] == [{"Ref": "AlarmsTopic"}] for a in alarms)
+    email = resources["AlarmsEmail"]
+    assert email["Type"] == "AWS::SNS::Subscription"
+    assert email["Condition"] == "HasAlarmEmail"
+    assert email["Properties"] == {
+        "TopicArn": {"Ref": "AlarmsTopic"},
+        "Protocol": "email",
+        "Endpoint": {"Ref": "AlarmEmail"},
+    }
+    assert built["Parameters"]["AlarmEmail"]["Default"] == ""  # optional
+    assert built["Conditions"]["HasAlarmEmail"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "AlarmEmail"}, ""]}]
+    }
+
+
+def test_only_sms_of_this_account_may_publish_to_the_inbound_topic(template: Any) -> None:
+    built, _ = template
+    policy = built["Resources"]["InboundSmsTopicPolicy"]
+
+    assert policy["Type"] == "AWS::SNS::TopicPolicy"
+    assert policy["Properties"]["Topics"] == [{"Ref": "InboundSmsTopic"}]
+    [statement] = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert statement["Effect"] == "Allow"
+    assert statement["Principal"] == {"Service": "sms-voice.amazonaws.com"}
+    assert statement["Action"] == "sns:Publish"
+    assert statement["Resource"] == {"Ref": "InboundSmsTopic"}
+    assert statement["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+    }
+
+
+def test_the_stack_offers_a_regional_custom_domain_mapped_to_the_stage(template: Any) -> None:
+    import re
+
+    built, _ = template
+    resources, parameters = built["Resources"], built["Parameters"]
+    domain, mapping = resources["ApiDomain"], resources["ApiDomainMapping"]
+
+    assert parameters["DomainName"]["Default"] == parameters["CertificateArn"]["Default"] == ""
+    pattern = parameters["DomainName"]["AllowedPattern"]
+    assert re.fullmatch(pattern, "offers.example.in")
+    assert re.fullmatch(pattern, "")
+    assert not re.fullmatch(pattern, "https://offers.example.in")
+    certificate = (
+        "arn:aws:acm:ap-south-1:123456789012:certificate/0a1b2c3d-aaaa-bbbb-cccc-0123456789ab"
+    )
+    assert re.fullmatch(parameters["CertificateArn"]["AllowedPattern"], certificate)
+    assert domain["Condition"] == mapping["Condition"] == "HasCustomDomain"
+    assert domain["Properties"]["EndpointConfiguration"] == {"Types": ["REGIONAL"]}
+    assert domain["Properties"]["RegionalCertificateArn"] == {"Ref": "CertificateArn"}
+    assert domain["Properties"]["SecurityPolicy"] == "TLS_1_2"
+    assert mapping["Properties"] == {
+        "DomainName": {"Ref": "ApiDomain"},
+        "RestApiId": {"Ref": "RestAPI"},
+        "Stage": {"Ref": "RestAPI.Stage"},  # at the root: no stage prefix in customers' links
+    }
+    target = built["Outputs"]["ApiDomainTarget"]
+    assert target["Condition"] == "HasCustomDomain"
+    assert target["Value"] == {"Fn::GetAtt": ["ApiDomain", "RegionalDomainName"]}
+    assert built["Conditions"]["HasCustomDomain"]["Fn::And"] == [
+        {"Fn::Not": [{"Fn::Equals": [{"Ref": "DomainName"}, ""]}]},
+        {"Fn::Not": [{"Fn::Equals": [{"Ref": "CertificateArn"}, ""]}]},
+    ]

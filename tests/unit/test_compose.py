@@ -12,6 +12,7 @@ import pytest
 
 from chalicelib.campaigns import Campaign
 from chalicelib.campaigns.loader import load_campaign_file
+from chalicelib.consent.keys import Keys
 from chalicelib.consent.tokens import UnsubscribeClaim, verify_unsubscribe
 from chalicelib.followups.compose import Links, NotSendable, Skip, compose
 from chalicelib.followups.model import FollowUpJob
@@ -20,7 +21,7 @@ from chalicelib.responses.model import Consent, Response
 from tests.samples import end_date
 
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
-LINKS = Links("https://samvad.example", b"k" * 32)
+LINKS = Links("https://samvad.example", Keys(contact=b"c" * 32, link=b"k" * 32))
 INDIAN = "+919876543210"
 BRITISH = "+447700900123"
 
@@ -138,9 +139,9 @@ def test_unsubscribe_link_verifies_and_carries_the_locale(campaign: Campaign) ->
     assert (parts.scheme, parts.netloc) == ("https", "samvad.example")
     assert parts.path.startswith("/u/")
     assert job.contact_id is not None
-    assert verify_unsubscribe(parts.path.removeprefix("/u/"), LINKS.secret) == UnsubscribeClaim(
-        job.contact_id, "hi"
-    )
+    assert verify_unsubscribe(
+        parts.path.removeprefix("/u/"), LINKS.keys.current().link
+    ) == UnsubscribeClaim(job.contact_id, "hi")
     assert "9876543210" not in url
 
 

@@ -1,4 +1,5 @@
-"""``samvad deploy-stack`` against stubbed AWS clients (real AWS is not reachable here)."""
+"""``samvad deploy-stack`` against stubbed AWS clients (real AWS is not reachable here): each
+path of a change set deploy, as ``aws cloudformation deploy`` takes them, and a little more."""
 
 from __future__ import annotations
 
@@ -7,11 +8,21 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import pytest
 from botocore.stub import ANY, Stubber
 
-from samvad_cli.deploy import CAPABILITIES, apply, upload
+from samvad_cli.deploy import CAPABILITIES, DeployFailed, apply, parameters, upload
 
 TEMPLATE: dict[str, Any] = {"Resources": {"Table": {"Type": "AWS::DynamoDB::Table"}}}
+STACK = "samvad-prod"
+PARAMETERS = [
+    {"ParameterKey": "Stage", "ParameterValue": "prod"},
+    {"ParameterKey": "PublicUrl", "ParameterValue": "https://samvad.example"},
+]
+NO_CHANGES = (
+    "The submitted information didn't contain changes. "
+    "Submit different information to create a change set."
+)
 
 
 def client(service: str) -> Any:
@@ -20,43 +31,266 @@ def client(service: str) -> Any:
     )
 
 
-def test_a_new_stack_is_created_through_a_change_set_and_its_outputs_returned() -> None:
-    cloudformation = client("cloudformation")
-    stub = Stubber(cloudformation)
-    stub.add_client_error("describe_stacks", "ValidationError", "Stack does not exist")
+def stack(status: str, **more: Any) -> dict[str, Any]:
+    described = {"StackName": STACK, "CreationTime": "2026-11-25T00:00:00Z", "StackStatus": status}
+    return {"Stacks": [{**described, **more}]}
+
+
+def change_set(stub: Stubber, kind: str) -> None:
     stub.add_response(
         "create_change_set",
         {"Id": "cs-1", "StackId": "stack-1"},
         {
-            "StackName": "samvad-prod",
+            "StackName": STACK,
             "ChangeSetName": ANY,
-            "ChangeSetType": "CREATE",
+            "ChangeSetType": kind,
             "Capabilities": CAPABILITIES,
-            "Parameters": [
-                {"ParameterKey": "Stage", "ParameterValue": "prod"},
-                {"ParameterKey": "PublicUrl", "ParameterValue": "https://samvad.example"},
-            ],
+            "Parameters": PARAMETERS,
             "TemplateBody": ANY,
         },
     )
-    stub.add_response("describe_change_set", {"Status": "CREATE_COMPLETE"}, None)
-    stub.add_response("execute_change_set", {}, None)
-    created = {
-        "StackName": "samvad-prod",
-        "CreationTime": "2026-11-25T00:00:00Z",
-        "StackStatus": "CREATE_COMPLETE",
-        "Outputs": [{"OutputKey": "TableName", "OutputValue": "samvad-prod"}],
-    }
-    stub.add_response("describe_stacks", {"Stacks": [created]}, None)
-    stub.add_response("describe_stacks", {"Stacks": [created]}, None)
+
+
+def executed(stub: Stubber, final: str) -> None:
+    """The change set is ready, shown, executed, and the stack reaches ``final``."""
+    ready = {"Status": "CREATE_COMPLETE", "Changes": []}
+    stub.add_response("describe_change_set", ready, {"StackName": STACK, "ChangeSetName": ANY})
+    stub.add_response(
+        "describe_change_set",
+        {
+            **ready,
+            "Changes": [
+                {
+                    "Type": "Resource",
+                    "ResourceChange": {
+                        "Action": "Modify",
+                        "LogicalResourceId": "Table",
+                        "ResourceType": "AWS::DynamoDB::Table",
+                        "Replacement": "False",
+                    },
+                }
+            ],
+        },
+        {"StackName": STACK, "ChangeSetName": ANY},
+    )
+    stub.add_response("execute_change_set", {}, {"StackName": STACK, "ChangeSetName": ANY})
+    outputs = [{"OutputKey": "TableName", "OutputValue": "samvad-prod"}]
+    stub.add_response("describe_stacks", stack(final, Outputs=outputs), {"StackName": STACK})
+
+
+def run(cloudformation: Any) -> dict[str, str]:
+    return apply(cloudformation, STACK, TEMPLATE, "bucket", "prod", PARAMETERS)
+
+
+def test_a_new_stack_is_created_through_a_change_set_and_its_outputs_returned(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    cloudformation = client("cloudformation")
+    stub = Stubber(cloudformation)
+    stub.add_client_error(
+        "describe_stacks", "ValidationError", f"Stack with id {STACK} does not exist"
+    )
+    change_set(stub, "CREATE")
+    executed(stub, "CREATE_COMPLETE")
+    stub.add_response(
+        "describe_stacks",
+        stack(
+            "CREATE_COMPLETE", Outputs=[{"OutputKey": "TableName", "OutputValue": "samvad-prod"}]
+        ),
+    )
 
     with stub:
-        outputs = apply(
-            cloudformation, "samvad-prod", TEMPLATE, "bucket", "prod", "https://samvad.example"
-        )
+        outputs = run(cloudformation)
 
     assert outputs == {"TableName": "samvad-prod"}
+    assert "Modify Table (AWS::DynamoDB::Table)" in capsys.readouterr().out
     stub.assert_no_pending_responses()
+
+
+def test_an_existing_stack_is_updated() -> None:
+    cloudformation = client("cloudformation")
+    stub = Stubber(cloudformation)
+    stub.add_response("describe_stacks", stack("UPDATE_COMPLETE"))
+    change_set(stub, "UPDATE")
+    executed(stub, "UPDATE_COMPLETE")
+    stub.add_response("describe_stacks", stack("UPDATE_COMPLETE"))
+
+    with stub:
+        run(cloudformation)
+
+    stub.assert_no_pending_responses()
+
+
+def test_a_deploy_with_nothing_changed_succeeds_says_so_and_leaves_no_failed_change_set(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    cloudformation = client("cloudformation")
+    stub = Stubber(cloudformation)
+    stub.add_response("describe_stacks", stack("UPDATE_COMPLETE"))
+    change_set(stub, "UPDATE")
+    stub.add_response("describe_change_set", {"Status": "FAILED", "StatusReason": NO_CHANGES})
+    stub.add_response("delete_change_set", {}, {"StackName": STACK, "ChangeSetName": ANY})
+    outputs = [{"OutputKey": "TableName", "OutputValue": "samvad-prod"}]
+    stub.add_response("describe_stacks", stack("UPDATE_COMPLETE", Outputs=outputs))
+
+    with stub:
+        answer = run(cloudformation)
+
+    assert answer == {"TableName": "samvad-prod"}
+    assert "no changes: samvad-prod is up to date" in capsys.readouterr().out
+    stub.assert_no_pending_responses()  # the FAILED change set was deleted, nothing executed
+
+
+def test_a_stack_whose_change_set_was_never_executed_is_created_again() -> None:
+    cloudformation = client("cloudformation")
+    stub = Stubber(cloudformation)
+    stub.add_response("describe_stacks", stack("REVIEW_IN_PROGRESS"))
+    change_set(stub, "CREATE")  # an UPDATE of a stack in review fails
+    executed(stub, "CREATE_COMPLETE")
+    stub.add_response("describe_stacks", stack("CREATE_COMPLETE"))
+
+    with stub:
+        run(cloudformation)
+
+    stub.assert_no_pending_responses()
+
+
+def no_table(dynamodb: Any) -> Stubber:
+    tables = Stubber(dynamodb)
+    tables.add_client_error(
+        "describe_table",
+        "ResourceNotFoundException",
+        "not found",
+        expected_params={"TableName": STACK},
+    )
+    return tables
+
+
+def test_a_failed_first_create_is_deleted_waited_for_and_created_anew(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    cloudformation, dynamodb = client("cloudformation"), client("dynamodb")
+    stub = Stubber(cloudformation)
+    stub.add_response("describe_stacks", stack("ROLLBACK_COMPLETE"))
+    stub.add_response("delete_stack", {}, {"StackName": STACK})
+    stub.add_response("describe_stacks", stack("DELETE_IN_PROGRESS"), {"StackName": STACK})
+    stub.add_client_error(
+        "describe_stacks", "ValidationError", f"Stack with id {STACK} does not exist"
+    )
+    change_set(stub, "CREATE")
+    executed(stub, "CREATE_COMPLETE")
+    stub.add_response("describe_stacks", stack("CREATE_COMPLETE"))
+
+    with stub, no_table(dynamodb) as tables:
+        apply(cloudformation, STACK, TEMPLATE, "bucket", "prod", PARAMETERS, dynamodb=dynamodb)
+
+    assert "deleting it" in capsys.readouterr().out
+    stub.assert_no_pending_responses()
+    tables.assert_no_pending_responses()
+
+
+def test_a_create_stops_on_a_table_left_from_before_and_never_deletes_it() -> None:
+    cloudformation, dynamodb = client("cloudformation"), client("dynamodb")
+    stub = Stubber(cloudformation)
+    stub.add_client_error(
+        "describe_stacks", "ValidationError", f"Stack with id {STACK} does not exist"
+    )
+    tables = Stubber(dynamodb)
+    tables.add_response("describe_table", {"Table": {"TableName": STACK}}, {"TableName": STACK})
+
+    with stub, tables, pytest.raises(DeployFailed, match="exists outside the stack"):
+        apply(cloudformation, STACK, TEMPLATE, "bucket", "prod", PARAMETERS, dynamodb=dynamodb)
+
+    stub.assert_no_pending_responses()  # no change set, no delete
+    tables.assert_no_pending_responses()
+
+
+def events(*rows: tuple[str, str, str, str]) -> dict[str, Any]:
+    return {
+        "StackEvents": [
+            {
+                "StackId": "stack-1",
+                "EventId": f"e{n}",
+                "StackName": STACK,
+                "LogicalResourceId": logical,
+                "ResourceType": kind,
+                "Timestamp": "2026-11-25T00:00:00Z",
+                "ResourceStatus": status,
+                "ResourceStatusReason": reason,
+            }
+            for n, (logical, kind, status, reason) in enumerate(rows)
+        ]
+    }
+
+
+def test_a_failed_update_prints_this_attempts_failed_events_newest_first_and_exits(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    cloudformation = client("cloudformation")
+    stub = Stubber(cloudformation)
+    stub.add_response("describe_stacks", stack("UPDATE_COMPLETE"))
+    change_set(stub, "UPDATE")
+    executed(stub, "UPDATE_ROLLBACK_COMPLETE")
+    stack_type = "AWS::CloudFormation::Stack"
+    stub.add_response(
+        "describe_stack_events",
+        events(
+            (STACK, stack_type, "UPDATE_ROLLBACK_COMPLETE", ""),
+            (STACK, stack_type, "UPDATE_ROLLBACK_IN_PROGRESS", "resources failed: [ApiDomain]"),
+            ("ApiDomain", "AWS::ApiGateway::DomainName", "CREATE_FAILED", "certificate not found"),
+            ("Table", "AWS::DynamoDB::Table", "UPDATE_FAILED", "Resource update cancelled"),
+            (STACK, stack_type, "UPDATE_IN_PROGRESS", "User Initiated"),
+            ("OldThing", "AWS::SNS::Topic", "CREATE_FAILED", "an earlier deploy's failure"),
+        ),
+        {"StackName": STACK},
+    )
+    stub.add_response("describe_stacks", stack("UPDATE_ROLLBACK_COMPLETE"))
+
+    with stub, pytest.raises(DeployFailed) as failed:
+        run(cloudformation)
+
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[-2:] == [
+        "ApiDomain (AWS::ApiGateway::DomainName) CREATE_FAILED: certificate not found",
+        "Table (AWS::DynamoDB::Table) UPDATE_FAILED: Resource update cancelled",
+    ]
+    assert str(failed.value) == (
+        "could not update samvad-prod (now UPDATE_ROLLBACK_COMPLETE): see the events above"
+    )
+    assert failed.value.code != 0
+    stub.assert_no_pending_responses()
+
+
+def test_a_change_set_that_fails_for_a_reason_stops_the_deploy_with_it() -> None:
+    cloudformation = client("cloudformation")
+    stub = Stubber(cloudformation)
+    stub.add_response("describe_stacks", stack("UPDATE_COMPLETE"))
+    change_set(stub, "UPDATE")
+    reason = "Template format error: Unresolved resource dependencies [Tabel]"
+    stub.add_response("describe_change_set", {"Status": "FAILED", "StatusReason": reason})
+
+    with stub, pytest.raises(DeployFailed, match="Unresolved resource dependencies"):
+        run(cloudformation)
+
+    stub.assert_no_pending_responses()
+
+
+def test_optional_parameters_left_empty_keep_their_defaults() -> None:
+    template = {
+        "Parameters": {
+            "Stage": {"Type": "String"},
+            "PublicUrl": {"Type": "String"},
+            "AlarmEmail": {"Type": "String", "Default": ""},
+            "DomainName": {"Type": "String", "Default": ""},
+        }
+    }
+    values = {"Stage": "prod", "PublicUrl": "", "AlarmEmail": "ops@example.in", "DomainName": ""}
+
+    assert parameters(template, values) == [
+        {"ParameterKey": "Stage", "ParameterValue": "prod"},
+        {"ParameterKey": "PublicUrl", "ParameterValue": ""},  # required: CloudFormation says so
+        {"ParameterKey": "AlarmEmail", "ParameterValue": "ops@example.in"},
+    ]
 
 
 def test_the_package_is_uploaded_under_its_content_hash(tmp_path: Path) -> None:
@@ -76,3 +310,19 @@ def test_the_package_is_uploaded_under_its_content_hash(tmp_path: Path) -> None:
     digest = hashlib.sha256(archive.read_bytes()).hexdigest()[:16]
     assert key == f"samvad/prod/samvad-{digest}.zip"  # a new package never overwrites one
     stub.assert_no_pending_responses()
+
+
+def test_a_custom_domain_without_its_certificate_is_refused_before_anything_is_sent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import argparse
+
+    from samvad_cli.deploy import deploy
+
+    monkeypatch.setenv("SAMVAD_DEPLOY_BUCKET", "artefacts")
+    monkeypatch.setenv("SAMVAD_PUBLIC_URL", "https://offers.example.in")
+    monkeypatch.setenv("SAMVAD_DOMAIN_NAME", "offers.example.in")
+    monkeypatch.delenv("SAMVAD_CERTIFICATE_ARN", raising=False)
+
+    with pytest.raises(SystemExit, match="needs both SAMVAD_DOMAIN_NAME and SAMVAD_CERTIFICATE"):
+        deploy(argparse.Namespace(stage="prod"))

@@ -259,3 +259,32 @@ def test_every_problem_is_reported_at_once() -> None:
 def test_defaults_are_allowed_values(kind: str) -> None:
     defaults = {name: spec.default for name, spec in PARAMETERS[kind].items()}
     assert look_problems(kind, defaults) == []
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_card_is_landscape_with_the_drawing_centred_whole(kind: str) -> None:
+    from chalicelib.designs.drawing import CARD_HEIGHT, CARD_MARGIN, CARD_WIDTH, card
+
+    root = ET.fromstring(card(kind, {}, title="Mera design"))
+    group = root.find(f"{SVG}g")
+    assert group is not None
+    inner = group.find(f"{SVG}svg")
+    assert inner is not None
+
+    assert (root.get("width"), root.get("height")) == (str(CARD_WIDTH), str(CARD_HEIGHT))
+    left, top = (int(n) for n in re.findall(r"\d+", group.get("transform", "")))
+    width, height = int(inner.get("width", "0")), int(inner.get("height", "0"))
+    assert min(left, top) >= CARD_MARGIN - 1  # inside the card, nothing cropped
+    assert abs(left - (CARD_WIDTH - width - left)) <= 1  # centred across
+    assert abs(top - (CARD_HEIGHT - height - top)) <= 1  # and down
+    # As large as the margins allow: one side fills the card up to its margins.
+    assert min(CARD_WIDTH - 2 * CARD_MARGIN - width, CARD_HEIGHT - 2 * CARD_MARGIN - height) <= 1
+
+
+def test_a_card_refuses_an_unknown_kind_or_background() -> None:
+    from chalicelib.designs.drawing import card
+
+    with pytest.raises(ValueError, match="kind"):
+        card("boat", {}, title="x")
+    with pytest.raises(ValueError, match="background"):
+        card("car", {}, title="x", background='red" onload="x')

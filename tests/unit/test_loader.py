@@ -195,6 +195,49 @@ def test_placeholder_allowed_elsewhere_is_unknown_in_a_title(tmp_path: Path) -> 
     assert (problem.line, problem.field) == (line_of(text, "{ends}, what"), "title.en")
 
 
+DRESS = (DEFINITIONS / "design-your-dress.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "message"),
+    [
+        (
+            "Design yours here: {link}",
+            "Design yours: {unknown}",
+            "sharing.share_text.en",
+            "{unknown}",
+        ),
+        ("Design yours here: {link}", "{link.__class__.__mro__}", "sharing.share_text.en", "plain"),
+        ("Design yours here: {link}", "{name:>3000000} {link}", "sharing.share_text.en", "plain"),
+        (
+            'en: "{brand}: {text} Reply',
+            'en: "{brand}: {text[0]} Reply',
+            "replies.template.en",
+            "plain",
+        ),
+        (
+            'en: "{brand}: {text} Reply',
+            'en: "{link}: {text} Reply',
+            "replies.template.en",
+            "{link}",
+        ),
+    ],
+    ids=["unknown", "attribute", "format-spec", "index", "not-here"],
+)
+def test_share_texts_and_replies_allow_only_their_plain_placeholders(
+    tmp_path: Path, old: str, new: str, field: str, message: str
+) -> None:
+    assert DRESS.count(old) == 1
+    text = DRESS.replace(old, new)
+
+    problems = problems_of(tmp_path, text, "design-your-dress.yaml")
+
+    [problem] = [p for p in problems if p.field == field]
+    assert problem.file == "design-your-dress.yaml"
+    assert problem.line == line_of(text, new)
+    assert message in problem.message
+
+
 def test_file_name_must_match_the_slug(tmp_path: Path) -> None:
     assert problems_of(tmp_path, WISHLIST, name="wish-list.yaml") == [
         DefinitionProblem(
@@ -229,6 +272,37 @@ def test_yaml_syntax_error(tmp_path: Path) -> None:
         "(top)",
     )
     assert problem.message.startswith("not valid YAML")
+
+
+BILLION_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + n)}: &{chr(98 + n)} [{', '.join(['*' + chr(97 + n)] * 9)}]\n" for n in range(9)
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "alias"),
+    [
+        (BILLION_LAUGHS, "*a"),  # 9^10 values from 1 KB: it took 29 s and 330 MB
+        ("slug: &s [1, *s]\n", "*s"),  # an alias inside its own anchor: RecursionError
+        (edited("currency: INR\n", "currency: &c INR\nextra: *c\n"), "*c"),
+    ],
+    ids=["billion-laughs", "recursive", "simple"],
+)
+def test_a_yaml_alias_is_refused_at_its_line(tmp_path: Path, text: str, alias: str) -> None:
+    [problem] = problems_of(tmp_path, text)
+
+    assert problem.field == "(top)"
+    assert problem.line == text[: text.index(alias)].count("\n") + 1  # the first alias
+    assert f"an alias ({alias}) is not allowed" in problem.message
+
+
+def test_a_definition_too_large_to_store_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    text = "# " + "x" * 400_000 + "\n" + WISHLIST
+
+    [problem] = problems_of(tmp_path, text)
+
+    assert (problem.line, problem.field) == (1, "(top)")
+    assert "too large" in problem.message
 
 
 def test_sms_to_india_needs_dlt_template_ids(tmp_path: Path) -> None:

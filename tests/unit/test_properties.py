@@ -372,7 +372,7 @@ class FormReader(HTMLParser):
 def form_page(campaign: Campaign, locale: str, values: dict[str, str], error: str) -> str:
     """The form with the customer's input, as the 422 answer to a form post draws it."""
     errors = {"reason": error, "phone": error} if error else {}
-    body = _form_page(campaign, locale, dict(values), errors, status=422).body
+    body = _form_page(campaign, locale, dict(values), errors, status=422, base="").body
     return body if isinstance(body, str) else body.decode("utf-8")
 
 

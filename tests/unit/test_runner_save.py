@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib.consent.keys import Keys
 from chalicelib.errors import StorageUnavailable
 from chalicelib.followups.compose import Links
 from chalicelib.followups.model import FollowUpJob
@@ -46,7 +47,7 @@ def runner(store: Any, sleeps: list[float], time_left: float = float("inf")) -> 
         store=store,
         publisher=None,
         campaigns=lambda *_: None,  # type: ignore[arg-type]
-        links=Links("https://x.example", b"k" * 32),
+        links=Links("https://x.example", Keys(contact=b"c" * 32, link=b"k" * 32)),
         clock=lambda: NOW,
         rng=random.Random(1),
         sleep=sleeps.append,

@@ -10,6 +10,7 @@ import pytest
 
 from chalicelib.campaigns import Campaign
 from chalicelib.campaigns.loader import load_campaign_file
+from chalicelib.consent.keys import Keys
 from chalicelib.errors import IdempotencyConflict, InvalidResponse, RateLimited
 from chalicelib.followups.compose import Links
 from chalicelib.followups.model import FollowUpJob
@@ -18,7 +19,7 @@ from chalicelib.storage.limits import Limit, RateLimiter
 from chalicelib.storage.memory import InMemoryStore
 
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
-LINKS = Links("https://samvad.example", b"k" * 32)
+LINKS = Links("https://samvad.example", Keys(contact=b"c" * 32, link=b"k" * 32))
 HINDI_ANSWER = {
     "product": "tawa",
     "reason": "न\u093cानी के लिए",  # न + nukta: NFC stores ऩ (U+0929)

@@ -14,6 +14,7 @@ import yaml
 
 from chalicelib.campaigns import Campaign
 from chalicelib.campaigns.loader import LOCALIZED_KEYS, VERBATIM, load_campaign_file, sms_sizes
+from chalicelib.consent.keys import Keys
 from chalicelib.followups.compose import Links, compose
 from chalicelib.followups.planning import plan_jobs
 from chalicelib.followups.sms import DLT_VARIABLE_MAX_CHARS, matches_dlt_template
@@ -22,7 +23,7 @@ from tests.samples import end_date
 
 WISHLIST = Path("chalicelib/campaigns/definitions/wishlist.yaml")
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
-LINKS = Links("https://samvad.example", b"k" * 32)
+LINKS = Links("https://samvad.example", Keys(contact=b"c" * 32, link=b"k" * 32))
 # Letters Arabic writes but Urdu does not: an Urdu text with them was typed on the wrong layout.
 ARABIC_NOT_URDU = {"\u064a": "ی", "\u0643": "ک", "\u0647": "ہ/ھ", "\u0649": "ی"}
 

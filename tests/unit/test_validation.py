@@ -8,7 +8,7 @@ import pytest
 
 from chalicelib.campaigns import Campaign
 from chalicelib.campaigns.loader import load_campaign_file
-from chalicelib.errors import FieldError, InvalidResponse
+from chalicelib.errors import FieldError, InvalidCampaignDefinition, InvalidResponse
 from chalicelib.responses.validation import parse_phone, validate_answer
 
 WISHLIST = Path("chalicelib/campaigns/definitions/wishlist.yaml")
@@ -97,3 +97,47 @@ def test_all_problems_are_reported_at_once(campaign: Campaign) -> None:
 )
 def test_parse_phone(raw: str, region: str, expected: str | None) -> None:
     assert parse_phone(raw, region) == expected
+
+
+@pytest.mark.parametrize(
+    ("phone", "code"),
+    [
+        ("+1 201 555 0123", "phone_country_not_served"),  # a US mobile: not a country listed
+        ("+882 1600 1234 5678", "phone_country_not_served"),  # international network (premium)
+        ("+49 1512 3456789", "phone_country_not_served"),
+        ("011 2345 6789", "phone_not_mobile"),  # a Delhi landline
+        ("1800 180 1234", "phone_not_mobile"),  # Indian toll-free
+        ("+44 20 7946 0018", "phone_not_mobile"),  # a London landline: GB is listed
+    ],
+)
+def test_only_mobile_numbers_of_the_campaigns_countries_are_taken(
+    campaign: Campaign, phone: str, code: str
+) -> None:
+    fields = {"product": "tawa", "phone": phone, "consent": "yes"}
+
+    assert errors_of(campaign, fields) == [FieldError("phone", code)]
+
+
+def test_the_countries_default_to_the_phone_region(campaign: Campaign, tmp_path: Path) -> None:
+    text = WISHLIST.read_text(encoding="utf-8").replace("sms_countries: [IN, GB, GG, JE, IM]\n", "")
+    (tmp_path / "wishlist.yaml").write_text(text, encoding="utf-8")
+    india_only = load_campaign_file(tmp_path / "wishlist.yaml")
+    british = {"product": "tawa", "phone": "+44 7400 123456", "consent": "yes"}
+
+    assert campaign.sms_countries == ("IN", "GB", "GG", "JE", "IM")
+    assert validate_answer(campaign, british).phone == "+447400123456"
+    assert india_only.sms_countries == ("IN",)
+    assert errors_of(india_only, british) == [FieldError("phone", "phone_country_not_served")]
+
+
+def test_a_country_without_phone_numbers_is_refused_at_its_line(tmp_path: Path) -> None:
+    text = WISHLIST.read_text(encoding="utf-8").replace("[IN, GB, GG, JE, IM]", "[IN, XX]")
+    (tmp_path / "wishlist.yaml").write_text(text, encoding="utf-8")
+
+    with pytest.raises(InvalidCampaignDefinition) as caught:
+        load_campaign_file(tmp_path / "wishlist.yaml")
+
+    [problem] = caught.value.problems
+    assert problem.field == "sms_countries[1]"
+    assert problem.line == text.splitlines().index("sms_countries: [IN, XX]") + 1
+    assert "'XX' is not a country" in problem.message
