@@ -266,6 +266,11 @@ def inbound_sms(event: SNSEvent) -> None:
     log_event("sms.inbound", outcome=outcome)  # no number, no text: personal data stays out
 
 
+@app.route("/u/{token}/erase", methods=["GET"])
+def erase_my_data_page(token: str) -> Response:
+    return _serve(lambda: unsubscribe.erase_page(get_services(), token, _request()))
+
+
 @app.route("/u/{token}/erase", methods=["POST"], content_types=FORM)
 def erase_my_data(token: str) -> Response:
     return _serve(lambda: unsubscribe.erase(get_services(), token, _request()))

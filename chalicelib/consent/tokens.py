@@ -157,3 +157,47 @@ def _b64decode(text: str) -> bytes:
     if _b64encode(data) != text:
         raise InvalidToken("malformed unsubscribe token")
     return data
+
+
+_EXPIRING_LABEL = b"samvad/expiring/v1\x00"
+_EXPIRING_TOKEN = re.compile(r"([0-9]{1,12})\.([0-9a-f]{32})\Z")
+
+
+def sign_expiring(purpose: str, subject: str, expires: int, secret: bytes) -> str:
+    """A short token, ``<expires>.<signature>``, saying that ``subject`` may do ``purpose``
+    until ``expires`` (Unix seconds). The subject is not in the token: whoever checks it
+    knows which subject to ask about (the contact of a link, the answer of a thanks page).
+
+    >>> token = sign_expiring("erase", "c1", 1000, b"k" * 32)
+    >>> verify_expiring("erase", "c1", token, [b"k" * 32], now=999)
+    True
+    >>> verify_expiring("erase", "c1", token, [b"k" * 32], now=1000)  # expired
+    False
+    >>> verify_expiring("erase", "c2", token, [b"k" * 32], now=999)  # another subject
+    False
+    """
+    _check_secret(secret)
+    return f"{expires}.{_expiring_signature(purpose, subject, expires, secret)}"
+
+
+def verify_expiring(
+    purpose: str, subject: str, token: str, secrets: Sequence[bytes], now: float
+) -> bool:
+    """Whether ``token`` came from ``sign_expiring`` with these arguments, under one of
+    ``secrets`` (the current link key and the previous one), and has not expired."""
+    match = _EXPIRING_TOKEN.fullmatch(token)
+    if match is None or not secrets:
+        return False
+    expires = int(match.group(1))
+    matches = [
+        hmac.compare_digest(_expiring_signature(purpose, subject, expires, key), match.group(2))
+        for key in secrets  # every key is tried, so the time does not tell which one matched
+    ]
+    return any(matches) and now < expires
+
+
+def _expiring_signature(purpose: str, subject: str, expires: int, secret: bytes) -> str:
+    message = b"\x00".join(
+        (purpose.encode("utf-8"), subject.encode("utf-8"), str(expires).encode("ascii"))
+    )
+    return hmac.digest(secret, _EXPIRING_LABEL + message, "sha256")[:_SIGNATURE_BYTES].hex()

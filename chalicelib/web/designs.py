@@ -17,7 +17,7 @@ from chalicelib.errors import CampaignNotFound, InvalidResponse
 from chalicelib.i18n import formatting
 from chalicelib.i18n.catalogs import translations_for
 from chalicelib.sharing.service import create_share
-from chalicelib.web import csrf
+from chalicelib.web import answered, csrf
 from chalicelib.web.designer import drawing
 from chalicelib.web.http import BadRequest, WebRequest, WebResponse
 from chalicelib.web.messages import field_message
@@ -31,6 +31,7 @@ from chalicelib.web.pages import (
     not_found,
     page_text,
     thanks_page,
+    ui_locale,
 )
 from chalicelib.web.rendering import render
 
@@ -102,7 +103,11 @@ def _reward(campaign: Campaign, locale: str) -> dict[str, Any] | None:
 def submit_share(
     services: Services, locale: str, response_id: str, request: WebRequest
 ) -> WebResponse:
-    response = services.store.get_response(response_id) if RESPONSE_ID.match(response_id) else None
+    if not RESPONSE_ID.match(response_id):
+        return not_found(request, locale)
+    if not answered.answered(services, request, response_id):
+        return not_yours(request, locale)
+    response = services.store.get_response(response_id)
     if response is None:
         return not_found(request, locale)
     try:
@@ -135,6 +140,17 @@ def submit_share(
         return answer or not_found(request, locale)
     services.store.count("shares", campaign.slug, response.locale, response.source)
     return WebResponse.redirect(f"/{locale}/s/{share.id}", 303)
+
+
+def not_yours(request: WebRequest, locale: str) -> WebResponse:
+    """403: a share of an answer this browser did not send (or sent more than a day ago)."""
+    locale = ui_locale(request, locale)  # the path's locale is not checked yet
+    _ = translations_for(locale).gettext
+    heading = _("You cannot share this design")
+    text = _("Only the browser that sent the answer can share its design, for one day.")
+    return message_page(
+        locale, heading, text, 403, base=request.base, headers={"Cache-Control": "no-store"}
+    )
 
 
 def share_page(services: Services, locale: str, share_id: str, request: WebRequest) -> WebResponse:
@@ -219,7 +235,8 @@ def share_image(
 def thanks(services: Services, locale: str, slug: str, request: WebRequest) -> WebResponse:
     """After a designed product: the design and the share form; else the plain thanks page."""
     design_id = request.query.get("d")
-    if design_id:
+    # The id alone is no proof: another browser with this URL gets the plain thanks page.
+    if design_id and answered.answered(services, request, design_id):
         try:
             campaign = services.campaign(slug)
         except CampaignNotFound:

@@ -23,7 +23,7 @@ from chalicelib.i18n.catalogs import translations_for, ui_locales
 from chalicelib.i18n.negotiation import negotiate, parse_accept_language
 from chalicelib.responses.service import accept_response
 from chalicelib.sharing.service import record_referral
-from chalicelib.web import csrf
+from chalicelib.web import answered, csrf
 from chalicelib.web.designer import designer
 from chalicelib.web.http import LOCALE_COOKIE, BadRequest, WebRequest, WebResponse
 from chalicelib.web.limits import answer_limits
@@ -376,6 +376,9 @@ def submit_form(services: Services, locale: str, slug: str, request: WebRequest)
     thanks = campaign_path(locale, slug) + "/thanks"
     if campaign.product is not None and campaign.sharing is not None:
         thanks += f"?d={accepted.response.id}"  # the design, ready to share
+        # The id names the design; only this browser's cookie shows it and lets it be shared.
+        cookie = answered.set_cookie(services, request, accepted.response.id)
+        return replace(WebResponse.redirect(thanks, 303), cookies=(cookie,))
     return WebResponse.redirect(thanks, 303)
 
 
