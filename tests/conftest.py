@@ -132,7 +132,21 @@ class _StreamingHttp:
 
 class _BrowserLikeHttp(_StreamingHttp):
     """... and sends forms the way a browser does after a page view: with the CSRF cookie
-    and token."""
+    and token; and keeps the cookie naming the answers it sent (their thanks pages)."""
+
+    answered: str | None = None
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        headers = dict(kwargs.pop("headers", None) or {})
+        if self.answered is not None:
+            cookie = f"samvad_answered={self.answered}"
+            headers["Cookie"] = f"{headers['Cookie']}; {cookie}" if "Cookie" in headers else cookie
+        answer = super().request(method, path, headers=headers, **kwargs)
+        set_cookies = answer.headers.get("Set-Cookie") or []
+        for line in [set_cookies] if isinstance(set_cookies, str) else set_cookies:
+            if line.startswith("samvad_answered="):
+                self.answered = line.split(";", 1)[0].removeprefix("samvad_answered=")
+        return answer
 
     def post(self, path: str, headers: dict[str, str] | None = None, body: Any = b"") -> Any:
         headers = dict(headers or {})
