@@ -178,11 +178,19 @@ def test_sms_link_unsubscribes_and_erases_under_the_stage_path(
     for link in re.findall(r"https?://\S+", texts[1]):
         customer.get(link)  # the campaign link and the unsubscribe link, each under /api
     ask = customer.page(links[0])
-    assert len(ask.actions) == 2  # stop SMS; delete my data
+    assert len(ask.actions) == 1  # stop SMS; deleting my data is a page of its own
+    erase = next(link for link in ask.links if link.endswith("/erase"))
     stopped = customer.post(ask.actions[0], ask.fields[0])
     done = Page(stopped.url, stopped.text)
-    assert done.actions == [ask.actions[1]]
-    erased = customer.post(done.actions[0], done.fields[0])
+    assert done.actions == []
+    assert erase in done.links
+    bare = customer.session.post(customer.mounted(erase), data={"erase": "yes"}, timeout=10)
+    assert bare.status_code == 403  # erases nothing: the confirmation page again
+    assert "confirm" in Page(bare.url, bare.text).fields[0]
+    confirm = customer.page(erase)
+    assert confirm.actions == [erase]
+    assert "confirm" in confirm.fields[0]
+    erased = customer.post(confirm.actions[0], confirm.fields[0])
     assert erased.status_code == 200
 
 

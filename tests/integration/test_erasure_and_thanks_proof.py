@@ -60,13 +60,12 @@ def test_a_bare_post_erases_nothing_and_shows_the_confirmation_again(
         assert again.status_code == 403, body
         page = again.body.decode()
         assert "कुछ भी नहीं मिटाया गया" in page  # Hindi: nothing was deleted
-        assert CONFIRM.search(page) and 'class="danger"' in page
+        assert CONFIRM.search(page)
+        assert 'class="danger"' in page
     assert "9876571112" in stored(aws)
 
 
-def test_the_page_says_what_goes_and_its_confirmation_erases(
-    chalice_client: Any, aws: Any
-) -> None:
+def test_the_page_says_what_goes_and_its_confirmation_erases(chalice_client: Any, aws: Any) -> None:
     link = erase_link(chalice_client, aws, "9876571113")
     other = erase_link(chalice_client, aws, "9876571114")
 
@@ -77,7 +76,8 @@ def test_the_page_says_what_goes_and_its_confirmation_erases(
     text = page.body.decode()
     for item in ("आपके जवाब", "आपका फ़ोन नंबर", "SMS", "साझा किए डिज़ाइन"):
         assert item in text, item
-    assert f'action="{link}/erase"' in text and '<button type="submit" class="danger">' in text
+    assert f'action="{link}/erase"' in text
+    assert '<button type="submit" class="danger">' in text
     confirm = CONFIRM.search(text).group(1)  # type: ignore[union-attr]
     # the confirmation of one contact erases nothing of another
     assert post(chalice_client, other + "/erase", f"confirm={confirm}").status_code == 403
@@ -138,7 +138,8 @@ def test_the_answering_browser_sees_its_design_and_shares_it(chalice_client: Any
     thanks, _ = design_dress(chalice_client, "thanks-proof-0001")
     page = chalice_client.http.get(thanks).body.decode()
     action = share_action(page)
-    assert action is not None and "<svg" in page
+    assert action is not None
+    assert "<svg" in page
     shared = chalice_client.http.post(action, headers=FORM, body="message=mine")
     assert shared.status_code == 303
     assert "/hi/s/" in shared.headers["Location"]
@@ -162,14 +163,15 @@ def test_another_browser_with_the_thanks_url_sees_no_design_and_cannot_share(
         "another key": "samvad_answered="
         + f"{response_id}.{sign_expiring('thanks', response_id, later, b'x' * 32)}",
         "another answer's proof": f"samvad_answered={response_id}.{proof_for_other}",
-        "garbage": "samvad_answered=\"<script>\"",
+        "garbage": 'samvad_answered="<script>"',
     }
     for name, jar in strangers.items():
         headers = {"Cookie": jar} if jar else {}
         page = chalice_client.raw.http.get(thanks, headers=headers)
         assert page.status_code == 200, name
         text = page.body.decode()
-        assert "<svg" not in text and share_action(text) is None, name
+        assert "<svg" not in text, name
+        assert share_action(text) is None, name
         assert "धन्यवाद" in text, name  # the plain thanks, in Hindi
         refused = chalice_client.raw.http.post(
             f"/hi/d/{response_id}/share",

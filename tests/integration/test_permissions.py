@@ -208,7 +208,9 @@ def run_journey(client: Any, aws: Any, clock: Clock) -> None:
     link = aws.links.unsubscribe(contact, "hi").removeprefix(aws.links.base_url)
     assert http.get(link).status_code == 200
     assert post(client, link, unsubscribe="yes").status_code in (200, 303)
-    assert post(client, link + "/erase", erase="yes").status_code == 200
+    confirm = re.search(r'name="confirm" value="([^"]+)"', http.get(link + "/erase").body.decode())
+    assert confirm is not None
+    assert post(client, link + "/erase", confirm=confirm.group(1)).status_code == 200
     erased = admin(client, "POST", "/contacts/erase", {"phone": "+919876540002"})
     assert erased.status_code == 200, erased.body
     # An answer whose stream batch never came (the API's client without the stream's pump):

@@ -173,7 +173,11 @@ def test_erasure_deletes_everything_about_a_contact(chalice_client: Any, aws: An
     contact_id = aws.links.contact_id(f"+91{phone}")
     token_link = aws.links.unsubscribe(contact_id, "hi").removeprefix(aws.links.base_url)
 
-    erased = chalice_client.http.post(token_link + "/erase", headers=FORM, body="erase=yes")
+    confirm_page = chalice_client.http.get(token_link + "/erase").body.decode()
+    confirm = re.search(r'name="confirm" value="([^"]+)"', confirm_page).group(1)  # type: ignore[union-attr]
+    erased = chalice_client.http.post(
+        token_link + "/erase", headers=FORM, body=urlencode({"confirm": confirm})
+    )
 
     assert erased.status_code == 200
     assert "आपका डेटा मिटा दिया गया है" in erased.body.decode()
