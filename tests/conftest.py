@@ -250,14 +250,29 @@ class RunningStack:
     base_url: str
     process: subprocess.Popen[bytes]
     log: Path
+    answered: str | None = None
+    """The cookie naming the answers sent through ``post`` (what unlocks their thanks pages),
+    sent back with every request as a browser does."""
 
     @property
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
+    def _remember(self, answer: requests.Response) -> requests.Response:
+        if "samvad_answered" in answer.cookies:
+            self.answered = answer.cookies["samvad_answered"]
+        return answer
+
+    def _with_answers(self, kwargs: dict[str, Any]) -> None:
+        if self.answered is not None:
+            cookies = dict(kwargs.get("cookies") or {})
+            cookies.setdefault("samvad_answered", self.answered)
+            kwargs["cookies"] = cookies
+
     def get(self, path: str, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("allow_redirects", False)
-        return requests.get(self.base_url + path, timeout=10, **kwargs)
+        self._with_answers(kwargs)
+        return self._remember(requests.get(self.base_url + path, timeout=10, **kwargs))
 
     def post(self, path: str, *, csrf: bool = True, **kwargs: Any) -> requests.Response:
         """A POST as a browser sends it after a page view: forms carry the CSRF cookie and
@@ -269,7 +284,8 @@ class RunningStack:
             cookies = dict(kwargs.get("cookies") or {})
             cookies.setdefault("samvad_csrf", CSRF_COOKIE_VALUE)
             kwargs["cookies"] = cookies
-        return requests.post(self.base_url + path, timeout=10, **kwargs)
+        self._with_answers(kwargs)
+        return self._remember(requests.post(self.base_url + path, timeout=10, **kwargs))
 
     def stop(self) -> int:
         """Ctrl-C, as a developer would; returns the exit status."""
