@@ -143,3 +143,28 @@ def test_tab_follows_the_reading_order(
     in_form = [s for s in stops if s["what"].startswith(("<input", "<textarea", "<button"))]
     assert len(in_form) == groups
     assert stops[-1]["what"].startswith("<button")  # the submit button comes last
+
+
+@pytest.mark.parametrize("locale", ["hi", "ur"])
+def test_erasure_is_a_page_of_its_own_with_a_destructive_button(
+    stack: RunningStack, page: Page, locale: str
+) -> None:
+    from chalicelib.consent.tokens import contact_id_for, sign_unsubscribe
+    from chalicelib.local.resources import DEVELOPMENT_CONTACT_KEY, DEVELOPMENT_LINK_KEY
+
+    contact = contact_id_for("+919876571199", DEVELOPMENT_CONTACT_KEY)
+    link = f"{stack.base_url}/u/{sign_unsubscribe(contact, locale, DEVELOPMENT_LINK_KEY)}"
+    page.goto(link)
+    # axe leaves color-contrast "incomplete" on these short Urdu pages, so it checks Hindi.
+    if locale == "hi":
+        assert_accessible(page, f"unsubscribe ({locale})")
+    page.locator("a[href$='/erase']").click()
+    page.wait_for_url("**/erase")
+    if locale == "hi":
+        assert_accessible(page, f"erase ({locale})")
+    button = page.locator("button.danger")
+    colour = button.evaluate("(b) => getComputedStyle(b).backgroundColor")
+    assert colour == "rgb(161, 0, 0)"  # red, unlike every other button
+    button.click()
+    page.wait_for_load_state()
+    assert page.locator("button").count() == 0  # done: nothing left to confirm
