@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from chalicelib.consent.tokens import sign_expiring
+from chalicelib.consent.tokens import sign_expiring, verify_expiring
 from chalicelib.web import answered
 from tests.conftest import CSRF_COOKIE_VALUE, csrf_token, send_wishlist_form
 from tests.samples import DRESS_DESIGN
@@ -187,3 +187,27 @@ def test_another_browser_with_the_thanks_url_sees_no_design_and_cannot_share(
     aws.clock = lambda: now + timedelta(seconds=answered.MAX_AGE + 1)
     headers = {"Cookie": cookie}
     assert share_action(chalice_client.raw.http.get(thanks, headers=headers).body.decode()) is None
+
+
+def test_the_answered_cookie_is_secure_on_deployed_stages_and_scoped_to_the_mount(
+    aws: Any,
+) -> None:
+    from dataclasses import replace
+
+    from chalicelib.bootstrap import Services
+    from chalicelib.web.http import WebRequest
+
+    deployed = Services(replace(aws.settings, stage="dev"))
+    deployed.keys = aws.keys  # the local stage's secret: this checks the cookie, not the keys
+    line = answered.set_cookie(deployed, WebRequest(base="/api"), "0" * 32)
+    assert line.startswith(f"samvad_answered={'0' * 32}.")
+    assert "; Secure" in line
+    assert "; Path=/api/;" in line
+    assert "Secure" not in answered.set_cookie(aws, WebRequest(), "0" * 32)
+
+
+def test_a_link_key_rotation_keeps_confirmations_and_cookies_of_the_previous_key() -> None:
+    old, new = b"o" * 32, b"n" * 32
+    token = sign_expiring("erase", "c1", 100, old)
+    assert verify_expiring("erase", "c1", token, [new, old], now=50)
+    assert not verify_expiring("erase", "c1", token, [new], now=50)
