@@ -6,8 +6,9 @@ HMAC-SHA256 over a purpose label and the payload, cut to 128 bits to keep the li
 (about 70 characters for a 32-character contact id).
 
 Tokens never expire, on purpose: a customer may tap "unsubscribe" in an SMS months later, and
-the law (and DLT rules in India) expect that link to keep working. An old token can do only
-one thing, unsubscribe its own contact, so there is nothing to gain by expiring it. Links are
+the law (and DLT rules in India) expect that link to keep working. An old token can only
+unsubscribe its own contact, or open its erase page: erasing takes that page's confirmation
+(``sign_expiring``, valid minutes), so there is nothing to gain by expiring it. Links are
 signed with the link key and checked against the current and the previous one, so rotating it
 (``keys.py``) keeps the links already sent working; contact ids come from the contact key,
 which is never rotated. The payload is signed, not encrypted; it holds nothing secret
