@@ -31,7 +31,7 @@ def _serve(view: Callable[[Services, WebRequest], WebResponse]) -> Response:
         body=body.encode("utf-8") if isinstance(body, str) else body or b"",
     )
     answer = view(get_services(), request)
-    return Response(body=answer.body, status_code=answer.status, headers=dict(answer.headers))
+    return Response(body=answer.encoded(), status_code=answer.status, headers=dict(answer.headers))
 
 
 @local_routes.route("/_local/outbox")
