@@ -10,6 +10,7 @@ from typing import Any
 from chalice.app import Blueprint, Response
 
 from chalicelib.bootstrap import Services, get_services
+from chalicelib.errors import Misconfigured
 from chalicelib.local import pages
 from chalicelib.web.http import WebRequest, WebResponse
 
@@ -30,8 +31,14 @@ def _serve(view: Callable[[Services, WebRequest], WebResponse]) -> Response:
         query=dict(current.query_params or {}),
         body=body.encode("utf-8") if isinstance(body, str) else body or b"",
     )
-    answer = view(get_services(), request)
-    return Response(body=answer.body, status_code=answer.status, headers=dict(answer.headers))
+    try:
+        services = get_services().ready()
+    except Misconfigured:  # logged once where it was found, as app.py's routes do
+        return Response(body=b"Service unavailable", status_code=503)
+    if not services.settings.is_local:  # registered by mistake beside a deployed stage
+        return Response(body=b"Not found", status_code=404)
+    answer = view(services, request)
+    return Response(body=answer.encoded(), status_code=answer.status, headers=dict(answer.headers))
 
 
 @local_routes.route("/_local/outbox")

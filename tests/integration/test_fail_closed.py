@@ -23,8 +23,7 @@ PATHS = [
     "/c/wishlist",
     "/static/samvad.css",
     "/api/v1/openapi.json",
-    "/_local/outbox",
-]
+]  # /_local/* are not app.py's (the local stack registers them): never served here
 
 
 @pytest.fixture

@@ -37,8 +37,9 @@ class Faults:
 
     def __init__(self, rate: float, seed: int) -> None:
         self.rate = rate
-        self.rng = random.Random(seed)
-        self.injected: Counter[str] = Counter()
+        self.seed = seed
+        self.rngs: dict[str, random.Random] = {}  # one per service: SNS's faults do not
+        self.injected: Counter[str] = Counter()  # shift when DynamoDB's calls change
 
     @contextlib.contextmanager
     def paused(self) -> Iterator[None]:
@@ -52,14 +53,15 @@ class Faults:
     def __call__(
         self, model: Any, params: dict[str, Any], **_: Any
     ) -> tuple[Any, dict[str, Any]] | None:
-        if self.rate == 0 or self.rng.random() >= self.rate:
-            return None
         service = model.service_model.service_name
+        rng = self.rngs.setdefault(service, random.Random(f"{self.seed}:{service}"))
+        if self.rate == 0 or rng.random() >= self.rate:
+            return None
         kinds = ["throttle", "timeout"]
         request = json.loads(params.get("body") or b"{}") if service == "dynamodb" else {}
         if model.name == "TransactWriteItems" or request.get("ConditionExpression") == CLAIM:
             kinds.append("conditional")
-        kind = self.rng.choice(kinds)
+        kind = rng.choice(kinds)
         self.injected[f"{service}:{kind}"] += 1
         if kind == "timeout":
             raise ReadTimeoutError(endpoint_url=f"https://{service}.ap-south-1.amazonaws.com")
