@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 DURATION = re.compile(r"P(?!\Z)(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
 URL = re.compile(r"\bhttps?://[^\s<>\"']+", re.IGNORECASE)
 PLACEHOLDER = placeholders.FIELD
-LINK_PLACEHOLDERS = {"{link}", "{unsubscribe}"}
+LINK_PLACEHOLDERS = {"{link}", "{unsubscribe}", "{confirm}", "{share_link}"}
 IMMEDIATE = {"PT0S", "PT0M", "PT0H", "P0D"}
 SCHEMA_PATH = Path(__file__).with_name("campaign.schema.json")
 STORED_MAX_BYTES = 380_000
@@ -68,8 +68,19 @@ PLACEHOLDERS = {
     "replies.template": {"brand", "text"},
 }
 # A follow-up may also use each choice question's answer, {<id>} and {<id>_price}.
-FOLLOWUP_PLACEHOLDERS = {"brand", "ends", "days_left", "link", "unsubscribe", "reward", "count"}
+FOLLOWUP_PLACEHOLDERS = {
+    "brand",
+    "ends",
+    "days_left",
+    "link",
+    "unsubscribe",
+    "reward",
+    "count",
+    "confirm",  # the signed link a referred friend opens (trigger: referred)
+    "share_link",  # the sharer's share page (trigger: share_approved)
+}
 # Localized values that are not prose: complete per locale, but no placeholders checked.
+SHARING_TRIGGERS = {"referred", "share_approved", "share_rejected"}
 VERBATIM = {"dlt_registered", "dlt_template_id"}
 LOCALIZED_KEYS = {
     *("brand", "title", "intro", "thanks", "label", "hint", "notice", "text"),
@@ -364,6 +375,8 @@ def _check_followups(doc: _Document, data: dict[str, Any]) -> None:
             doc.problem(at, "give either after (a delay) or trigger (an event)")
         if step.get("trigger") == "reward" and "reward" not in data.get("sharing", {}):
             doc.problem((*at, "trigger"), "the campaign has no sharing.reward")
+        if step.get("trigger") in SHARING_TRIGGERS and "sharing" not in data:
+            doc.problem((*at, "trigger"), "the campaign has no sharing")
         seen.add(step["id"])
         skip = step.get("skip_if_answered")
         if skip is not None and skip not in questions:

@@ -162,6 +162,7 @@ def job_item(job: FollowUpJob) -> Item:
         "sent_at": job.sent_at.isoformat() if job.sent_at else None,
         "last_error": job.last_error,
         "note": job.note,
+        "ref": job.ref,
     }
     item.update({k: v for k, v in optional.items() if v is not None})
     return item
@@ -188,6 +189,7 @@ def job_from_item(item: Item) -> FollowUpJob:
         sent_at=datetime.fromisoformat(sent_at) if sent_at else None,
         last_error=item.get("last_error"),
         note=item.get("note"),
+        ref=item.get("ref"),
     )
 
 
