@@ -160,11 +160,15 @@ def share_page(services: Services, locale: str, share_id: str, request: WebReque
         if share.status == "pending":
             heading = _("Waiting for approval")
             texts = [
-                _("Thank you for sharing your design. Before it is shown to others, someone"
-                  " from %(brand)s looks at it, usually within a day.")
+                _(
+                    "Thank you for sharing your design. Before it is shown to others, someone"
+                    " from %(brand)s looks at it, usually within a day."
+                )
                 % {"brand": campaign.brand[locale]},
-                _("If you gave your number, we will send you an SMS with the link to share"
-                  " once it is approved. Until then, this page stays as it is."),
+                _(
+                    "If you gave your number, we will send you an SMS with the link to share"
+                    " once it is approved. Until then, this page stays as it is."
+                ),
             ]
         else:
             heading = _("This page is not available")

@@ -36,8 +36,10 @@ def _page(
     if action:
         heading = _("Is this your number?")
         texts = [
-            _("A friend shared a design with you. Confirm that this number is yours,"
-              " so that your answer counts for your friend."),
+            _(
+                "A friend shared a design with you. Confirm that this number is yours,"
+                " so that your answer counts for your friend."
+            ),
         ]
     else:
         heading = _("Thank you")

@@ -184,7 +184,8 @@ def test_offensive_text_waits_for_moderation_and_its_page_is_not_public(
     assert message not in page
     assert "og:title" not in page
     assert "मंज़ूरी का इंतज़ार है" in page  # the sharer is told what happens next
-    assert "रंगरेज़" in page and f'href="/hi/c/{DRESS}"' in page
+    assert "रंगरेज़" in page
+    assert f'href="/hi/c/{DRESS}"' in page
     assert [item["message"] for item in queue["items"]] == [message]
     assert all("profanity" in r or r == "obfuscation" for r in queue["items"][0]["reasons"])
 
@@ -252,7 +253,8 @@ def test_a_waiting_sharer_sees_a_branded_page_and_gets_one_sms_in_hindi_on_appro
 
     assert "मेरी कार देखो" not in waiting  # the customer's text waits too
     assert "मंज़ूरी का इंतज़ार है" in waiting
-    assert "SMS" in waiting and 'href="/hi/c/build-your-car"' in waiting
+    assert "SMS" in waiting
+    assert 'href="/hi/c/build-your-car"' in waiting
     assert (first.status_code, again.status_code) == (200, 200)
     assert len(told) == 1  # approved twice, told once
     assert "मंज़ूर हो गई" in told[0]["Message"]
@@ -282,7 +284,8 @@ def test_a_rejected_sharer_gets_a_kind_note_and_no_sms_without_consent(
 
     assert len(sent) == 1
     assert sent[0][0] == "+919876511112"
-    assert "धन्यवाद" in sent[0][1] and "/hi/c/build-your-car" in sent[0][1]
+    assert "धन्यवाद" in sent[0][1]
+    assert "/hi/c/build-your-car" in sent[0][1]
     assert "मंज़ूर हो गई" not in sent[0][1]
 
 
