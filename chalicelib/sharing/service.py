@@ -128,22 +128,32 @@ def verify_friend(
     if friend.referred_by is None or friend.phone is None:
         return Referral(counted=False, rewarded=False)  # only a phone tells friends apart
     total = shares.count_referral(
-        friend.referred_by, links.contact_id(friend.phone), friend.id, campaign.slug
+        friend.referred_by,
+        links.contact_id(friend.phone),
+        friend.id,
+        campaign.slug,
+        also=[store.count_write("verified", campaign.slug, friend.locale, "share")],
     )
     if total is None:
         return Referral(counted=False, rewarded=False)
-    store.count("verified", campaign.slug, friend.locale, "share")
     sharing = campaign.sharing
     if sharing is None or sharing.reward_threshold is None or total < sharing.reward_threshold:
         return Referral(counted=True, rewarded=False)
     now = clock()
-    if not shares.grant_reward(friend.referred_by, sharing.reward_threshold, now):
-        return Referral(counted=True, rewarded=False)  # someone else's request granted it
     share = shares.get(friend.referred_by)
     sharer = store.get_response(share.response_id) if share else None
-    if sharer is not None:
-        store.add_jobs(plan_event_jobs(campaign, sharer, "reward", now, links))
-    store.count("rewards", campaign.slug, friend.locale, "share")
+    jobs = plan_event_jobs(campaign, sharer, "reward", now, links) if sharer else []
+    granted = shares.grant_reward(
+        friend.referred_by,
+        sharing.reward_threshold,
+        now,
+        also=[
+            store.count_write("rewards", campaign.slug, friend.locale, "share"),
+            *(store.job_write(job) for job in jobs),
+        ],
+    )
+    if not granted:
+        return Referral(counted=True, rewarded=False)  # someone else's request granted it
     event("reward.granted", share_id=friend.referred_by, campaign=campaign.slug)
     return Referral(counted=True, rewarded=True)
 
@@ -160,16 +170,15 @@ def decide(
     clock: Callable[[], datetime],
 ) -> str:
     """A marketer approves or rejects a share; the sharer (if they gave a phone and consent)
-    is told by SMS, once: the job is keyed by their answer and the step."""
+    is told by SMS, once: the job is keyed by their answer and the step, so deciding again
+    (say, after a crash between the two writes) plans nothing twice."""
     status = {"approve": "public", "reject": "rejected"}[decision]
     now = clock()
     before = shares.decide(share, status, now, by)
-    if before == status:
-        return status  # decided twice: nothing new to tell
     sharer = store.get_response(share.response_id)
     if sharer is not None:
         trigger = "share_approved" if status == "public" else "share_rejected"
         jobs = plan_event_jobs(campaign, sharer, trigger, now, links)
         store.add_jobs([replace(job, ref=share.id) for job in jobs])
-    event("share.decided", share_id=share.id, campaign=campaign.slug, status=status)
+    event("share.decided", share_id=share.id, campaign=campaign.slug, status=status, before=before)
     return status

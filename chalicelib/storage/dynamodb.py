@@ -297,6 +297,22 @@ class DynamoStore:
                 raise StorageUnavailable(str(exc)) from exc
         return None  # unreachable: the loop returns or raises
 
+    def count_write(
+        self, what: str, slug: str, locale: str, source: str
+    ) -> TransactWriteItemTypeDef:
+        """The counter's update, to go into another store's transaction."""
+        return self._count(what, slug, locale, source)
+
+    def job_write(self, job: FollowUpJob) -> TransactWriteItemTypeDef:
+        """A new job's Put (skipped by the transaction if it exists: then nothing is written)."""
+        return {
+            "Put": {
+                "TableName": self._table,
+                "Item": dump_item(job_item(job)),
+                "ConditionExpression": "attribute_not_exists(pk)",
+            }
+        }
+
     def _count(
         self, what: str, slug: str, locale: str, source: str, by: int = 1
     ) -> TransactWriteItemTypeDef:

@@ -13,6 +13,7 @@ Keys (see README, "Table design"):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,7 @@ from chalicelib.storage.dynamodb import (
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 
 @dataclass(frozen=True)
@@ -152,10 +154,16 @@ class ShareStore:
         return counted is not None
 
     def count_referral(
-        self, share_id: str, contact_id: str, response_id: str, campaign: str
+        self,
+        share_id: str,
+        contact_id: str,
+        response_id: str,
+        campaign: str,
+        also: Sequence[TransactWriteItemTypeDef] = (),
     ) -> int | None:
-        """Count a verified friend once per share of ``campaign``; the new total, or None if
-        it did not count."""
+        """Count a verified friend once per share of ``campaign`` (with ``also``, e.g. the
+        funnel's counter, in the same transaction); the new total, or None if it did not
+        count."""
         marker = {
             "pk": f"SHARE#{share_id}",
             "sk": f"REFERRAL#{contact_id}",
@@ -189,6 +197,7 @@ class ShareStore:
                         ),
                     }
                 },
+                *also,
             ],
         )
         if counted is None:
@@ -196,15 +205,34 @@ class ShareStore:
         share = self.get(share_id)
         return share.referred if share else None
 
-    def grant_reward(self, share_id: str, threshold: int, at: datetime) -> bool:
-        """Mark the reward given, once: only the first caller past the threshold wins."""
+    def grant_reward(
+        self,
+        share_id: str,
+        threshold: int,
+        at: datetime,
+        also: Sequence[TransactWriteItemTypeDef] = (),
+    ) -> bool:
+        """Mark the reward given, once: only the first caller past the threshold wins, and
+        ``also`` (the reward's jobs, the funnel's counter) is written with it or not at all."""
         granted = conditional(
-            self._client.update_item,
-            TableName=self._table,
-            Key=self._key(share_id),
-            UpdateExpression="SET reward_granted_at = :at",
-            ConditionExpression="attribute_not_exists(reward_granted_at) AND referred >= :n",
-            ExpressionAttributeValues=dump_item({":at": at.isoformat(), ":n": threshold}),
+            self._client.transact_write_items,
+            TRANSACTION_CANCELLED,  # given before, or not yet enough friends
+            TransactItems=[
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": self._key(share_id),
+                        "UpdateExpression": "SET reward_granted_at = :at",
+                        "ConditionExpression": (
+                            "attribute_not_exists(reward_granted_at) AND referred >= :n"
+                        ),
+                        "ExpressionAttributeValues": dump_item(
+                            {":at": at.isoformat(), ":n": threshold}
+                        ),
+                    }
+                },
+                *also,
+            ],
         )
         return granted is not None
 
