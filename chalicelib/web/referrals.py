@@ -43,7 +43,7 @@ def _page(
         ]
     else:
         heading = _("Thank you")
-        texts = [_("Your number is confirmed. Your answer counts for your friend.")]
+        texts = [_("Your number is confirmed. Thank you for answering!")]
     body = render(
         "campaign_note.html",
         locale,
