@@ -1,4 +1,5 @@
-"""Create shares (moderated before they are public), count referrals, grant rewards once."""
+"""Create shares (moderated before they are public, the sharer told of the decision), count
+visits once per visitor and proven friends once, grant rewards once."""
 
 from __future__ import annotations
 
@@ -93,17 +94,15 @@ def referrer(campaign: Campaign, raw_ref: str | None, shares: ShareStore) -> str
     return share.id
 
 
-def count_visit(
-    campaign: Campaign, share_id: str, visitor: str | None, shares: ShareStore
-) -> str | None:
+VISITOR = re.compile(r"^[A-Za-z0-9_-]{22}$")
+
+
+def count_visit(campaign: Campaign, share_id: str, visitor: str | None, shares: ShareStore) -> str:
     """Count a visit through a share once per visitor (a random id in a cookie). Returns the
     visitor id to keep in the cookie (a new one when the browser had none)."""
     visitor = visitor if visitor and VISITOR.match(visitor) else secrets.token_urlsafe(16)
     shares.count_visit(share_id, visitor, campaign.slug)
     return visitor
-
-
-VISITOR = re.compile(r"^[A-Za-z0-9_-]{22}$")
 
 
 @dataclass(frozen=True)

@@ -254,7 +254,10 @@ def campaign_page(services: Services, locale: str, slug: str, request: WebReques
         seen = request.cookie(VISITOR_COOKIE)
         visitor = count_visit(campaign, ref, seen, services.shares)
         if visitor != seen:
-            visitor_cookie = f"{VISITOR_COOKIE}={visitor}; Path=/; HttpOnly; SameSite=Lax"
+            visitor_cookie = (
+                f"{VISITOR_COOKIE}={visitor}; Path=/; Max-Age={COOKIE_MAX_AGE}; HttpOnly;"
+                " SameSite=Lax"
+            )
         values["ref"] = ref
     pair = csrf_pair(services, request)
     page = _form_page(campaign, locale, values, {}, csrf_pair=pair, base=request.base)
