@@ -319,6 +319,11 @@ def test_friends_through_a_share_earn_the_sharer_one_reward_once_their_numbers_a
     for n in range(4, 11):
         friend(n, f"98765200{n:02d}")  # invented numbers, nobody opens their link
     links = confirm_links(published)
+    asked = next(c for c in published if CONFIRM.search(c.get("Message", "")))
+    assert asked["MessageAttributes"]["AWS.MM.SMS.TemplateId"]["StringValue"] == (
+        "1107161234567890208"  # the Hindi DLT template of the friend's confirmation
+    )
+    assert len(links) == 9  # every number through the share got a link, the sharer's too
     invented = [c for c in published if "आपको मिलेगी" in c.get("Message", "")]
     assert invented == []  # ten answers, no proof: no reward
 
