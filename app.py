@@ -23,7 +23,7 @@ from chalicelib.followups.metrics import emf_line
 from chalicelib.logs import bind_request, get_logger
 from chalicelib.logs import event as log_event
 from chalicelib.storage.stream import new_items
-from chalicelib.web import admin, api, designs, pages, unsubscribe
+from chalicelib.web import admin, api, designs, pages, referrals, unsubscribe
 from chalicelib.web.gateway import any_type_when_unsaid
 from chalicelib.web.http import (
     WebRequest,
@@ -149,6 +149,16 @@ def api_openapi() -> Response:
 )
 def post_response(slug: str) -> Response:
     return _serve(lambda: api.post_response(get_services(), slug, _request()))
+
+
+@app.route("/r/{token}", methods=["GET"])
+def referral_page(token: str) -> Response:
+    return _serve(lambda: referrals.confirm_page(get_services(), token, _request()))
+
+
+@app.route("/r/{token}", methods=["POST"], content_types=FORM)
+def referral_confirm(token: str) -> Response:
+    return _serve(lambda: referrals.confirm(get_services(), token, _request()))
 
 
 @app.route("/u/{token}", methods=["GET"])

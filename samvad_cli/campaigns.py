@@ -200,6 +200,12 @@ def export(args: argparse.Namespace) -> int:
 def stats(args: argparse.Namespace) -> int:
     found = backend(args).stats(args.slug)
     print(f"{found['slug']}: {found['views']} views, {found['responses']} responses")
+    print(
+        f"  {found['shares']} shares, {found['referred']} answers through shares"
+        f" ({found.get('verified', 0)} verified friends,"
+        f" {found.get('unverified', found['referred'])} unverified),"
+        f" {found['rewards']} rewards"
+    )
     for key, title in (("by_locale", "locale"), ("by_source", "source")):
         for name, counts in sorted(found[key].items()):
             print(

@@ -12,10 +12,13 @@ from chalicelib.bootstrap import Services
 from chalicelib.campaigns import Campaign
 from chalicelib.campaigns.deployment import deploy_text
 from chalicelib.errors import CampaignNotFound, InvalidCursor, VersionProblem
+from chalicelib.sharing.service import decide as decide_share
 
 MAX_PAGE = 100
-FUNNEL = ("views", "responses", "shares", "referred", "rewards")
-"""The steps of a campaign's funnel, in order: seen, answered, shared, friends, rewards."""
+FUNNEL = ("views", "responses", "shares", "referred", "verified", "unverified", "rewards")
+"""The steps of a campaign's funnel, in order: seen, answered, shared, answers through a share
+(``referred``), of these the friends who proved their number theirs (``verified``, the only
+ones that count toward a reward) and the others (``unverified``), rewards."""
 
 
 def list_campaigns(services: Services) -> list[dict[str, Any]]:
@@ -149,6 +152,8 @@ def stats(services: Services, slug: str) -> dict[str, Any]:
         for key, name in (("by_locale", locale), ("by_source", source)):
             bucket = totals[key].setdefault(name, dict.fromkeys(FUNNEL, 0))
             bucket[what] = bucket.get(what, 0) + count
+    for funnel in (totals, *totals["by_locale"].values(), *totals["by_source"].values()):
+        funnel["unverified"] = max(0, funnel["referred"] - funnel["verified"])
     return totals
 
 
@@ -184,8 +189,20 @@ def moderate(
     share = services.shares.get(share_id)
     if share is None or share.campaign != slug:
         raise CampaignNotFound(f"{slug}/{share_id}")
-    services.shares.decide(share, statuses[decision], services.clock(), by)
-    return {"share_id": share_id, "status": statuses[decision]}
+    sharer = services.store.get_response(share.response_id)
+    found = services.registry.find(slug, sharer.campaign_version) if sharer else None
+    campaign = found or services.campaign(slug)  # the version the sharer answered
+    status = decide_share(
+        campaign,
+        share,
+        decision,
+        by,
+        shares=services.shares,
+        store=services.store,
+        links=services.links,
+        clock=services.clock,
+    )
+    return {"share_id": share_id, "status": status}
 
 
 def reply(services: Services, slug: str, response_id: str, text: str, by: str) -> dict[str, Any]:

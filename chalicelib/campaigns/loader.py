@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 DURATION = re.compile(r"P(?!\Z)(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
 URL = re.compile(r"\bhttps?://[^\s<>\"']+", re.IGNORECASE)
 PLACEHOLDER = placeholders.FIELD
-LINK_PLACEHOLDERS = {"{link}", "{unsubscribe}"}
+LINK_PLACEHOLDERS = {"{link}", "{unsubscribe}", "{confirm}", "{share_link}"}
 IMMEDIATE = {"PT0S", "PT0M", "PT0H", "P0D"}
 SCHEMA_PATH = Path(__file__).with_name("campaign.schema.json")
 STORED_MAX_BYTES = 380_000
@@ -68,8 +68,19 @@ PLACEHOLDERS = {
     "replies.template": {"brand", "text"},
 }
 # A follow-up may also use each choice question's answer, {<id>} and {<id>_price}.
-FOLLOWUP_PLACEHOLDERS = {"brand", "ends", "days_left", "link", "unsubscribe", "reward", "count"}
+FOLLOWUP_PLACEHOLDERS = {
+    "brand",
+    "ends",
+    "days_left",
+    "link",
+    "unsubscribe",
+    "reward",
+    "count",
+    "confirm",  # the signed link a referred friend opens (trigger: referred)
+    "share_link",  # the sharer's share page (trigger: share_approved)
+}
 # Localized values that are not prose: complete per locale, but no placeholders checked.
+SHARING_TRIGGERS = {"referred", "share_approved", "share_rejected"}
 VERBATIM = {"dlt_registered", "dlt_template_id"}
 LOCALIZED_KEYS = {
     *("brand", "title", "intro", "thanks", "label", "hint", "notice", "text"),
@@ -349,6 +360,14 @@ def _check_countries(doc: _Document, data: dict[str, Any]) -> None:
                 doc.problem(at, f"{code!r} is not a country with phone numbers (ISO 3166 code)")
 
 
+def _uses_placeholder(step: dict[str, Any], name: str) -> bool:
+    for value in step.get("text", {}).values():
+        for text in value.values() if isinstance(value, dict) else [value]:
+            if name in (placeholders.names(text) or set()):
+                return True
+    return False
+
+
 def _check_followups(doc: _Document, data: dict[str, Any]) -> None:
     phone = data.get("phone", "none")
     india = data.get("phone_region", "IN") == "IN"
@@ -364,6 +383,11 @@ def _check_followups(doc: _Document, data: dict[str, Any]) -> None:
             doc.problem(at, "give either after (a delay) or trigger (an event)")
         if step.get("trigger") == "reward" and "reward" not in data.get("sharing", {}):
             doc.problem((*at, "trigger"), "the campaign has no sharing.reward")
+        if step.get("trigger") in SHARING_TRIGGERS and "sharing" not in data:
+            doc.problem((*at, "trigger"), "the campaign has no sharing")
+        for name, trigger in (("confirm", "referred"), ("share_link", "share_approved")):
+            if step.get("trigger") != trigger and _uses_placeholder(step, name):
+                doc.problem((*at, "text"), f"{{{name}}} is only known with trigger: {trigger}")
         seen.add(step["id"])
         skip = step.get("skip_if_answered")
         if skip is not None and skip not in questions:
@@ -409,6 +433,17 @@ def _check_followups(doc: _Document, data: dict[str, Any]) -> None:
                 for variant in variants:
                     dlt_uses.setdefault(locale, set()).update(placeholders.names(variant) or set())
     _check_dlt_values(doc, data, dlt_uses)
+    reward = data.get("sharing", {}).get("reward_threshold")
+    proven = any(
+        s.get("trigger") == "referred" and _uses_placeholder(s, "confirm")
+        for s in data.get("followups", [])
+    )
+    if reward is not None and not proven:
+        doc.problem(
+            ("sharing", "reward_threshold"),
+            "only friends who prove their number count: add a follow-up SMS with"
+            " trigger: referred carrying {confirm}",
+        )
 
 
 def _check_dlt_values(doc: _Document, data: dict[str, Any], uses: dict[str, set[str]]) -> None:

@@ -69,7 +69,7 @@ class FollowUpStep:
     dlt_template_id: LocalizedText | None = None
     dlt_registered: LocalizedText | None = None
     skip_if_answered: str | None = None
-    trigger: Literal["reward"] | None = None
+    trigger: Literal["reward", "referred", "share_approved", "share_rejected"] | None = None
 
     @property
     def immediate(self) -> bool:

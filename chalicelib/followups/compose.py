@@ -20,6 +20,7 @@ from chalicelib.followups.model import RESPONSE_EVENT, FollowUpJob
 from chalicelib.followups.sms import matches_dlt_template
 from chalicelib.i18n import formatting
 from chalicelib.responses.model import Response
+from chalicelib.sharing.tokens import sign_referral
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,13 @@ class Links:
 
     def page(self, locale: str, slug: str) -> str:
         return f"{self.base_url}/{locale}/c/{slug}"
+
+    def confirm(self, response_id: str) -> str:
+        """The link a referred friend opens to prove the number is theirs."""
+        return f"{self.base_url}/r/{sign_referral(response_id, self.keys.current().link)}"
+
+    def share(self, locale: str, share_id: str) -> str:
+        return f"{self.base_url}/{locale}/s/{share_id}"
 
     def unsubscribe(self, contact_id: str, locale: str) -> str:
         token = sign_unsubscribe(contact_id, locale, self.keys.current().link)
@@ -143,6 +151,8 @@ def _values(
         "brand": campaign.brand[locale],
         "link": links.page(locale, campaign.slug),
         "unsubscribe": links.unsubscribe(job.contact_id, locale) if job.contact_id else "",
+        "confirm": links.confirm(response.id) if response.referred_by else "",
+        "share_link": links.share(locale, job.ref) if job.ref else "",
     }
     if campaign.sharing is not None and campaign.sharing.reward is not None:
         values["reward"] = campaign.sharing.reward[locale]

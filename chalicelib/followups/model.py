@@ -38,6 +38,7 @@ class FollowUpJob:
     sent_at: datetime | None = None
     last_error: str | None = None
     note: str | None = None
+    ref: str | None = None  # the share a sharer's step is about (approved or rejected)
 
     @property
     def key(self) -> tuple[str, str]:

@@ -43,6 +43,10 @@ def plan_jobs(
 ) -> list[FollowUpJob]:
     jobs = [_job(campaign, response, RESPONSE_EVENT, "event", now, links)]
     for step in campaign.followups:
+        if step.trigger == "referred" and response.referred_by and _consented(response):
+            # The friend proves the number theirs by opening the link this SMS carries.
+            jobs.append(_job(campaign, response, step.id, step.channel, now, links))
+            continue
         if step.trigger is not None:
             continue  # planned when the event happens (a reward: chalicelib.sharing)
         if step.channel == "sms" and not _consented(response):

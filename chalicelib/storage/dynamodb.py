@@ -162,6 +162,7 @@ def job_item(job: FollowUpJob) -> Item:
         "sent_at": job.sent_at.isoformat() if job.sent_at else None,
         "last_error": job.last_error,
         "note": job.note,
+        "ref": job.ref,
     }
     item.update({k: v for k, v in optional.items() if v is not None})
     return item
@@ -188,6 +189,7 @@ def job_from_item(item: Item) -> FollowUpJob:
         sent_at=datetime.fromisoformat(sent_at) if sent_at else None,
         last_error=item.get("last_error"),
         note=item.get("note"),
+        ref=item.get("ref"),
     )
 
 
@@ -294,6 +296,22 @@ class DynamoStore:
             except BotoCoreError as exc:
                 raise StorageUnavailable(str(exc)) from exc
         return None  # unreachable: the loop returns or raises
+
+    def count_write(
+        self, what: str, slug: str, locale: str, source: str
+    ) -> TransactWriteItemTypeDef:
+        """The counter's update, to go into another store's transaction."""
+        return self._count(what, slug, locale, source)
+
+    def job_write(self, job: FollowUpJob) -> TransactWriteItemTypeDef:
+        """A new job's Put (skipped by the transaction if it exists: then nothing is written)."""
+        return {
+            "Put": {
+                "TableName": self._table,
+                "Item": dump_item(job_item(job)),
+                "ConditionExpression": "attribute_not_exists(pk)",
+            }
+        }
 
     def _count(
         self, what: str, slug: str, locale: str, source: str, by: int = 1

@@ -5,11 +5,15 @@ Keys (see README, "Table design"):
   moderation ``status`` (public, pending, rejected), counters ``visits`` and ``referred``, and
   ``reward_granted_at`` once the reward is given; in ``by_campaign`` under
   ``SHARE#<status>#<created>#<id>`` so the moderation queue is one Query.
-- ``SHARE#<id>`` / ``REFERRAL#<contact id>``: one friend counted once (a conditional Put).
+- ``SHARE#<id>`` / ``REFERRAL#<contact id>``: one friend counted once (a conditional Put),
+  written only when the friend proves the number theirs (a signed link sent to it); ``referred``
+  counts these verified friends only.
+- ``SHARE#<id>`` / ``VISIT#<visitor>``: one browser's visit, counted once (a conditional Put).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -27,6 +31,7 @@ from chalicelib.storage.dynamodb import (
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 
 @dataclass(frozen=True)
@@ -120,18 +125,45 @@ class ShareStore:
         item = answer.get("Item")
         return _share(load_item(item)) if item else None
 
-    def count_visit(self, share_id: str) -> None:
-        conditional(  # refused for a share that does not exist
-            self._client.update_item,
-            TableName=self._table,
-            Key=self._key(share_id),
-            UpdateExpression="ADD visits :one",
-            ConditionExpression="attribute_exists(pk)",
-            ExpressionAttributeValues=dump_item({":one": 1}),
+    def count_visit(self, share_id: str, visitor: str, campaign: str) -> bool:
+        """Count one visitor of a share of ``campaign`` once; True if this visit counted."""
+        counted = conditional(
+            self._client.transact_write_items,
+            TRANSACTION_CANCELLED,  # seen before, or not a share of this campaign
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": dump_item(
+                            {"pk": f"SHARE#{share_id}", "sk": f"VISIT#{visitor}", "type": "visit"}
+                        ),
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": self._key(share_id),
+                        "UpdateExpression": "ADD visits :one",
+                        "ConditionExpression": "attribute_exists(pk) AND campaign = :c",
+                        "ExpressionAttributeValues": dump_item({":one": 1, ":c": campaign}),
+                    }
+                },
+            ],
         )
+        return counted is not None
 
-    def count_referral(self, share_id: str, contact_id: str, response_id: str) -> int | None:
-        """Count a friend once per share; the new total, or None if it did not count."""
+    def count_referral(
+        self,
+        share_id: str,
+        contact_id: str,
+        response_id: str,
+        campaign: str,
+        also: Sequence[TransactWriteItemTypeDef] = (),
+    ) -> int | None:
+        """Count a verified friend once per share of ``campaign`` (with ``also``, e.g. the
+        funnel's counter, in the same transaction); the new total, or None if it did not
+        count."""
         marker = {
             "pk": f"SHARE#{share_id}",
             "sk": f"REFERRAL#{contact_id}",
@@ -155,16 +187,17 @@ class ShareStore:
                         "Key": self._key(share_id),
                         "UpdateExpression": "ADD referred :one",
                         "ConditionExpression": (
-                            "attribute_exists(pk) AND #s = :public"
+                            "attribute_exists(pk) AND #s = :public AND campaign = :c"
                             " AND (attribute_not_exists(sharer_contact)"
                             " OR sharer_contact <> :friend)"
                         ),
                         "ExpressionAttributeNames": {"#s": "status"},
                         "ExpressionAttributeValues": dump_item(
-                            {":one": 1, ":public": "public", ":friend": contact_id}
+                            {":one": 1, ":public": "public", ":friend": contact_id, ":c": campaign}
                         ),
                     }
                 },
+                *also,
             ],
         )
         if counted is None:
@@ -172,15 +205,34 @@ class ShareStore:
         share = self.get(share_id)
         return share.referred if share else None
 
-    def grant_reward(self, share_id: str, threshold: int, at: datetime) -> bool:
-        """Mark the reward given, once: only the first caller past the threshold wins."""
+    def grant_reward(
+        self,
+        share_id: str,
+        threshold: int,
+        at: datetime,
+        also: Sequence[TransactWriteItemTypeDef] = (),
+    ) -> bool:
+        """Mark the reward given, once: only the first caller past the threshold wins, and
+        ``also`` (the reward's jobs, the funnel's counter) is written with it or not at all."""
         granted = conditional(
-            self._client.update_item,
-            TableName=self._table,
-            Key=self._key(share_id),
-            UpdateExpression="SET reward_granted_at = :at",
-            ConditionExpression="attribute_not_exists(reward_granted_at) AND referred >= :n",
-            ExpressionAttributeValues=dump_item({":at": at.isoformat(), ":n": threshold}),
+            self._client.transact_write_items,
+            TRANSACTION_CANCELLED,  # given before, or not yet enough friends
+            TransactItems=[
+                {
+                    "Update": {
+                        "TableName": self._table,
+                        "Key": self._key(share_id),
+                        "UpdateExpression": "SET reward_granted_at = :at",
+                        "ConditionExpression": (
+                            "attribute_not_exists(reward_granted_at) AND referred >= :n"
+                        ),
+                        "ExpressionAttributeValues": dump_item(
+                            {":at": at.isoformat(), ":n": threshold}
+                        ),
+                    }
+                },
+                *also,
+            ],
         )
         return granted is not None
 
@@ -203,16 +255,18 @@ class ShareStore:
                 return shares
             params["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
 
-    def decide(self, share: Share, status: str, at: datetime, by: str) -> None:
-        """A marketer's approval or rejection; the queue index follows the status."""
+    def decide(self, share: Share, status: str, at: datetime, by: str) -> str | None:
+        """A marketer's approval or rejection; the queue index follows the status. Returns the
+        status it had before (None if the share is gone)."""
         try:
-            self._call(
+            answer = self._call(
                 "update_item",
                 Key=self._key(share.id),
                 UpdateExpression=(
                     "SET #s = :status, gsi1sk = :sk, decided_at = :at, decided_by = :by"
                 ),
                 ConditionExpression="attribute_exists(pk)",
+                ReturnValues="ALL_OLD",
                 ExpressionAttributeNames={"#s": "status"},
                 ExpressionAttributeValues=dump_item(
                     {
@@ -225,3 +279,5 @@ class ShareStore:
             )
         except ClientError as exc:
             raise StorageUnavailable(str(exc)) from exc
+        old = load_item(answer.get("Attributes", {}))
+        return str(old["status"]) if "status" in old else None

@@ -25,9 +25,9 @@ from chalicelib.web.pages import (
     SHARE_ID,
     alternates,
     bad_request,
+    campaign_path,
     csrf_pair,
     forbidden,
-    message_page,
     not_found,
     page_text,
     thanks_page,
@@ -173,10 +173,35 @@ def share_page(services: Services, locale: str, share_id: str, request: WebReque
     ]
     if not share.public:
         # Pending or rejected: nothing the customer wrote is shown, and nothing is indexed.
-        heading = _("This page is not available")
-        text = _("This design is not shown at the moment. You can still design your own.")
+        if share.status == "pending":
+            heading = _("Waiting for approval")
+            texts = [
+                _(
+                    "Thank you for sharing your design. Before it is shown to others, someone"
+                    " from %(brand)s looks at it, usually within a day."
+                )
+                % {"brand": campaign.brand[locale]},
+                _(
+                    "If you gave your number, we will send you an SMS with the link to share"
+                    " once it is approved. Until then, this page stays as it is."
+                ),
+            ]
+        else:
+            heading = _("This page is not available")
+            texts = [_("This design is not shown at the moment. You can still design your own.")]
+        body = render(
+            "campaign_note.html",
+            locale,
+            base=request.base,
+            page=page_text(campaign, locale),
+            alternates=links,
+            heading=heading,
+            texts=texts,
+            action=None,
+            back=campaign_path(locale, campaign.slug),
+        )
         hidden = {"X-Robots-Tag": "noindex", "Cache-Control": "no-store"}
-        return message_page(locale, heading, text, base=request.base, headers=hidden)
+        return WebResponse.html(body, 200, **hidden)
     base = services.settings.public_url
     invite = f"{base}/{locale}/c/{campaign.slug}?{urlencode({'ref': share.id, 'src': 'share'})}"
     assert campaign.sharing is not None

@@ -22,7 +22,7 @@ from chalicelib.i18n import formatting
 from chalicelib.i18n.catalogs import translations_for, ui_locales
 from chalicelib.i18n.negotiation import negotiate, parse_accept_language
 from chalicelib.responses.service import accept_response
-from chalicelib.sharing.service import record_referral
+from chalicelib.sharing.service import count_visit, referrer
 from chalicelib.web import answered, csrf
 from chalicelib.web.designer import designer
 from chalicelib.web.http import LOCALE_COOKIE, BadRequest, WebRequest, WebResponse
@@ -249,11 +249,23 @@ def campaign_page(services: Services, locale: str, slug: str, request: WebReques
     services.views.view(slug, locale, source)
     values = {"src": source}
     ref = share_ref(request.query.get("ref"))
+    visitor_cookie = None
     if ref is not None:
-        services.shares.count_visit(ref)
+        seen = request.cookie(VISITOR_COOKIE)
+        visitor = count_visit(campaign, ref, seen, services.shares)
+        if visitor != seen:
+            visitor_cookie = (
+                f"{VISITOR_COOKIE}={visitor}; Path=/; Max-Age={COOKIE_MAX_AGE}; HttpOnly;"
+                " SameSite=Lax"
+            )
         values["ref"] = ref
     pair = csrf_pair(services, request)
-    return _form_page(campaign, locale, values, {}, csrf_pair=pair, base=request.base)
+    page = _form_page(campaign, locale, values, {}, csrf_pair=pair, base=request.base)
+    return replace(page, cookies=(*page.cookies, visitor_cookie)) if visitor_cookie else page
+
+
+VISITOR_COOKIE = "samvad_visitor"
+"""A random id per browser, so a share's visits count each visitor once."""
 
 
 def share_ref(raw: str | None) -> str | None:
@@ -336,7 +348,7 @@ def submit_form(services: Services, locale: str, slug: str, request: WebRequest)
             fields,
             token,
             source=source_of(fields.get("src")),
-            referred_by=share_ref(fields.get("ref")),
+            referred_by=referrer(campaign, share_ref(fields.get("ref")), services.shares),
             limits=answer_limits(services, request, fields, campaign.phone_region),
             store=services.store,
             links=services.links,
@@ -362,17 +374,8 @@ def submit_form(services: Services, locale: str, slug: str, request: WebRequest)
             campaign, locale, fields, errors, status=409, csrf_pair=pair, base=request.base
         )
     if accepted.created and accepted.response.referred_by:
+        # Counted toward a reward only once the friend opens the link sent to their number.
         services.store.count("referred", slug, locale, "share")
-        referral = record_referral(
-            campaign,
-            accepted.response,
-            shares=services.shares,
-            store=services.store,
-            links=services.links,
-            clock=services.clock,
-        )
-        if referral.rewarded:
-            services.store.count("rewards", slug, locale, "share")
     thanks = campaign_path(locale, slug) + "/thanks"
     if campaign.product is not None and campaign.sharing is not None:
         thanks += f"?d={accepted.response.id}"  # the design, ready to share

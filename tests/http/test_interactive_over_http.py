@@ -63,7 +63,7 @@ def test_a_design_round_trips_through_the_form_without_javascript(stack: Running
     assert "₹2,649.00" in shown
 
 
-def test_a_referral_chain_rewards_once_even_with_concurrent_friends(
+def test_a_referral_chain_rewards_once_even_with_concurrent_proven_friends(
     stack: RunningStack, emulator: Emulator
 ) -> None:
     sharer = "+919876540000"
@@ -71,15 +71,28 @@ def test_a_referral_chain_rewards_once_even_with_concurrent_friends(
     share_id = share_path.rsplit("/", 1)[1]
     invite = stack.get(share_path).text
     assert f"ref={share_id}" in invite
-    for n in range(1, 4):
+    for n in range(1, 10):
         send_design(stack, f"http-friend-{n:04d}", f"98765400{n:02d}", ref=share_id)
 
-    # Friends four to nine answer at the same moment: the fifth one crosses the threshold.
+    def links() -> dict[str, str]:
+        found = {
+            phone: m.group(0)
+            for phone, text in emulator.sms_messages()
+            if (m := re.search(r"/r/[0-9a-f]{32}\.[A-Za-z0-9_-]{22}", text))
+        }
+        return found if len(found) == 9 else {}
+
+    confirm = eventually(links)  # each friend got a link to prove the number theirs
+    for n in range(1, 4):
+        assert stack.post(confirm[f"+9198765400{n:02d}"], data={"confirm": "yes"}).ok
+
+    # Friends four to nine open their links at the same moment: the fifth crosses the threshold.
     errors: list[BaseException] = []
 
     def friend(n: int) -> None:
         try:
-            send_design(stack, f"http-friend-{n:04d}", f"98765400{n:02d}", ref=share_id)
+            answer = stack.post(confirm[f"+9198765400{n:02d}"], data={"confirm": "yes"})
+            assert answer.status_code == 200
         except BaseException as exc:
             errors.append(exc)
 
@@ -98,6 +111,7 @@ def test_a_referral_chain_rewards_once_even_with_concurrent_friends(
     stats = stack.get(f"/admin/api/v1/campaigns/{DRESS}/stats", headers=ADMIN).json()
     assert stats["rewards"] == 1
     assert stats["by_source"]["share"]["referred"] == 9
+    assert stats["by_source"]["share"]["verified"] == 9
 
 
 @pytest.mark.parametrize("message", ["ye design ch00tiya hai", "ѕhіt dress"])

@@ -19,7 +19,15 @@ KEY = {"Authorization": f"Bearer {ADMIN_KEY}"}
 JSON = {"Content-Type": "application/json"}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 WISHLIST = Path("chalicelib/campaigns/definitions/wishlist.yaml").read_text(encoding="utf-8")
-NOTHING = {"views": 0, "responses": 0, "shares": 0, "referred": 0, "rewards": 0}
+NOTHING = {
+    "views": 0,
+    "responses": 0,
+    "shares": 0,
+    "referred": 0,
+    "verified": 0,
+    "unverified": 0,
+    "rewards": 0,
+}
 HINDI_TITLE = "हम आपकी रसोई के लिए आगे क्या बनाएँ?"
 
 

@@ -183,7 +183,9 @@ def test_offensive_text_waits_for_moderation_and_its_page_is_not_public(
 
     assert message not in page
     assert "og:title" not in page
-    assert "यह पेज अभी उपलब्ध नहीं है" in page
+    assert "मंज़ूरी का इंतज़ार है" in page  # the sharer is told what happens next
+    assert "रंगरेज़" in page
+    assert f'href="/hi/c/{DRESS}"' in page
     assert [item["message"] for item in queue["items"]] == [message]
     assert all("profanity" in r or r == "obfuscation" for r in queue["items"][0]["reasons"])
 
@@ -221,7 +223,85 @@ def test_a_marketer_approves_or_rejects_what_waits(chalice_client: Any) -> None:
     assert "Look at my car" not in chalice_client.http.get(page_path).body.decode()
 
 
-def test_friends_through_a_share_earn_the_sharer_one_reward(
+def car(client: Any, token: str, phone: str = "9876511111", consent: str = "yes") -> str:
+    """Send a car design from the Hindi page; returns its thanks path."""
+    fields = {"form_token": token, "city": "Pune", "when": "month", "phone": phone}
+    answer = post(client, "/hi/c/build-your-car", **fields, action="send", consent=consent)
+    assert answer.status_code == 303, answer.body
+    return str(answer.headers["Location"])
+
+
+def moderate(client: Any, share_id: str, decision: str) -> Any:
+    return client.http.post(
+        f"{ADMIN}/campaigns/build-your-car/moderation/{share_id}",
+        headers=KEY,
+        body=json.dumps({"decision": decision}),
+    )
+
+
+def test_a_waiting_sharer_sees_a_branded_page_and_gets_one_sms_in_hindi_on_approval(
+    chalice_client: Any, published: list[dict[str, Any]]
+) -> None:
+    page_path = share(chalice_client, car(chalice_client, "car-wait-000001"), "मेरी कार देखो")
+    share_id = page_path.rsplit("/", 1)[1]
+    waiting = chalice_client.http.get(page_path).body.decode()
+    before = len(published)
+
+    first = moderate(chalice_client, share_id, "approve")
+    again = moderate(chalice_client, share_id, "approve")
+    told = [c for c in published[before:] if c.get("PhoneNumber") == "+919876511111"]
+
+    assert "मेरी कार देखो" not in waiting  # the customer's text waits too
+    assert "मंज़ूरी का इंतज़ार है" in waiting
+    assert "SMS" in waiting
+    assert 'href="/hi/c/build-your-car"' in waiting
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert len(told) == 1  # approved twice, told once
+    assert "मंज़ूर हो गई" in told[0]["Message"]
+    assert f"/hi/s/{share_id}" in told[0]["Message"]
+    assert told[0]["MessageAttributes"]["AWS.MM.SMS.TemplateId"]["StringValue"] == (
+        "1107161234567890310"
+    )
+
+
+def test_a_rejected_sharer_gets_a_kind_note_and_no_sms_without_consent(
+    chalice_client: Any, published: list[dict[str, Any]]
+) -> None:
+    rejected = share(chalice_client, car(chalice_client, "car-reject-0001", "9876511112"), "x")
+    # A phone is taken only with consent: an answer without one is never messaged.
+    no_consent = design_dress(chalice_client, "dress-silent-01")
+    silent = share(chalice_client, no_consent, "ѕhіt dress")  # held
+    before = len(published)
+
+    moderate(chalice_client, rejected.rsplit("/", 1)[1], "reject")
+    approved = chalice_client.http.post(
+        f"{ADMIN}/campaigns/{DRESS}/moderation/{silent.rsplit('/', 1)[1]}",
+        headers=KEY,
+        body=json.dumps({"decision": "approve"}),
+    )
+    assert approved.status_code == 200
+    sent = [(c["PhoneNumber"], c["Message"]) for c in published[before:] if "PhoneNumber" in c]
+
+    assert len(sent) == 1
+    assert sent[0][0] == "+919876511112"
+    assert "धन्यवाद" in sent[0][1]
+    assert "/hi/c/build-your-car" in sent[0][1]
+    assert "मंज़ूर हो गई" not in sent[0][1]
+
+
+CONFIRM = re.compile(r"/r/([0-9a-f]{32}\.[A-Za-z0-9_-]{22})")
+
+
+def confirm_links(published: list[dict[str, Any]]) -> dict[str, str]:
+    """The signed link each referred friend got by SMS, by phone number."""
+    return {
+        c["PhoneNumber"]: f"/r/{m.group(1)}"
+        for c in published
+        if (m := CONFIRM.search(c.get("Message", "")))
+    }
+
+
+def test_friends_through_a_share_earn_the_sharer_one_reward_once_their_numbers_are_proven(
     chalice_client: Any, aws: Any, published: list[dict[str, Any]]
 ) -> None:
     thanks = design_dress(chalice_client, "design-refer-001", phone="9876520000")
@@ -236,23 +316,95 @@ def test_friends_through_a_share_earn_the_sharer_one_reward(
     friend(1, "9876520001")
     friend(2, "9876520001")  # the same phone again: does not count
     friend(3, "")  # no phone: cannot be told apart, does not count
-    for n in range(4, 8):
-        friend(n, f"98765200{n:02d}")  # four more friends: five in all
-    friend(9, "9876520099")  # a sixth: no second reward
+    for n in range(4, 11):
+        friend(n, f"98765200{n:02d}")  # invented numbers, nobody opens their link
+    links = confirm_links(published)
+    asked = next(c for c in published if CONFIRM.search(c.get("Message", "")))
+    assert asked["MessageAttributes"]["AWS.MM.SMS.TemplateId"]["StringValue"] == (
+        "1107161234567890208"  # the Hindi DLT template of the friend's confirmation
+    )
+    assert len(links) == 9  # every number through the share got a link, the sharer's too
+    invented = [c for c in published if "आपको मिलेगी" in c.get("Message", "")]
+    assert invented == []  # ten answers, no proof: no reward
+
+    def open_link(phone: str) -> str:
+        path = links[phone]
+        page = chalice_client.http.get(path).body.decode()
+        assert f'action="{path}"' in page  # a GET only asks: link previews open links
+        answer = post(chalice_client, path, confirm="yes")
+        assert answer.status_code == 200
+        return str(answer.body.decode())
+
+    assert "+919876520000" in links  # the sharer got a link too, and opens it
+    open_link("+919876520000")
+    for phone in ("+919876520001", "+919876520001", *(f"+9198765200{n:02d}" for n in (4, 5, 6))):
+        open_link(phone)  # one friend opens theirs twice
+    assert [c for c in published if "आपको मिलेगी" in c.get("Message", "")] == []  # four
+    confirmed = open_link("+919876520007")  # the fifth proven friend
+    open_link("+919876520008")  # a sixth: no second reward
+    forged = post(chalice_client, links["+919876520009"][:-2] + "AA", confirm="yes")
 
     rewards = [c for c in published if "आपको मिलेगी अपनी ड्रेस मुफ़्त" in c.get("Message", "")]
     assert [c["PhoneNumber"] for c in rewards] == ["+919876520000"]
     assert rewards[0]["MessageAttributes"]["AWS.MM.SMS.TemplateId"]["StringValue"] == (
         "1107161234567890206"
     )
+    assert "आपका नंबर पक्का हो गया" in confirmed
+    assert forged.status_code == 404
     stored = aws.shares.get(share_id)
     assert (stored.visits, stored.referred) == (1, 6)
     assert stored.reward_granted_at is not None
     funnel = json.loads(
         chalice_client.http.get(f"{ADMIN}/campaigns/{DRESS}/stats", headers=KEY).body
     )
-    # every answer through the link is in the funnel; only six distinct friends counted
-    assert (funnel["shares"], funnel["referred"], funnel["rewards"]) == (1, 9, 1)
+    # every answer through the link is in the funnel; six proven friends, the rest apart
+    assert (funnel["shares"], funnel["referred"], funnel["rewards"]) == (1, 11, 1)
+    assert (funnel["verified"], funnel["unverified"]) == (6, 5)
+
+
+def test_a_share_of_another_campaign_is_not_credited_nor_visited(
+    chalice_client: Any, aws: Any, published: list[dict[str, Any]]
+) -> None:
+    thanks = design_dress(chalice_client, "design-cross-001", phone="9876521000")
+    share_id = share(chalice_client, thanks, "").rsplit("/", 1)[1]
+
+    chalice_client.http.get(f"/en/c/build-your-car?ref={share_id}&src=share")
+    car = post(
+        chalice_client,
+        "/hi/c/build-your-car",
+        form_token="car-cross-00001",
+        city="Pune",
+        when="month",
+        phone="9876521001",
+        consent="yes",
+        ref=share_id,
+        action="send",
+    )
+    response_id = car.headers["Location"].rsplit("=", 1)[1]
+
+    assert car.status_code == 303
+    assert aws.store.get_response(response_id).referred_by is None
+    assert confirm_links(published) == {}  # nothing to prove: no friend of anyone
+    assert (aws.shares.get(share_id).visits, aws.shares.get(share_id).referred) == (0, 0)
+
+
+def test_a_visitor_counts_once_however_often_they_open_the_link(
+    chalice_client: Any, aws: Any
+) -> None:
+    thanks = design_dress(chalice_client, "design-visit-001", phone="9876522000")
+    share_id = share(chalice_client, thanks, "").rsplit("/", 1)[1]
+    path = f"/hi/c/{DRESS}?ref={share_id}&src=share"
+
+    first = chalice_client.http.get(path)
+    cookie = re.search(r"samvad_visitor=[A-Za-z0-9_-]{22}", str(first.headers["Set-Cookie"]))
+    assert cookie is not None
+    for _ in range(5):
+        again = chalice_client.http.get(path, headers={"Cookie": cookie.group(0)})
+        assert "samvad_visitor" not in str(again.headers.get("Set-Cookie", ""))
+    chalice_client.http.get(path, headers={"Cookie": "samvad_visitor=" + "x" * 22})  # another
+    chalice_client.http.get(path, headers={"Cookie": "samvad_visitor=" + "x" * 22})
+
+    assert aws.shares.get(share_id).visits == 2
 
 
 def test_a_marketer_replies_and_the_customer_answers_by_sms(

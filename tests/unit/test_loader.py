@@ -642,3 +642,32 @@ def test_a_definition_too_large_to_store_is_refused_before_it_is_deployed(
     assert problem.field == "(the whole definition)"
     assert "too large to store" in problem.message
     assert problem.file == "wishlist.yaml"
+
+
+DRESS = (DEFINITIONS / "design-your-dress.yaml").read_text(encoding="utf-8")
+
+
+def test_a_reward_needs_a_way_for_friends_to_prove_their_number(tmp_path: Path) -> None:
+    start = DRESS.index("  - id: friend_confirm_sms")
+    end = DRESS.index("  - id: share_approved_sms")
+    text = DRESS[:start] + DRESS[end:]
+
+    problems = problems_of(tmp_path, text, "design-your-dress.yaml")
+
+    assert [(p.field, p.message) for p in problems] == [
+        (
+            "sharing.reward_threshold",
+            "only friends who prove their number count: add a follow-up SMS with"
+            " trigger: referred carrying {confirm}",
+        )
+    ]
+
+
+def test_the_confirm_link_is_only_known_to_the_referred_friends_step(tmp_path: Path) -> None:
+    text = DRESS.replace("Share it with your friends: {share_link}", "Share it: {confirm}", 1)
+
+    problems = problems_of(tmp_path, text, "design-your-dress.yaml")
+
+    assert ("followups[3].text", "{confirm} is only known with trigger: referred") in [
+        (p.field, p.message) for p in problems
+    ]

@@ -1,0 +1,84 @@
+"""The page a referred friend opens from the SMS sent to their number: one tap proves the
+number theirs, and only then does the friend count toward the sharer's reward."""
+
+from __future__ import annotations
+
+from chalicelib.bootstrap import Services
+from chalicelib.campaigns import Campaign
+from chalicelib.i18n.catalogs import translations_for
+from chalicelib.responses.model import Response
+from chalicelib.sharing.service import verify_friend
+from chalicelib.sharing.tokens import InvalidReferralToken, verify_referral
+from chalicelib.web.http import WebRequest, WebResponse
+from chalicelib.web.pages import campaign_path, not_found, page_text
+from chalicelib.web.rendering import render
+
+HIDDEN = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer"}
+
+
+def _friend(services: Services, token: str) -> tuple[Campaign, Response] | None:
+    try:
+        response_id = verify_referral(token, services.keys().link_keys)
+    except InvalidReferralToken:
+        return None
+    response = services.store.get_response(response_id)
+    if response is None or response.referred_by is None:
+        return None
+    campaign = services.registry.find(response.campaign, response.campaign_version)
+    return (campaign, response) if campaign is not None else None
+
+
+def _page(
+    campaign: Campaign, response: Response, request: WebRequest, *, action: str | None
+) -> WebResponse:
+    locale = response.locale
+    _ = translations_for(locale).gettext
+    if action:
+        heading = _("Is this your number?")
+        texts = [
+            _(
+                "A friend shared a design with you. Confirm that this number is yours,"
+                " so that your answer counts for your friend."
+            ),
+        ]
+    else:
+        heading = _("Thank you")
+        texts = [_("Your number is confirmed. Thank you for answering!")]
+    body = render(
+        "campaign_note.html",
+        locale,
+        base=request.base,
+        page=page_text(campaign, locale),
+        alternates=[],
+        heading=heading,
+        texts=texts,
+        action=action,
+        button=_("Yes, this is my number"),
+        back=campaign_path(locale, campaign.slug),
+    )
+    return WebResponse.html(body, 200, **HIDDEN)
+
+
+def confirm_page(services: Services, token: str, request: WebRequest) -> WebResponse:
+    """GET shows a button only: link previews in messaging apps open links by themselves."""
+    found = _friend(services, token)
+    if found is None:
+        return not_found(request)
+    campaign, response = found
+    return _page(campaign, response, request, action=f"/r/{token}")
+
+
+def confirm(services: Services, token: str, request: WebRequest) -> WebResponse:
+    found = _friend(services, token)
+    if found is None:
+        return not_found(request)
+    campaign, response = found
+    verify_friend(
+        campaign,
+        response,
+        shares=services.shares,
+        store=services.store,
+        links=services.links,
+        clock=services.clock,
+    )
+    return _page(campaign, response, request, action=None)
