@@ -28,6 +28,7 @@ from chalicelib.web.pages import (
     campaign_path,
     csrf_pair,
     forbidden,
+    message_page,
     not_found,
     page_text,
     thanks_page,
