@@ -95,6 +95,7 @@ def test_logs_are_json_lines_with_a_request_id_and_no_personal_data(
 ) -> None:
     from chalicelib.logs import get_logger
 
+    logging.getLogger("samvad").handlers = []  # whatever earlier tests left, made anew
     logger = get_logger()
 
     stream = io.StringIO()
