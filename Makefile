@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt p
 LOCALES := $(patsubst locales/%/LC_MESSAGES/messages.po,%,$(wildcard locales/*/LC_MESSAGES/messages.po))
 CATALOGS := $(foreach l,$(LOCALES),chalicelib/i18n/catalogs/$(l)/LC_MESSAGES/messages.mo)
 
-.PHONY: install run test bench package lock deploy infra-check lint format i18n i18n-update i18n-check run-due check-campaigns clean
+.PHONY: install run test test-clock bench package lock deploy infra-check lint format i18n i18n-update i18n-check run-due check-campaigns clean
 .DEFAULT_GOAL := test
 
 install: $(STAMP)
@@ -91,6 +91,19 @@ format: $(STAMP)
 
 test: $(STAMP) i18n lint i18n-check infra-check
 	$(BIN)/python -m pytest
+
+# The time-dependent tests (marker "clock", tests/conftest.py) once more with every process's
+# clock at 03:00 IST on a fixed date: libfaketime shifts the wall clock of pytest and of all it
+# starts (moto server, local stack) by one offset; monotonic time stays real.
+CLOCK_AT = 2026-12-01T21:30:00+00:00
+test-clock: $(STAMP) i18n
+	@if ! command -v faketime >/dev/null; then \
+	  echo "faketime not installed (apt-get install faketime): clock tests not re-run" >&2; \
+	else \
+	  SAMVAD_TEST_CLOCK_AT=$(CLOCK_AT) FAKETIME_DONT_FAKE_MONOTONIC=1 TZ=UTC faketime -f \
+	    "$$(printf '%+ds' $$(( $$(date -d '$(CLOCK_AT)' +%s) - $$(date +%s) )))" \
+	    $(BIN)/python -m pytest -m clock -p no:cacheprovider; \
+	fi
 
 clean:
 	rm -rf $(VENV) chalicelib/i18n/catalogs .pytest_cache .mypy_cache .ruff_cache

@@ -575,6 +575,7 @@ def _build(data: dict[str, Any], version: int) -> Campaign:
         phone=data.get("phone", "none"),
         phone_region=data.get("phone_region", "IN"),
         sms_countries=tuple(data.get("sms_countries", [data.get("phone_region", "IN")])),
+        sms_per_hour=data.get("sms_per_hour"),
         consent=ConsentSpec(
             purpose=consent["purpose"],
             notice_version=consent["notice_version"],
