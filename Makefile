@@ -92,18 +92,13 @@ format: $(STAMP)
 test: $(STAMP) i18n lint i18n-check infra-check
 	$(BIN)/python -m pytest
 
-# The time-dependent tests (marker "clock", tests/conftest.py) once more with every process's
-# clock at 03:00 IST on a fixed date: libfaketime shifts the wall clock of pytest and of all it
-# starts (moto server, local stack) by one offset; monotonic time stays real.
+# The time-dependent tests (marker "clock", tests/conftest.py) once more with the wall clock
+# of pytest and of every Python process it starts at 03:00 IST (21:30 UTC) on a fixed date
+# (tests/clock/sitecustomize.py).
 CLOCK_AT = 2026-12-01T21:30:00+00:00
 test-clock: $(STAMP) i18n
-	@if ! command -v faketime >/dev/null; then \
-	  echo "faketime not installed (apt-get install faketime): clock tests not re-run" >&2; \
-	else \
-	  SAMVAD_TEST_CLOCK_AT=$(CLOCK_AT) FAKETIME_DONT_FAKE_MONOTONIC=1 TZ=UTC faketime -f \
-	    "$$(printf '%+ds' $$(( $$(date -d '$(CLOCK_AT)' +%s) - $$(date +%s) )))" \
-	    $(BIN)/python -m pytest -m clock -p no:cacheprovider; \
-	fi
+	PYTHONPATH=tests/clock SAMVAD_TEST_CLOCK_AT=$(CLOCK_AT) \
+	  $(BIN)/python -m pytest -m clock -p no:cacheprovider -W ignore::pytest.PytestAssertRewriteWarning
 
 clean:
 	rm -rf $(VENV) chalicelib/i18n/catalogs .pytest_cache .mypy_cache .ruff_cache
