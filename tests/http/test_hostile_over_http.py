@@ -270,14 +270,16 @@ def test_paths_locales_slugs_and_static_files(tally: Tally) -> None:
     ]:
         answer = tally.send("GET", f"/static/{name}")
         assert answer.status_code in (400, 403, 404), name  # 403: no such route
-        assert b"import" not in answer.content and b"root:" not in answer.content
+        assert b"import" not in answer.content
+        assert b"root:" not in answer.content
     for locale in ["xx", "%2e%2e", "%00", "hi-IN-x-" + "a" * 200, "en_US", "\u0939\u093f", "HI"]:
         for path in [f"/{locale}/c/wishlist", f"/{locale}/s/{'0' * 32}", f"/{locale}/c/nope"]:
             assert tally.send("GET", path).status_code < 500
     for slug in ["nope", "%2e%2e", "a" * 400, "wishlist%0d%0aSet-Cookie:x=1", "%ff"]:
         for path in [f"/c/{slug}", f"/hi/c/{slug}", f"/hi/c/{slug}/thanks?d=x"]:
             answer = tally.send("GET", path)
-            assert answer.status_code < 500 and "x=1" not in answer.headers.get("Set-Cookie", "")
+            assert answer.status_code < 500
+            assert "x=1" not in answer.headers.get("Set-Cookie", "")
     for share in ["x", "0" * 32, "%00", "a" * 300]:
         for suffix in ["", "/design.svg", "/design.png"]:
             assert tally.send("GET", f"/hi/s/{share}{suffix}").status_code in (400, 404)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -33,14 +33,14 @@ class Clock:
 
 
 @pytest.fixture
-def clock(aws: Any) -> Iterator[Clock]:
+def clock(aws: Any) -> Clock:
     """The app's clock, set before the runner is built from it; a stage budget of 2 an hour."""
     clock = Clock(START)
     aws.clock = clock
     aws.settings = replace(aws.settings, sms_per_hour=2)
     for built in ("runner", "registry", "views"):
         aws.__dict__.pop(built, None)
-    yield clock
+    return clock
 
 
 def sms_to(number: str) -> list[str]:
