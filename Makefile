@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt p
 LOCALES := $(patsubst locales/%/LC_MESSAGES/messages.po,%,$(wildcard locales/*/LC_MESSAGES/messages.po))
 CATALOGS := $(foreach l,$(LOCALES),chalicelib/i18n/catalogs/$(l)/LC_MESSAGES/messages.mo)
 
-.PHONY: install run test bench package lock deploy infra-check lint format i18n i18n-update i18n-check run-due check-campaigns clean
+.PHONY: install run test test-clock bench package lock deploy infra-check lint format i18n i18n-update i18n-check run-due check-campaigns clean
 .DEFAULT_GOAL := test
 
 install: $(STAMP)
@@ -91,6 +91,14 @@ format: $(STAMP)
 
 test: $(STAMP) i18n lint i18n-check infra-check
 	$(BIN)/python -m pytest
+
+# The time-dependent tests (marker "clock", tests/conftest.py) once more with the wall clock
+# of pytest and of every Python process it starts at 03:00 IST (21:30 UTC) on a fixed date
+# (tests/clock/sitecustomize.py).
+CLOCK_AT = 2026-12-01T21:30:00+00:00
+test-clock: $(STAMP) i18n
+	PYTHONPATH=tests/clock SAMVAD_TEST_CLOCK_AT=$(CLOCK_AT) \
+	  $(BIN)/python -m pytest -m clock -p no:cacheprovider -W ignore::pytest.PytestAssertRewriteWarning
 
 clean:
 	rm -rf $(VENV) chalicelib/i18n/catalogs .pytest_cache .mypy_cache .ruff_cache

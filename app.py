@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 from chalice.app import (
@@ -17,7 +16,7 @@ from chalice.app import (
 )
 
 from chalicelib.bootstrap import get_services
-from chalicelib.dialogue.service import handle_inbound
+from chalicelib.dialogue.service import handle_inbound, inbound_payload
 from chalicelib.errors import Misconfigured, StorageUnavailable
 from chalicelib.followups.metrics import emf_line
 from chalicelib.logs import bind_request, get_logger
@@ -271,8 +270,12 @@ def admin_reply(slug: str, response_id: str) -> Response:
 @app.on_sns_message(topic=INBOUND_SMS_TOPIC)
 def inbound_sms(event: SNSEvent) -> None:
     """Customers' SMS answers, as AWS two-way SMS publishes them."""
+    payload = inbound_payload(event.message)
+    if payload is None:  # a retry would fail the same way: log it (no content) and drop it
+        log_event("sms.inbound", outcome="malformed", size=len(event.message or ""))
+        return
     services = get_services().ready()
-    outcome = handle_inbound(services, json.loads(event.message), services.clock())
+    outcome = handle_inbound(services, payload, services.clock())
     log_event("sms.inbound", outcome=outcome)  # no number, no text: personal data stays out
 
 

@@ -130,6 +130,7 @@ class Services:
             campaigns=self.registry.find,
             links=self.links,
             clock=self.clock,
+            sms_per_hour=self.settings.sms_per_hour,
         )
 
     @cached_property

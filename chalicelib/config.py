@@ -12,6 +12,7 @@ from chalicelib.errors import Misconfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 LOCAL = "local"
+SMS_PER_HOUR = 500  # the stage's default hourly SMS budget (SAMVAD_SMS_PER_HOUR)
 LOCAL_SECRET_ID = "samvad/local"  # noqa: S105 (the name of the local stack's secret)
 # Without these a deployed function refuses to serve: none of them has a safe default.
 REQUIRED = (
@@ -51,6 +52,8 @@ class Settings:
     """At most this many answers per client address per that many seconds."""
     rate_per_phone: tuple[int, int] = (5, 3600)
     """At most this many answers naming the same phone number per that many seconds."""
+    sms_per_hour: int = SMS_PER_HOUR
+    """At most this many SMS a clock hour on the whole stage; the rest wait for the next hour."""
 
     @property
     def is_local(self) -> bool:
@@ -88,12 +91,25 @@ class Settings:
             secret_id=env.get("SAMVAD_SECRET_ID", LOCAL_SECRET_ID),
             rate_per_client=_rate(env.get("SAMVAD_RATE_PER_CLIENT", "30/600")),
             rate_per_phone=_rate(env.get("SAMVAD_RATE_PER_PHONE", "5/3600")),
+            sms_per_hour=_positive(env.get("SAMVAD_SMS_PER_HOUR", str(SMS_PER_HOUR))),
             # How long a Lambda keeps the published pointer; locally a publish shows at once.
             view_flush_seconds=float(env.get("SAMVAD_VIEW_FLUSH_SECONDS", "0" if local else "30")),
             campaign_ttl_seconds=float(
                 env.get("SAMVAD_CAMPAIGN_TTL_SECONDS", "0" if local else "30")
             ),
         )
+
+
+def _positive(value: str) -> int:
+    """A count of at least one: a budget of 0 or less would hold every SMS back for good.
+
+    >>> _positive("250")
+    250
+    """
+    count = int(value)
+    if count < 1:
+        raise ValueError(f"expected a positive count, got {value!r}")
+    return count
 
 
 def _rate(value: str) -> tuple[int, int]:

@@ -351,6 +351,13 @@ def finish_template(template: dict[str, Any], stage: str) -> dict[str, Any]:
         {"Namespace": "Samvad", "MetricName": "FollowUpsFailed"},
         [{"Name": "Stage", "Value": stage}],
     )
+    # SMS held back by the stage's or a campaign's hourly budget: a script buying SMS with
+    # the brand's money, or a campaign bigger than its budget; either way someone must look.
+    resources["SmsBudgetReachedAlarm"] = _alarm(
+        f"samvad-{stage}-sms-budget-reached",
+        {"Namespace": "Samvad", "MetricName": "SmsBudgetReached"},
+        [{"Name": "Stage", "Value": stage}],
+    )
     # Thank-you SMS wait while the stream's records do: a function failing or throttled
     # (reserved concurrency) shows here before customers notice.
     resources["SendNewFollowupsIteratorAgeAlarm"] = _alarm(

@@ -33,6 +33,36 @@ FAKE_CREDENTIALS = {
     "AWS_DEFAULT_REGION": REGION,
 }
 
+# Tests whose outcome could depend on the hour or the date (follow-ups, quiet hours, weekly
+# caps, campaign windows, hourly budgets): `make test-clock` runs them again at 03:00 IST.
+CLOCK_DEPENDENT = {
+    "tests/http/test_campaigns_over_http.py",
+    "tests/http/test_followup_faults_over_http.py",
+    "tests/http/test_followups_over_http.py",
+    "tests/integration/test_followups_on_moto.py",
+    "tests/integration/test_sms_budget.py",
+    "tests/unit/test_compose.py",
+    "tests/unit/test_loader.py",
+    "tests/unit/test_quiet_hours.py",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.relative_to(PROJECT_DIR).as_posix() in CLOCK_DEPENDENT:
+            item.add_marker(pytest.mark.clock)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Under `make test-clock`, refuse to pass at the real time: the fake clock must hold."""
+    expected = os.environ.get("SAMVAD_TEST_CLOCK_AT")
+    if expected:
+        from datetime import UTC, datetime
+
+        drift = abs(datetime.now(UTC) - datetime.fromisoformat(expected))
+        if drift.total_seconds() > 600:
+            raise pytest.UsageError(f"the clock is not at {expected} (libfaketime not loaded?)")
+
 
 def eventually(check: Callable[[], T], timeout: float = 15.0) -> T:
     """What ``check`` returns once that is truthy. The local stack sends follow-ups after the

@@ -106,6 +106,9 @@ def dotted(path: Path_) -> str:
     return out or "(top)"
 
 
+MAX_YAML_DIGITS = 30  # no number of a campaign needs more
+
+
 @lru_cache(maxsize=1)
 def _loader_without_aliases() -> type[yaml.SafeLoader]:
     """PyYAML's safe loader, refusing aliases: ``*name`` shares one node, so a few KB of
@@ -127,6 +130,15 @@ def _loader_without_aliases() -> type[yaml.SafeLoader]:
             node: yaml.Node | None = super().compose_node(parent, index)
             return node
 
+    def bounded_int(loader: yaml.SafeLoader, node: yaml.Node) -> int:
+        if len(str(node.value).lstrip("+-")) > MAX_YAML_DIGITS:  # int() refuses 4,300+
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a number of more than {MAX_YAML_DIGITS} digits", node.start_mark
+            )
+        value: int = yaml.SafeLoader.construct_yaml_int(loader, node)  # type: ignore[arg-type]
+        return value
+
+    Loader.add_constructor("tag:yaml.org,2002:int", bounded_int)
     return Loader
 
 
@@ -156,6 +168,9 @@ class _Document:
             line = mark.line + 1 if mark is not None else None
             self.data = None
             self.problem((), f"not valid YAML: {getattr(exc, 'problem', exc)}", line)
+        except RecursionError:  # PyYAML composes nested collections recursively
+            self.data = None
+            self.problem((), "not valid YAML: nested too deeply for a campaign", 1)
         finally:
             loader.dispose()
 
@@ -610,6 +625,7 @@ def _build(data: dict[str, Any], version: int) -> Campaign:
         phone=data.get("phone", "none"),
         phone_region=data.get("phone_region", "IN"),
         sms_countries=tuple(data.get("sms_countries", [data.get("phone_region", "IN")])),
+        sms_per_hour=data.get("sms_per_hour"),
         consent=ConsentSpec(
             purpose=consent["purpose"],
             notice_version=consent["notice_version"],

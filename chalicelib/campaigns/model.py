@@ -185,6 +185,8 @@ class Campaign:
     ends_at: datetime | None = None
     sms_countries: tuple[str, ...] = ()
     """Countries whose mobile numbers the campaign takes (and may text); () is phone_region's."""
+    sms_per_hour: int | None = None
+    """At most this many of the campaign's SMS a clock hour (None: only the stage's budget)."""
     prize: Decimal | None = None
     prize_text: LocalizedText | None = None
     product: Product | None = None

@@ -1,5 +1,6 @@
 """Follow-up figures as CloudWatch metrics, written as an Embedded Metric Format log line
-(no API call, no extra permission): the failed-follow-ups alarm watches ``FollowUpsFailed``."""
+(no API call, no extra permission): alarms watch ``FollowUpsFailed`` and ``SmsBudgetReached``
+(SMS held back for the next hour by the stage's or a campaign's hourly budget)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ from datetime import datetime
 from chalicelib.followups.runner import RunReport
 
 NAMESPACE = "Samvad"
-METRICS = {"sent": "FollowUpsSent", "failed": "FollowUpsFailed", "retry": "FollowUpsRetried"}
+METRICS = {
+    "sent": "FollowUpsSent",
+    "failed": "FollowUpsFailed",
+    "retry": "FollowUpsRetried",
+    "sms_budget_reached": "SmsBudgetReached",
+}
 
 
 def emf_line(report: RunReport, stage: str, now: datetime) -> str:

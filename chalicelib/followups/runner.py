@@ -14,11 +14,12 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from chalicelib.campaigns import Campaign
+from chalicelib.config import SMS_PER_HOUR
 from chalicelib.errors import StorageUnavailable
 from chalicelib.followups.compose import Links, NotSendable, Skip, compose
 from chalicelib.followups.model import Contact, FollowUpJob
@@ -35,6 +36,8 @@ MAX_ATTEMPTS = 5
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=1)
 MARKETING_SMS_PER_WEEK = 3
+STAGE_BUDGET = "hourly SMS budget of the stage"
+CAMPAIGN_BUDGET = "hourly SMS budget of the campaign"
 SAVE_ATTEMPTS = 6
 SAVE_BACKOFF = 0.05  # seconds, doubled each attempt
 SAVE_MARGIN = 1.0  # seconds kept for the rest of the run
@@ -50,6 +53,8 @@ class FollowUpStore(Protocol):
     def contact(self, contact_id: str) -> Contact | None: ...
     def opt_out(self, contact_id: str, at: datetime, source: str) -> Contact: ...
     def take_marketing_slot(self, contact_id: str, week: str, cap: int) -> bool: ...
+    def take_sms_budget(self, scope: str, hour: datetime, cap: int) -> bool: ...
+    def give_back_sms_budget(self, scope: str, hour: datetime) -> None: ...
 
 
 def backoff(attempts: int, rng: random.Random) -> timedelta:
@@ -87,6 +92,8 @@ class Runner:
     rng: random.Random = field(default_factory=random.Random)
     max_attempts: int = MAX_ATTEMPTS
     marketing_per_week: int = MARKETING_SMS_PER_WEEK
+    sms_per_hour: int = SMS_PER_HOUR
+    """The stage's hourly SMS budget (a campaign may have a smaller one of its own)."""
     lease: timedelta = LEASE
     sleep: Callable[[float], None] = clock_time.sleep
     time_left: Callable[[], float] = lambda: float("inf")
@@ -172,7 +179,9 @@ class Runner:
         job = replace(job, message=outgoing.message, attributes=outgoing.attributes)
         step = campaign.step(job.step)
         if step is not None and step.promotional:
-            return self._marketing_window(job, campaign, now)
+            job = self._marketing_window(job, campaign, now)
+        if job.channel == "sms" and job.status == "sending":
+            return self._sms_budget(job, campaign, now)
         return job
 
     def _stopped(self, job: FollowUpJob, now: datetime) -> FollowUpJob | None:
@@ -202,6 +211,22 @@ class Runner:
             return job.postponed(monday, "weekly SMS limit")
         return job
 
+    def _sms_budget(self, job: FollowUpJob, campaign: Campaign, now: datetime) -> FollowUpJob:
+        """Take one SMS from the stage's and the campaign's budgets of this hour, or hold the
+        job until the next hour: a script posting numbers cannot spend more than these."""
+        hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+        budgets = [("stage", self.sms_per_hour, STAGE_BUDGET)]
+        if campaign.sms_per_hour is not None:
+            budgets.append((f"campaign#{campaign.slug}", campaign.sms_per_hour, CAMPAIGN_BUDGET))
+        taken: list[str] = []
+        for scope, cap, why in budgets:
+            if not self.store.take_sms_budget(scope, hour, cap):
+                for earlier in taken:  # that SMS does not go out this hour after all
+                    self.store.give_back_sms_budget(earlier, hour)
+                return job.postponed(hour + timedelta(hours=1), why)
+            taken.append(scope)
+        return job
+
     def _publish_sms(self, job: FollowUpJob) -> FollowUpJob:
         try:
             return job.sent(self.publisher.deliver(job), self.clock())
@@ -223,6 +248,8 @@ class Runner:
             report.counts["lease_lost"] += 1
             return
         outcome = "postponed" if job.status == "pending" and job.note else None
+        if job.status == "pending" and job.note in (STAGE_BUDGET, CAMPAIGN_BUDGET):
+            report.counts["sms_budget_reached"] += 1
         outcome = "retry" if job.status == "pending" and job.last_error else outcome
         report.add(job, outcome)
 

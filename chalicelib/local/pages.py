@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 from chalicelib.bootstrap import Services
-from chalicelib.dialogue.service import handle_inbound
+from chalicelib.dialogue.service import INBOUND_MAX_BYTES, handle_inbound, inbound_payload
 from chalicelib.followups.model import FollowUpJob
 from chalicelib.local.outbox import OUTBOX
-from chalicelib.web.http import WebRequest, WebResponse
+from chalicelib.web.http import BadRequest, WebRequest, WebResponse
 from chalicelib.web.rendering import render
 
 
@@ -55,8 +53,15 @@ def inbound_sms(services: Services, request: WebRequest) -> WebResponse:
     """SNS HTTP delivery of the inbound topic, on the local stage only."""
     if not services.settings.is_local:
         return WebResponse(404, "not found", {"Content-Type": "text/plain; charset=utf-8"})
-    envelope = request.json(64 * 1024)
-    if not isinstance(envelope, dict) or envelope.get("Type") != "Notification":
+    try:
+        envelope = request.json(INBOUND_MAX_BYTES)
+    except BadRequest as problem:
+        return WebResponse.json({"error": problem.code}, 400)
+    if not isinstance(envelope, dict):
+        return WebResponse.json({"error": "not_an_object"}, 400)
+    if envelope.get("Type") != "Notification":
         return WebResponse.json({"ignored": True})
-    payload = json.loads(str(envelope.get("Message", "{}")))
+    payload = inbound_payload(envelope.get("Message"))
+    if payload is None:
+        return WebResponse.json({"error": "malformed_message"}, 400)
     return WebResponse.json({"outcome": handle_inbound(services, payload, services.clock())})

@@ -572,6 +572,33 @@ class DynamoStore:
                 return True
         return False
 
+    def take_sms_budget(self, scope: str, hour: datetime, cap: int) -> bool:
+        """Count one SMS of ``scope`` (the stage, or a campaign) in the clock ``hour``; False,
+        counting nothing, once ``cap`` is reached. Each hour's counter expires a day later."""
+        return self._count_sms(scope, hour, "if_not_exists(sent, :zero) + :one", cap)
+
+    def give_back_sms_budget(self, scope: str, hour: datetime) -> None:
+        """Undo one ``take_sms_budget`` whose SMS was then held back by another budget."""
+        self._count_sms(scope, hour, "sent - :one", None)
+
+    def _count_sms(self, scope: str, hour: datetime, count: str, cap: int | None) -> bool:
+        values: dict[str, Any] = {":one": 1, ":ttl": int((hour + timedelta(days=1)).timestamp())}
+        if cap is None:
+            condition = "sent > :zero"
+        else:
+            condition = "attribute_not_exists(sent) OR sent < :cap"
+            values[":cap"] = cap
+        values[":zero"] = 0
+        taken = conditional(
+            self._client.update_item,
+            TableName=self._table,
+            Key=self._key(f"SMSBUDGET#{scope}", hour.strftime("HOUR#%Y-%m-%dT%H")),
+            UpdateExpression=f"SET sent = {count}, expires_at = :ttl",
+            ConditionExpression=condition,
+            ExpressionAttributeValues=dump_item(values),
+        )
+        return taken is not None
+
 
 def _contact(contact_id: str, item: Item) -> Contact:
     opted_out_at = item.get("opted_out_at")

@@ -109,6 +109,11 @@ def test_each_function_is_arm64_on_python_312_with_only_its_own_permissions(
         assert resources[f"{logical_id}ErrorsAlarm"]["Type"] == "AWS::CloudWatch::Alarm"
         assert resources[f"{logical_id}ThrottlesAlarm"]["Type"] == "AWS::CloudWatch::Alarm"
     assert resources["FailedFollowUpsAlarm"]["Properties"]["MetricName"] == "FollowUpsFailed"
+    budget = resources["SmsBudgetReachedAlarm"]["Properties"]
+    assert (budget["Namespace"], budget["MetricName"]) == ("Samvad", "SmsBudgetReached")
+    assert budget["Dimensions"] == [
+        {"Name": "Stage", "Value": built["Parameters"]["Stage"]["Default"]}
+    ]
     inbound = resources["InboundSms"]["Properties"]["Events"]
     assert [e["Properties"]["Topic"] for e in inbound.values()] == [{"Ref": "InboundSmsTopic"}]
     schedule = resources["SendDueFollowups"]["Properties"]["Events"]
@@ -245,7 +250,7 @@ def test_a_late_stream_and_every_alarm_reach_the_alarm_email(template: Any) -> N
         {"Name": "Stage", "Value": resources["RestAPI"]["Properties"]["StageName"]},
     ]
     alarms = [r for r in resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"]
-    assert len(alarms) == 2 * len(FUNCTIONS) + 3
+    assert len(alarms) == 2 * len(FUNCTIONS) + 4
     assert all(a["Properties"]["AlarmActions"] == [{"Ref": "AlarmsTopic"}] for a in alarms)
     email = resources["AlarmsEmail"]
     assert email["Type"] == "AWS::SNS::Subscription"

@@ -296,6 +296,23 @@ def test_a_yaml_alias_is_refused_at_its_line(tmp_path: Path, text: str, alias: s
     assert f"an alias ({alias}) is not allowed" in problem.message
 
 
+@pytest.mark.parametrize("nested", ["[" * 2000 + "]" * 2000, "{a: " * 2000 + "1" + "}" * 2000])
+def test_yaml_nested_too_deeply_is_a_problem_not_a_crash(tmp_path: Path, nested: str) -> None:
+    [problem] = problems_of(tmp_path, nested)
+
+    assert (problem.line, problem.field) == (1, "(top)")
+    assert problem.message == "not valid YAML: nested too deeply for a campaign"
+
+
+def test_a_yaml_number_too_long_for_python_is_a_problem_at_its_line(tmp_path: Path) -> None:
+    text = edited("currency: INR\n", "currency: INR\nextra: " + "9" * 5000 + "\n")
+
+    [problem] = problems_of(tmp_path, text)
+
+    assert (problem.line, problem.field) == (line_of(text, "extra: 9"), "(top)")
+    assert problem.message == "not valid YAML: a number of more than 30 digits"
+
+
 def test_a_definition_too_large_to_store_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
     text = "# " + "x" * 400_000 + "\n" + WISHLIST
 

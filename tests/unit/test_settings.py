@@ -83,3 +83,11 @@ def test_only_the_local_stage_has_defaults() -> None:
     assert (settings.table_name, settings.secret_id) == ("samvad-local", LOCAL_SECRET_ID)
     assert settings.public_url == "http://127.0.0.1:8000"
     assert (settings.campaign_ttl_seconds, settings.view_flush_seconds) == (0.0, 0.0)
+
+
+def test_the_hourly_sms_budget_is_read_and_must_be_positive() -> None:
+    assert Settings.from_env({"SAMVAD_STAGE": "local"}).sms_per_hour == 500
+    budget = Settings.from_env({"SAMVAD_STAGE": "local", "SAMVAD_SMS_PER_HOUR": "40"})
+    assert budget.sms_per_hour == 40
+    with pytest.raises(ValueError, match="positive"):
+        Settings.from_env({"SAMVAD_STAGE": "local", "SAMVAD_SMS_PER_HOUR": "0"})
