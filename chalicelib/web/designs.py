@@ -25,11 +25,11 @@ from chalicelib.web.pages import (
     SHARE_ID,
     alternates,
     bad_request,
-    campaign_path,
     csrf_pair,
     forbidden,
     message_page,
     not_found,
+    note_page,
     page_text,
     thanks_page,
     ui_locale,
@@ -190,19 +190,8 @@ def share_page(services: Services, locale: str, share_id: str, request: WebReque
         else:
             heading = _("This page is not available")
             texts = [_("This design is not shown at the moment. You can still design your own.")]
-        body = render(
-            "campaign_note.html",
-            locale,
-            base=request.base,
-            page=page_text(campaign, locale),
-            alternates=links,
-            heading=heading,
-            texts=texts,
-            action=None,
-            back=campaign_path(locale, campaign.slug),
-        )
         hidden = {"X-Robots-Tag": "noindex", "Cache-Control": "no-store"}
-        return WebResponse.html(body, 200, **hidden)
+        return note_page(campaign, locale, request, heading, texts, links=links, headers=hidden)
     base = services.settings.public_url
     invite = f"{base}/{locale}/c/{campaign.slug}?{urlencode({'ref': share.id, 'src': 'share'})}"
     assert campaign.sharing is not None

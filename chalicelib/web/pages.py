@@ -144,6 +144,35 @@ def message_page(
     return WebResponse.html(body, status, **(headers or {}))
 
 
+def note_page(
+    campaign: Campaign,
+    locale: str,
+    request: WebRequest,
+    heading: str,
+    texts: list[str],
+    *,
+    links: list[dict[str, str]],
+    headers: dict[str, str],
+    action: str | None = None,
+    button: str | None = None,
+) -> WebResponse:
+    """A campaign's branded page that says what happens next (a share waiting for approval,
+    a friend confirming their number), with a way back to the campaign."""
+    body = render(
+        "campaign_note.html",
+        locale,
+        base=request.base,
+        page=page_text(campaign, locale),
+        alternates=links,
+        heading=heading,
+        texts=texts,
+        action=action,
+        button=button,
+        back=campaign_path(locale, campaign.slug),
+    )
+    return WebResponse.html(body, 200, **headers)
+
+
 def not_found(request: WebRequest, *first: str) -> WebResponse:
     locale = ui_locale(request, *first)
     _ = translations_for(locale).gettext

@@ -10,8 +10,7 @@ from chalicelib.responses.model import Response
 from chalicelib.sharing.service import verify_friend
 from chalicelib.sharing.tokens import InvalidReferralToken, verify_referral
 from chalicelib.web.http import WebRequest, WebResponse
-from chalicelib.web.pages import campaign_path, not_found, page_text
-from chalicelib.web.rendering import render
+from chalicelib.web.pages import not_found, note_page
 
 HIDDEN = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer"}
 
@@ -44,19 +43,18 @@ def _page(
     else:
         heading = _("Thank you")
         texts = [_("Your number is confirmed. Thank you for answering!")]
-    body = render(
-        "campaign_note.html",
+    button = _("Yes, this is my number")
+    return note_page(
+        campaign,
         locale,
-        base=request.base,
-        page=page_text(campaign, locale),
-        alternates=[],
-        heading=heading,
-        texts=texts,
+        request,
+        heading,
+        texts,
+        links=[],
+        headers=HIDDEN,
         action=action,
-        button=_("Yes, this is my number"),
-        back=campaign_path(locale, campaign.slug),
+        button=button,
     )
-    return WebResponse.html(body, 200, **HIDDEN)
 
 
 def confirm_page(services: Services, token: str, request: WebRequest) -> WebResponse:
