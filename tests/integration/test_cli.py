@@ -103,11 +103,11 @@ def test_a_campaign_in_a_locale_the_code_cannot_serve_is_refused_by_validate_and
 ) -> None:
     text = WISHLIST.read_text(encoding="utf-8")
     path = tmp_path / "wishlist.yaml"
-    path.write_text(text.replace("locales: [en, hi, ur]", "locales: [en, hi, ur, bn]"), "utf-8")
+    path.write_text(text.replace("locales: [en, hi, ur]", "locales: [en, hi, ur, si]"), "utf-8")
     line = text[: text.index("locales: [")].count("\n") + 1
     refused = (
-        f"wishlist.yaml:{line}: locales: 'bn' cannot be served: no UI translation "
-        "(locales/bn/LC_MESSAGES/messages.po, compiled by make i18n)"
+        f"wishlist.yaml:{line}: locales: 'si' cannot be served: no UI translation "
+        "(locales/si/LC_MESSAGES/messages.po, compiled by make i18n)"
     )
 
     for command in ("validate", "deploy"):
