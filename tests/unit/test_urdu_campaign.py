@@ -17,8 +17,8 @@ from chalicelib.campaigns.loader import LOCALIZED_KEYS, VERBATIM, load_campaign_
 from chalicelib.consent.keys import Keys
 from chalicelib.followups.compose import Links, compose
 from chalicelib.followups.planning import plan_jobs
-from chalicelib.followups.sms import DLT_VARIABLE_MAX_CHARS, matches_dlt_template
 from chalicelib.responses.model import Consent, Response
+from chalicelib.sms import DLT_VARIABLE_MAX_CHARS, matches_dlt_template
 from tests.samples import end_date
 
 WISHLIST = Path("chalicelib/campaigns/definitions/wishlist.yaml")
