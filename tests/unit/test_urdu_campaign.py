@@ -124,7 +124,6 @@ def answer(locale: str = "ur") -> Response:
         locale=locale,
         answers={"product": "mixer-grinder"},
         phone="+919876543210",
-        email=None,
         consent=Consent("followup_sms", "2026-11-25", locale, NOW),
         created_at=NOW,
         request_hash="h",
