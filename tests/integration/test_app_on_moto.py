@@ -269,6 +269,8 @@ def test_outbox_lists_what_sns_was_asked_to_send_newest_first(
         "event": "response.created",
     }
     assert "+919876543210" in page
+    assert "<title>Outbox · local stack</title>" in page
+    assert page.count("<h2>Follow-up jobs</h2>") == 1
 
 
 # Urdu is added as data only (a catalog and the campaign's texts): right to left, Nastaliq.
