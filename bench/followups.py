@@ -97,7 +97,6 @@ def run(total_jobs: int) -> None:
             locale="hi" if n % 2 else "en",
             answers={"product": "tawa"},
             phone=phone,
-            email=None,
             consent=Consent("followup_sms", "2026-11-25", "hi", created),
             created_at=created,
             request_hash=request_hash("hi", {"product": "tawa"}, phone, True),

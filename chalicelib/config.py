@@ -92,8 +92,9 @@ class Settings:
             rate_per_client=_rate(env.get("SAMVAD_RATE_PER_CLIENT", "30/600")),
             rate_per_phone=_rate(env.get("SAMVAD_RATE_PER_PHONE", "5/3600")),
             sms_per_hour=_positive(env.get("SAMVAD_SMS_PER_HOUR", str(SMS_PER_HOUR))),
-            # How long a Lambda keeps the published pointer; locally a publish shows at once.
+            # How long a Lambda counts page views before writing them; locally each at once.
             view_flush_seconds=float(env.get("SAMVAD_VIEW_FLUSH_SECONDS", "0" if local else "30")),
+            # How long a Lambda keeps the published pointer; locally a publish shows at once.
             campaign_ttl_seconds=float(
                 env.get("SAMVAD_CAMPAIGN_TTL_SECONDS", "0" if local else "30")
             ),

@@ -37,7 +37,6 @@ def sample_response(campaign: Campaign, locale: str, at: datetime) -> Response:
         locale=locale,
         answers=answers,
         phone=phone if campaign.phone != "none" else None,
-        email=None,
         consent=consent,
         created_at=at,
         request_hash="preview",

@@ -10,10 +10,10 @@ from typing import Any
 from chalicelib.campaigns import placeholders
 from chalicelib.errors import CampaignNotFound, DialogueProblem
 from chalicelib.followups.model import FollowUpJob
-from chalicelib.followups.sms import matches_dlt_template
 from chalicelib.logs import event
 from chalicelib.messaging import PublishFailed
 from chalicelib.responses.text import TextRejected, clean_text
+from chalicelib.sms import matches_dlt_template
 from chalicelib.storage.threads import Message
 from chalicelib.web.http import BadRequest, WebRequest
 

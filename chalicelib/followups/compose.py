@@ -17,10 +17,10 @@ from chalicelib.campaigns import Campaign, FollowUpStep, placeholders
 from chalicelib.consent.keys import KeySource
 from chalicelib.consent.tokens import contact_id_for, sign_unsubscribe
 from chalicelib.followups.model import RESPONSE_EVENT, FollowUpJob
-from chalicelib.followups.sms import matches_dlt_template
 from chalicelib.i18n import formatting
 from chalicelib.responses.model import Response
 from chalicelib.sharing.tokens import sign_referral
+from chalicelib.sms import matches_dlt_template
 
 
 @dataclass(frozen=True)

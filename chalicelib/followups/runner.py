@@ -159,7 +159,8 @@ class Runner:
         return report
 
     def _prepare(self, job: FollowUpJob, response: Response | None) -> FollowUpJob:
-        """The job ready to publish (still ``sending``), or closed/postponed/failed."""
+        """The job ready to publish (still ``sending``), or closed, failed, postponed or set to
+        retry (the provider did not say whether the number opted out)."""
         now = self.clock()
         if response is None:
             return job.failed("response missing")

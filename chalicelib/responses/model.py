@@ -27,7 +27,6 @@ class Response:
     locale: str
     answers: Mapping[str, str]
     phone: str | None
-    email: str | None
     consent: Consent | None
     created_at: datetime
     request_hash: str

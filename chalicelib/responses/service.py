@@ -59,7 +59,6 @@ def accept_response(
         locale=locale,
         answers=valid.answers,
         phone=valid.phone,
-        email=None,
         consent=consent,
         created_at=now,
         request_hash=request_hash(locale, valid.answers, valid.phone, valid.consent),

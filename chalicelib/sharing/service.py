@@ -60,9 +60,7 @@ def create_share(
         message=message,
         design_name=response.design_name or "",
         status=status,
-        reasons=verdict.reasons
-        if verdict.flagged
-        else (("approval_required",) if status == "pending" else ()),
+        reasons=_reasons(verdict.reasons, status),
         sharer_contact=links.contact_id(response.phone) if response.phone else None,
         created_at=clock(),
     )

@@ -94,8 +94,6 @@ def response_item(response: Response) -> Item:
         item["referred_by"] = response.referred_by
     if response.phone:
         item["phone"] = response.phone
-    if response.email:
-        item["email"] = response.email
     if response.consent:
         item["consent"] = {
             "purpose": response.consent.purpose,
@@ -115,7 +113,6 @@ def response_from_item(item: Item) -> Response:
         locale=item["locale"],
         answers=dict(item["answers"]),
         phone=item.get("phone"),
-        email=item.get("email"),
         consent=Consent(
             purpose=consent["purpose"],
             notice_version=consent["notice_version"],

@@ -39,24 +39,28 @@ def published(aws: Any) -> list[dict[str, Any]]:
     return calls
 
 
+def thank_you_sms(
+    client: Any, published: list[dict[str, Any]], locale: str, reason: str, phone: str, token: str
+) -> tuple[str, dict[str, str]]:
+    """The one SMS an answer in ``locale`` with consent sends to +91 98765 43210 at once: its
+    text and message attributes."""
+    body = form(form_token=token, product="tawa", reason=reason, phone=phone, consent="yes")
+    answer = client.http.post(f"/{locale}/c/wishlist", headers=FORM, body=body)
+
+    assert answer.status_code == 303
+    [sms] = [call for call in published if "PhoneNumber" in call]
+    assert sms["PhoneNumber"] == "+919876543210"
+    return sms["Message"], {k: v["StringValue"] for k, v in sms["MessageAttributes"].items()}
+
+
 def test_sms_carries_type_and_dlt_ids_for_indian_numbers(
     chalice_client: Any, published: list[dict[str, Any]]
 ) -> None:
-    body = form(
-        form_token="token-sms-0001",
-        product="tawa",
-        reason=HINDI_REASON,
-        phone="098765 43210",
-        consent="yes",
+    message, attributes = thank_you_sms(
+        chalice_client, published, "hi", HINDI_REASON, "098765 43210", "token-sms-0001"
     )
-    answer = chalice_client.http.post("/hi/c/wishlist", headers=FORM, body=body)
 
-    assert answer.status_code == 303
-    sms = [call for call in published if "PhoneNumber" in call]
-    assert len(sms) == 1
-    assert sms[0]["PhoneNumber"] == "+919876543210"
-    assert "काव्या होम" in sms[0]["Message"]  # the thank-you in the page's language
-    attributes = {k: v["StringValue"] for k, v in sms[0]["MessageAttributes"].items()}
+    assert "काव्या होम" in message  # the thank-you in the page's language
     assert attributes == {
         "AWS.SNS.SMS.SMSType": "Transactional",
         "AWS.MM.SMS.EntityId": "1101456789012345678",
@@ -265,6 +269,8 @@ def test_outbox_lists_what_sns_was_asked_to_send_newest_first(
         "event": "response.created",
     }
     assert "+919876543210" in page
+    assert "<title>Outbox · local stack</title>" in page
+    assert page.count("<h2>Follow-up jobs</h2>") == 1
 
 
 # Urdu is added as data only (a catalog and the campaign's texts): right to left, Nastaliq.
@@ -368,24 +374,14 @@ def test_short_link_negotiates_urdu(
 def test_urdu_thank_you_sms_uses_the_urdu_dlt_template(
     chalice_client: Any, published: list[dict[str, Any]]
 ) -> None:
-    body = form(
-        form_token="token-urdu-sms-1",
-        product="tawa",
-        reason=URDU_REASON,
-        phone="98765 43210",
-        consent="yes",
+    message, attributes = thank_you_sms(
+        chalice_client, published, "ur", URDU_REASON, "98765 43210", "token-urdu-sms-1"
     )
-    answer = chalice_client.http.post("/ur/c/wishlist", headers=FORM, body=body)
 
-    assert answer.status_code == 303
-    sms = [call for call in published if "PhoneNumber" in call]
-    assert len(sms) == 1
-    assert sms[0]["PhoneNumber"] == "+919876543210"
-    assert sms[0]["Message"] == (
+    assert message == (
         "کاویہ ہوم کو یہ بتانے کا شکریہ کہ ہم آگے کیا بنائیں۔ ہم ہر جواب پڑھتے ہیں۔"
         " بند کرنے کے لیے STOP بھیجیں۔"
     )
-    attributes = {k: v["StringValue"] for k, v in sms[0]["MessageAttributes"].items()}
     assert attributes == {
         "AWS.SNS.SMS.SMSType": "Transactional",
         "AWS.MM.SMS.EntityId": "1101456789012345678",

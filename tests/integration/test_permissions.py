@@ -20,6 +20,7 @@ from chalice.test import Client
 from samvad_cli.template import FUNCTIONS
 from tests.conftest import ADMIN_KEY, send_wishlist_form
 from tests.permissions import CallRecorder, emulator_roles, judge, listening, packaged_template
+from tests.samples import DRESS_DESIGN
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 KEY = {"Authorization": f"Bearer {ADMIN_KEY}", "Content-Type": "application/json"}
@@ -107,20 +108,7 @@ def design_and_share(
 ) -> tuple[str, str]:
     """A designed dress with SMS consent, shared with ``message``: the design's (response's)
     id and the share page's path."""
-    fields = {
-        "form_token": token,
-        "colour": "emerald",
-        "fabric": "silk",
-        "print": "paisley",
-        "sleeves": "long",
-        "length": "maxi",
-        "size": "m",
-        "name": "मेरी हरी ड्रेस",
-        "action": "send",
-        "phone": phone,
-        "consent": "yes",
-        **extra,
-    }
+    fields = {"form_token": token, **DRESS_DESIGN, "phone": phone, "consent": "yes", **extra}
     thanks = post(client, f"/hi/c/{DRESS}", **fields)
     assert thanks.status_code == 303, thanks.body
     page = client.http.get(thanks.headers["Location"]).body.decode()

@@ -90,6 +90,14 @@ def test_security_headers_on_every_page_and_hsts_outside_the_local_stage(
     assert transport_headers(is_local=True) == {}
 
 
+def sent_dress(client: Any, token: str, size: str, name: str, phone: str) -> str:
+    """A dress sent from its Hindi page with SMS consent: the path of its thanks page."""
+    fields = {"form_token": token, "size": size, "name": name, "phone": phone}
+    body = urlencode({**fields, "consent": "yes", "action": "send"})
+    location: str = client.http.post(f"/hi/c/{DRESS}", headers=FORM, body=body).headers["Location"]
+    return location
+
+
 def test_logs_are_json_lines_with_a_request_id_and_no_personal_data(
     chalice_client: Any, aws: Any
 ) -> None:
@@ -103,20 +111,7 @@ def test_logs_are_json_lines_with_a_request_id_and_no_personal_data(
     captured.setFormatter(logger.handlers[0].formatter)  # the same JSON as in Lambda
     logger.addHandler(captured)
     phone, name, message = "9876573333", "मेरी गुलाबी ड्रेस", "देखो मेरी ड्रेस कितनी सुंदर है"
-    thanks = chalice_client.http.post(
-        f"/hi/c/{DRESS}",
-        headers=FORM,
-        body=urlencode(
-            {
-                "form_token": "logs-flow-0001",
-                "size": "m",
-                "name": name,
-                "phone": phone,
-                "consent": "yes",
-                "action": "send",
-            }
-        ),
-    ).headers["Location"]
+    thanks = sent_dress(chalice_client, "logs-flow-0001", "m", name, phone)
     page = chalice_client.http.get(thanks).body.decode()
     action = re.search(r'action="(/hi/d/[0-9a-f]{32}/share)"', page).group(1)  # type: ignore[union-attr]
     chalice_client.http.post(action, headers=FORM, body=urlencode({"message": message}))
@@ -144,20 +139,7 @@ def test_logs_are_json_lines_with_a_request_id_and_no_personal_data(
 
 def test_erasure_deletes_everything_about_a_contact(chalice_client: Any, aws: Any) -> None:
     phone = "9876574444"
-    thanks = chalice_client.http.post(
-        f"/hi/c/{DRESS}",
-        headers=FORM,
-        body=urlencode(
-            {
-                "form_token": "erase-flow-0001",
-                "size": "s",
-                "name": "मिटाने वाली ड्रेस",
-                "phone": phone,
-                "consent": "yes",
-                "action": "send",
-            }
-        ),
-    ).headers["Location"]
+    thanks = sent_dress(chalice_client, "erase-flow-0001", "s", "मिटाने वाली ड्रेस", phone)
     response_id = thanks.rsplit("=", 1)[1]
     page = chalice_client.http.get(thanks).body.decode()
     action = re.search(r'action="(/hi/d/[0-9a-f]{32}/share)"', page).group(1)  # type: ignore[union-attr]

@@ -44,7 +44,6 @@ def response(
         locale=locale,
         answers={"product": "tawa"} if answers is None else answers,
         phone=phone,
-        email=None,
         consent=Consent("followup_sms", "2026-11-25", locale, NOW) if phone else None,
         created_at=NOW,
         request_hash="h",

@@ -4,6 +4,8 @@ path of a change set deploy, as ``aws cloudformation deploy`` takes them, and a 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -82,14 +84,39 @@ def run(cloudformation: Any) -> dict[str, str]:
     return apply(cloudformation, STACK, TEMPLATE, "bucket", "prod", PARAMETERS)
 
 
-def test_a_new_stack_is_created_through_a_change_set_and_its_outputs_returned(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    cloudformation = client("cloudformation")
-    stub = Stubber(cloudformation)
+def no_stack(stub: Stubber) -> None:
     stub.add_client_error(
         "describe_stacks", "ValidationError", f"Stack with id {STACK} does not exist"
     )
+
+
+def stubbed(status: str | None) -> tuple[Any, Stubber]:
+    """A CloudFormation client whose first answer is the stack in ``status`` (None: there is
+    no such stack)."""
+    cloudformation = client("cloudformation")
+    stub = Stubber(cloudformation)
+    if status is None:
+        no_stack(stub)
+    else:
+        stub.add_response("describe_stacks", stack(status))
+    return cloudformation, stub
+
+
+@contextmanager
+def answering(*stubs: Stubber) -> Iterator[None]:
+    """The stubbed clients answer inside; after, every answer given them was asked for."""
+    with ExitStack() as active:
+        for stub in stubs:
+            active.enter_context(stub)
+        yield
+    for stub in stubs:
+        stub.assert_no_pending_responses()
+
+
+def test_a_new_stack_is_created_through_a_change_set_and_its_outputs_returned(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    cloudformation, stub = stubbed(None)
     change_set(stub, "CREATE")
     executed(stub, "CREATE_COMPLETE")
     stub.add_response(
@@ -99,60 +126,48 @@ def test_a_new_stack_is_created_through_a_change_set_and_its_outputs_returned(
         ),
     )
 
-    with stub:
+    with answering(stub):
         outputs = run(cloudformation)
 
     assert outputs == {"TableName": "samvad-prod"}
     assert "Modify Table (AWS::DynamoDB::Table)" in capsys.readouterr().out
-    stub.assert_no_pending_responses()
 
 
 def test_an_existing_stack_is_updated() -> None:
-    cloudformation = client("cloudformation")
-    stub = Stubber(cloudformation)
-    stub.add_response("describe_stacks", stack("UPDATE_COMPLETE"))
+    cloudformation, stub = stubbed("UPDATE_COMPLETE")
     change_set(stub, "UPDATE")
     executed(stub, "UPDATE_COMPLETE")
     stub.add_response("describe_stacks", stack("UPDATE_COMPLETE"))
 
-    with stub:
+    with answering(stub):
         run(cloudformation)
-
-    stub.assert_no_pending_responses()
 
 
 def test_a_deploy_with_nothing_changed_succeeds_says_so_and_leaves_no_failed_change_set(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    cloudformation = client("cloudformation")
-    stub = Stubber(cloudformation)
-    stub.add_response("describe_stacks", stack("UPDATE_COMPLETE"))
+    cloudformation, stub = stubbed("UPDATE_COMPLETE")
     change_set(stub, "UPDATE")
     stub.add_response("describe_change_set", {"Status": "FAILED", "StatusReason": NO_CHANGES})
     stub.add_response("delete_change_set", {}, {"StackName": STACK, "ChangeSetName": ANY})
     outputs = [{"OutputKey": "TableName", "OutputValue": "samvad-prod"}]
     stub.add_response("describe_stacks", stack("UPDATE_COMPLETE", Outputs=outputs))
 
-    with stub:
+    with answering(stub):  # the FAILED change set is deleted, nothing executed
         answer = run(cloudformation)
 
     assert answer == {"TableName": "samvad-prod"}
     assert "no changes: samvad-prod is up to date" in capsys.readouterr().out
-    stub.assert_no_pending_responses()  # the FAILED change set was deleted, nothing executed
 
 
 def test_a_stack_whose_change_set_was_never_executed_is_created_again() -> None:
-    cloudformation = client("cloudformation")
-    stub = Stubber(cloudformation)
-    stub.add_response("describe_stacks", stack("REVIEW_IN_PROGRESS"))
+    cloudformation, stub = stubbed("REVIEW_IN_PROGRESS")
     change_set(stub, "CREATE")  # an UPDATE of a stack in review fails
     executed(stub, "CREATE_COMPLETE")
     stub.add_response("describe_stacks", stack("CREATE_COMPLETE"))
 
-    with stub:
+    with answering(stub):
         run(cloudformation)
-
-    stub.assert_no_pending_responses()
 
 
 def no_table(dynamodb: Any) -> Stubber:
@@ -169,40 +184,31 @@ def no_table(dynamodb: Any) -> Stubber:
 def test_a_failed_first_create_is_deleted_waited_for_and_created_anew(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    cloudformation, dynamodb = client("cloudformation"), client("dynamodb")
-    stub = Stubber(cloudformation)
-    stub.add_response("describe_stacks", stack("ROLLBACK_COMPLETE"))
+    (cloudformation, stub), dynamodb = stubbed("ROLLBACK_COMPLETE"), client("dynamodb")
     stub.add_response("delete_stack", {}, {"StackName": STACK})
     stub.add_response("describe_stacks", stack("DELETE_IN_PROGRESS"), {"StackName": STACK})
-    stub.add_client_error(
-        "describe_stacks", "ValidationError", f"Stack with id {STACK} does not exist"
-    )
+    no_stack(stub)
     change_set(stub, "CREATE")
     executed(stub, "CREATE_COMPLETE")
     stub.add_response("describe_stacks", stack("CREATE_COMPLETE"))
 
-    with stub, no_table(dynamodb) as tables:
+    with answering(stub, no_table(dynamodb)):
         apply(cloudformation, STACK, TEMPLATE, "bucket", "prod", PARAMETERS, dynamodb=dynamodb)
 
     assert "deleting it" in capsys.readouterr().out
-    stub.assert_no_pending_responses()
-    tables.assert_no_pending_responses()
 
 
 def test_a_create_stops_on_a_table_left_from_before_and_never_deletes_it() -> None:
-    cloudformation, dynamodb = client("cloudformation"), client("dynamodb")
-    stub = Stubber(cloudformation)
-    stub.add_client_error(
-        "describe_stacks", "ValidationError", f"Stack with id {STACK} does not exist"
-    )
+    (cloudformation, stub), dynamodb = stubbed(None), client("dynamodb")
     tables = Stubber(dynamodb)
     tables.add_response("describe_table", {"Table": {"TableName": STACK}}, {"TableName": STACK})
 
-    with stub, tables, pytest.raises(DeployFailed, match="exists outside the stack"):
+    # Nothing more is stubbed: no change set, no delete.
+    with (
+        answering(stub, tables),
+        pytest.raises(DeployFailed, match="exists outside the stack"),
+    ):
         apply(cloudformation, STACK, TEMPLATE, "bucket", "prod", PARAMETERS, dynamodb=dynamodb)
-
-    stub.assert_no_pending_responses()  # no change set, no delete
-    tables.assert_no_pending_responses()
 
 
 def events(*rows: tuple[str, str, str, str]) -> dict[str, Any]:
@@ -226,9 +232,7 @@ def events(*rows: tuple[str, str, str, str]) -> dict[str, Any]:
 def test_a_failed_update_prints_this_attempts_failed_events_newest_first_and_exits(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    cloudformation = client("cloudformation")
-    stub = Stubber(cloudformation)
-    stub.add_response("describe_stacks", stack("UPDATE_COMPLETE"))
+    cloudformation, stub = stubbed("UPDATE_COMPLETE")
     change_set(stub, "UPDATE")
     executed(stub, "UPDATE_ROLLBACK_COMPLETE")
     stack_type = "AWS::CloudFormation::Stack"
@@ -246,7 +250,7 @@ def test_a_failed_update_prints_this_attempts_failed_events_newest_first_and_exi
     )
     stub.add_response("describe_stacks", stack("UPDATE_ROLLBACK_COMPLETE"))
 
-    with stub, pytest.raises(DeployFailed) as failed:
+    with answering(stub), pytest.raises(DeployFailed) as failed:
         run(cloudformation)
 
     printed = capsys.readouterr().out.splitlines()
@@ -258,21 +262,16 @@ def test_a_failed_update_prints_this_attempts_failed_events_newest_first_and_exi
         "could not update samvad-prod (now UPDATE_ROLLBACK_COMPLETE): see the events above"
     )
     assert failed.value.code != 0
-    stub.assert_no_pending_responses()
 
 
 def test_a_change_set_that_fails_for_a_reason_stops_the_deploy_with_it() -> None:
-    cloudformation = client("cloudformation")
-    stub = Stubber(cloudformation)
-    stub.add_response("describe_stacks", stack("UPDATE_COMPLETE"))
+    cloudformation, stub = stubbed("UPDATE_COMPLETE")
     change_set(stub, "UPDATE")
     reason = "Template format error: Unresolved resource dependencies [Tabel]"
     stub.add_response("describe_change_set", {"Status": "FAILED", "StatusReason": reason})
 
-    with stub, pytest.raises(DeployFailed, match="Unresolved resource dependencies"):
+    with answering(stub), pytest.raises(DeployFailed, match="Unresolved resource dependencies"):
         run(cloudformation)
-
-    stub.assert_no_pending_responses()
 
 
 def test_optional_parameters_left_empty_keep_their_defaults() -> None:
@@ -304,12 +303,11 @@ def test_the_package_is_uploaded_under_its_content_hash(tmp_path: Path) -> None:
         {"Bucket": "artefacts", "Key": ANY, "Body": ANY, "ChecksumAlgorithm": ANY},
     )
 
-    with stub:
+    with answering(stub):
         key = upload(s3, "artefacts", archive, "prod")
 
     digest = hashlib.sha256(archive.read_bytes()).hexdigest()[:16]
     assert key == f"samvad/prod/samvad-{digest}.zip"  # a new package never overwrites one
-    stub.assert_no_pending_responses()
 
 
 def test_a_custom_domain_without_its_certificate_is_refused_before_anything_is_sent(

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from chalicelib.designs.drawing import KINDS, PARAMETERS, draw, full_look, look_problems
+from chalicelib.campaigns.looks import KINDS, PARAMETERS, full_look, look_problems
+from chalicelib.designs.drawing import draw
 
 SVG = "{http://www.w3.org/2000/svg}"
 EVERY_VALUE = [

@@ -110,25 +110,230 @@ def test_every_definition_in_the_folder_loads() -> None:
     assert "wishlist" in load_campaigns(DEFINITIONS)
 
 
-def test_missing_translation_points_at_the_text(tmp_path: Path) -> None:
-    text = edited("  hi: हम आपकी रसोई के लिए आगे क्या बनाएँ?\n", "")
+def cut(start: str, end: str | None = None) -> str:
+    """The sample without what runs from ``start`` to ``end`` (by default, to the line's end)."""
+    begin = WISHLIST.index(start)
+    stop = WISHLIST.index(end) if end is not None else WISHLIST.index("\n", begin) + 1
+    return WISHLIST[:begin] + WISHLIST[stop:]
+
+
+DLT_IDS = (
+    '    dlt_template_id:\n      en: "1107161234567890123"\n      hi: "1107161234567890124"\n'
+    '      ur: "1107161234567890129"\n'
+)
+REMINDER = "  - id: reminder\n    after: P1D\n    channel: sms\n    sms_type: Promotional\n"
+NO_UNSUBSCRIBE = edited(
+    "why it would suit your kitchen: {link} Stop SMS: {unsubscribe}",
+    "why it would suit your kitchen: {link}",
+).replace(
+    "why it would suit your kitchen: {#url#} Stop SMS: {#url#}",
+    "why it would suit your kitchen: {#url#}",
+)
+LONG_LABEL = "          en: Cast-iron tawa, 30 cm, pre-seasoned\n"
+
+# One mistake in the sample -> exactly this one problem: (text, where: the fragment starting its
+# line or the line number, field, message).
+MISTAKES = [
+    pytest.param(
+        edited("  hi: हम आपकी रसोई के लिए आगे क्या बनाएँ?\n", ""),
+        "  en: What should we make",
+        "title",
+        "missing the 'hi' text",
+        id="missing-translation",
+    ),
+    pytest.param(
+        edited("      hi: हमें आगे कौन-सा उत्पाद बनाना चाहिए?\n", ""),
+        "      en: Which product should",
+        "questions[0].label",
+        "missing the 'hi' text",
+        id="missing-translation-in-a-question",
+    ),
+    pytest.param(
+        edited("  hi: काव्या होम\n", "  hi: काव्या होम\n  ta: காவ்யா ஹோம்\n"),
+        "  ta: ",
+        "brand.ta",
+        "'ta' is not one of the campaign's locales",
+        id="locale-not-offered",
+    ),
+    pytest.param(
+        edited("currency: INR\n", "currency: INR\ncurrency: USD\n"),
+        "currency: USD",
+        "currency",
+        "given twice",
+        id="duplicate-key",
+    ),
+    pytest.param(
+        edited('hi: "{brand} को', 'hi: "{shop} को'),
+        "{shop}",
+        "followups[0].text.hi",
+        "unknown placeholder {shop}",
+        id="unknown-placeholder",
+    ),
+    pytest.param(
+        edited("  en: What should we make", "  en: Before {ends}, what should we make"),
+        "{ends}, what",
+        "title.en",
+        "unknown placeholder {ends}",
+        id="placeholder-of-elsewhere-in-a-title",
+    ),
+    pytest.param(
+        cut("      - id: mixer-grinder", "  - id: reason"),
+        "      - id: pressure-cooker",
+        "questions[0].options",
+        "a choice needs at least two options",
+        id="choice-with-one-option",
+    ),
+    pytest.param(
+        edited("currency: INR\n", "currency: INR\nextra: " + "9" * 5000 + "\n"),
+        "extra: 9",
+        "(top)",
+        "not valid YAML: a number of more than 30 digits",
+        id="number-too-long-for-python",
+    ),
+    pytest.param(
+        edited(DLT_IDS, ""),
+        "  - id: thank_you_sms",  # where the step starts
+        "followups[0].dlt_template_id",
+        "required for SMS to +91 numbers (DLT)",
+        id="sms-to-india-needs-dlt-template-ids",
+    ),
+    pytest.param(
+        edited('      hi: "1107161234567890124"\n', ""),
+        '      en: "1107161234567890123"',
+        "followups[0].dlt_template_id",
+        "missing the 'hi' text",
+        id="a-dlt-template-id-per-locale",
+    ),
+    pytest.param(
+        cut('    dlt_registered:\n      en: "Thank you', '    text:\n      en: "Thank you'),
+        "  - id: thank_you_sms",
+        "followups[0].dlt_registered",
+        "required for SMS to +91 numbers (DLT)",
+        id="sms-to-india-needs-the-registered-body",
+    ),
+    pytest.param(
+        edited('sms:\n  dlt_entity_id: "1101456789012345678"\n', ""),
+        "  - id: thank_you_sms",  # the first SMS that needs it, once
+        "sms.dlt_entity_id",
+        "required for SMS to +91 numbers (DLT)",
+        id="sms-to-india-needs-the-dlt-entity-once",
+    ),
+    pytest.param(
+        NO_UNSUBSCRIBE,
+        "kitchen: {link}",
+        "followups[1].text.en",
+        "marketing SMS must carry the {unsubscribe} link",
+        id="marketing-sms-without-unsubscribe",
+    ),
+    pytest.param(
+        cut('        one: "{brand}: {product} लॉन्च'),
+        '        other: "{brand}: {product} लॉन्च',
+        "followups[2].text.hi",
+        "plural forms missing: one (CLDR hi)",
+        id="plural-text-without-every-cldr-form",
+    ),
+    pytest.param(
+        edited("thanks for choosing {product}!", "thanks for choosing {item}!"),
+        "{item}",
+        "followups[1].text.en",
+        "unknown placeholder {item}",
+        id="unknown-placeholder-in-a-followup",
+    ),
+    pytest.param(
+        edited("skip_if_answered: reason", "skip_if_answered: why"),
+        "skip_if_answered: why",
+        "followups[1].skip_if_answered",
+        "there is no question 'why'",
+        id="skip-if-answered-no-question",
+    ),
+    pytest.param(
+        edited("  - id: offer_event\n", "  - id: offer\n"),
+        line_of(WISHLIST, "  - id: offer_event"),
+        "followups[3].id",
+        "'offer' is used twice",
+        id="step-id-twice",
+    ),
+    pytest.param(
+        edited("          en: Cast-iron tawa\n", LONG_LABEL),
+        "Cast-iron tawa, 30 cm",
+        "questions[0].options[2].label.en",
+        "35 characters: too long for an SMS {product} (a DLT {#var#} holds at most 30)",
+        id="option-label-too-long-for-a-dlt-variable",
+    ),
+    pytest.param(
+        edited(REMINDER, REMINDER.replace("Promotional", "Transactional")),
+        "    sms_type: Transactional\n    skip_if_answered",
+        "followups[1].sms_type",
+        "a later SMS is marketing, not a confirmation the customer asked for: use Promotional",
+        id="later-sms-pretending-to-be-transactional",
+    ),
+]
+
+# The same, where the message ends in what a library says: it starts with ``message``.
+MISTAKES_IN_LIBRARY_WORDS = [
+    pytest.param(
+        edited("    max_length: 500\n", "    max_length: many\n"),
+        "max_length: many",
+        "questions[1].max_length",
+        "'many' is not of type 'integer'",
+        id="wrong-type",
+    ),
+    pytest.param(
+        edited("currency: INR\n", "currency: INR: 2\n"),
+        "currency: INR: 2",
+        "(top)",
+        "not valid YAML",
+        id="yaml-syntax-error",
+    ),
+    pytest.param(
+        "# " + "x" * 400_000 + "\n" + WISHLIST,
+        1,
+        "(top)",
+        "too large",
+        id="too-large-to-store-refused-before-it-is-parsed",
+    ),
+    pytest.param(
+        edited("telling {brand} what to make next", "telling {brand} what to cook next"),
+        "what to cook next",
+        "followups[0].text.en",
+        "does not match the DLT-registered body",
+        id="sms-text-not-its-dlt-registered-body",
+    ),
+    pytest.param(
+        edited("after: P1D", "after: 1 day"),
+        "after: 1 day",
+        "followups[1].after",
+        "'1 day' does not match",
+        id="after-not-an-iso-duration",
+    ),
+]
+
+
+def line_at(text: str, where: str | int) -> int:
+    return where if isinstance(where, int) else line_of(text, where)
+
+
+@pytest.mark.parametrize(("text", "where", "field", "message"), MISTAKES)
+def test_a_mistake_is_one_problem_at_its_line_and_field(
+    tmp_path: Path, text: str, where: str | int, field: str, message: str
+) -> None:
     assert problems_of(tmp_path, text) == [
-        DefinitionProblem(
-            "wishlist.yaml",
-            line_of(text, "  en: What should we make"),
-            "title",
-            "missing the 'hi' text",
-        )
+        DefinitionProblem("wishlist.yaml", line_at(text, where), field, message)
     ]
 
 
-def test_missing_translation_in_a_question_names_its_path(tmp_path: Path) -> None:
-    text = edited("      hi: हमें आगे कौन-सा उत्पाद बनाना चाहिए?\n", "")
+@pytest.mark.parametrize(("text", "where", "field", "message"), MISTAKES_IN_LIBRARY_WORDS)
+def test_a_mistake_a_library_finds_is_one_problem_at_its_line_and_field(
+    tmp_path: Path, text: str, where: str | int, field: str, message: str
+) -> None:
     [problem] = problems_of(tmp_path, text)
-    assert (problem.line, problem.field) == (
-        line_of(text, "      en: Which product should"),
-        "questions[0].label",
+
+    assert (problem.file, problem.line, problem.field) == (
+        "wishlist.yaml",
+        line_at(text, where),
+        field,
     )
+    assert problem.message.startswith(message), problem.message
 
 
 def test_unknown_locale_code(tmp_path: Path) -> None:
@@ -144,55 +349,6 @@ def test_unknown_locale_code(tmp_path: Path) -> None:
         )
         in problems
     )
-
-
-def test_text_in_a_locale_the_campaign_does_not_offer(tmp_path: Path) -> None:
-    text = edited("  hi: काव्या होम\n", "  hi: काव्या होम\n  ta: காவ்யா ஹோம்\n")
-    assert problems_of(tmp_path, text) == [
-        DefinitionProblem(
-            "wishlist.yaml",
-            line_of(text, "  ta: "),
-            "brand.ta",
-            "'ta' is not one of the campaign's locales",
-        )
-    ]
-
-
-def test_duplicate_key(tmp_path: Path) -> None:
-    text = edited("currency: INR\n", "currency: INR\ncurrency: USD\n")
-    assert problems_of(tmp_path, text) == [
-        DefinitionProblem(
-            "wishlist.yaml", line_of(text, "currency: USD"), "currency", "given twice"
-        )
-    ]
-
-
-def test_wrong_type(tmp_path: Path) -> None:
-    text = edited("    max_length: 500\n", "    max_length: many\n")
-    [problem] = problems_of(tmp_path, text)
-    assert (problem.line, problem.field) == (
-        line_of(text, "max_length: many"),
-        "questions[1].max_length",
-    )
-    assert "'many' is not of type 'integer'" in problem.message
-
-
-def test_unknown_placeholder(tmp_path: Path) -> None:
-    text = edited('hi: "{brand} को', 'hi: "{shop} को')
-    assert problems_of(tmp_path, text) == [
-        DefinitionProblem(
-            "wishlist.yaml",
-            line_of(text, "{shop}"),
-            "followups[0].text.hi",
-            "unknown placeholder {shop}",
-        )
-    ]
-
-
-def test_placeholder_allowed_elsewhere_is_unknown_in_a_title(tmp_path: Path) -> None:
-    text = edited("  en: What should we make", "  en: Before {ends}, what should we make")
-    [problem] = problems_of(tmp_path, text)
-    assert (problem.line, problem.field) == (line_of(text, "{ends}, what"), "title.en")
 
 
 DRESS = (DEFINITIONS / "design-your-dress.yaml").read_text(encoding="utf-8")
@@ -249,31 +405,6 @@ def test_file_name_must_match_the_slug(tmp_path: Path) -> None:
     ]
 
 
-def test_choice_with_one_option(tmp_path: Path) -> None:
-    start = WISHLIST.index("      - id: mixer-grinder")
-    end = WISHLIST.index("  - id: reason")
-    text = WISHLIST[:start] + WISHLIST[end:]
-    assert problems_of(tmp_path, text) == [
-        DefinitionProblem(
-            "wishlist.yaml",
-            line_of(text, "      - id: pressure-cooker"),
-            "questions[0].options",
-            "a choice needs at least two options",
-        )
-    ]
-
-
-def test_yaml_syntax_error(tmp_path: Path) -> None:
-    text = edited("currency: INR\n", "currency: INR: 2\n")
-    [problem] = problems_of(tmp_path, text)
-    assert (problem.file, problem.line, problem.field) == (
-        "wishlist.yaml",
-        line_of(text, "currency: INR: 2"),
-        "(top)",
-    )
-    assert problem.message.startswith("not valid YAML")
-
-
 BILLION_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{chr(98 + n)}: &{chr(98 + n)} [{', '.join(['*' + chr(97 + n)] * 9)}]\n" for n in range(9)
 )
@@ -302,175 +433,6 @@ def test_yaml_nested_too_deeply_is_a_problem_not_a_crash(tmp_path: Path, nested:
 
     assert (problem.line, problem.field) == (1, "(top)")
     assert problem.message == "not valid YAML: nested too deeply for a campaign"
-
-
-def test_a_yaml_number_too_long_for_python_is_a_problem_at_its_line(tmp_path: Path) -> None:
-    text = edited("currency: INR\n", "currency: INR\nextra: " + "9" * 5000 + "\n")
-
-    [problem] = problems_of(tmp_path, text)
-
-    assert (problem.line, problem.field) == (line_of(text, "extra: 9"), "(top)")
-    assert problem.message == "not valid YAML: a number of more than 30 digits"
-
-
-def test_a_definition_too_large_to_store_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
-    text = "# " + "x" * 400_000 + "\n" + WISHLIST
-
-    [problem] = problems_of(tmp_path, text)
-
-    assert (problem.line, problem.field) == (1, "(top)")
-    assert "too large" in problem.message
-
-
-def test_sms_to_india_needs_dlt_template_ids(tmp_path: Path) -> None:
-    block = (
-        '    dlt_template_id:\n      en: "1107161234567890123"\n      hi: "1107161234567890124"\n'
-        '      ur: "1107161234567890129"\n'
-    )
-    text = edited(block, "")
-    assert problems_of(tmp_path, text) == [
-        DefinitionProblem(
-            "wishlist.yaml",
-            line_of(text, "  - id: thank_you_sms"),  # where the step starts
-            "followups[0].dlt_template_id",
-            "required for SMS to +91 numbers (DLT)",
-        )
-    ]
-
-
-def test_a_dlt_template_id_per_locale(tmp_path: Path) -> None:
-    text = edited('      hi: "1107161234567890124"\n', "")
-    assert problems_of(tmp_path, text) == [
-        DefinitionProblem(
-            "wishlist.yaml",
-            line_of(text, '      en: "1107161234567890123"'),
-            "followups[0].dlt_template_id",
-            "missing the 'hi' text",
-        )
-    ]
-
-
-def test_sms_to_india_needs_the_registered_body(tmp_path: Path) -> None:
-    start = WISHLIST.index('    dlt_registered:\n      en: "Thank you')
-    end = WISHLIST.index('    text:\n      en: "Thank you')
-    text = WISHLIST[:start] + WISHLIST[end:]
-    assert problems_of(tmp_path, text) == [
-        DefinitionProblem(
-            "wishlist.yaml",
-            line_of(text, "  - id: thank_you_sms"),
-            "followups[0].dlt_registered",
-            "required for SMS to +91 numbers (DLT)",
-        )
-    ]
-
-
-def test_sms_to_india_needs_the_dlt_entity_once(tmp_path: Path) -> None:
-    text = edited('sms:\n  dlt_entity_id: "1101456789012345678"\n', "")
-    assert problems_of(tmp_path, text) == [
-        DefinitionProblem(
-            "wishlist.yaml",
-            line_of(text, "  - id: thank_you_sms"),  # the first SMS that needs it
-            "sms.dlt_entity_id",
-            "required for SMS to +91 numbers (DLT)",
-        )
-    ]
-
-
-def test_marketing_sms_needs_the_unsubscribe_link(tmp_path: Path) -> None:
-    text = edited(
-        "why it would suit your kitchen: {link} Stop SMS: {unsubscribe}",
-        "why it would suit your kitchen: {link}",
-    ).replace(
-        "why it would suit your kitchen: {#url#} Stop SMS: {#url#}",
-        "why it would suit your kitchen: {#url#}",
-    )
-    assert problems_of(tmp_path, text) == [
-        DefinitionProblem(
-            "wishlist.yaml",
-            line_of(text, "kitchen: {link}"),
-            "followups[1].text.en",
-            "marketing SMS must carry the {unsubscribe} link",
-        )
-    ]
-
-
-def test_a_plural_text_needs_every_cldr_form_of_its_locale(tmp_path: Path) -> None:
-    one = '        one: "{brand}: {product} लॉन्च'
-    start = WISHLIST.index(one)
-    text = WISHLIST[:start] + WISHLIST[WISHLIST.index("\n", start) + 1 :]
-    assert problems_of(tmp_path, text) == [
-        DefinitionProblem(
-            "wishlist.yaml",
-            line_of(text, '        other: "{brand}: {product} लॉन्च'),
-            "followups[2].text.hi",
-            "plural forms missing: one (CLDR hi)",
-        )
-    ]
-
-
-def test_sms_text_must_match_its_dlt_registered_body(tmp_path: Path) -> None:
-    text = edited("telling {brand} what to make next", "telling {brand} what to cook next")
-    [problem] = problems_of(tmp_path, text)
-    assert (problem.line, problem.field) == (
-        line_of(text, "what to cook next"),
-        "followups[0].text.en",
-    )
-    assert problem.message.startswith("does not match the DLT-registered body")
-
-
-def test_unknown_placeholder_in_a_followup(tmp_path: Path) -> None:
-    text = edited("thanks for choosing {product}!", "thanks for choosing {item}!")
-    [problem] = problems_of(tmp_path, text)
-    assert problem == DefinitionProblem(
-        "wishlist.yaml",
-        line_of(text, "{item}"),
-        "followups[1].text.en",
-        "unknown placeholder {item}",
-    )
-
-
-def test_skip_if_answered_names_a_question(tmp_path: Path) -> None:
-    text = edited("skip_if_answered: reason", "skip_if_answered: why")
-    assert problems_of(tmp_path, text) == [
-        DefinitionProblem(
-            "wishlist.yaml",
-            line_of(text, "skip_if_answered: why"),
-            "followups[1].skip_if_answered",
-            "there is no question 'why'",
-        )
-    ]
-
-
-def test_after_is_an_iso_duration(tmp_path: Path) -> None:
-    text = edited("after: P1D", "after: 1 day")
-    [problem] = problems_of(tmp_path, text)
-    assert (problem.line, problem.field) == (line_of(text, "after: 1 day"), "followups[1].after")
-    assert "'1 day' does not match" in problem.message
-
-
-def test_step_ids_are_unique(tmp_path: Path) -> None:
-    text = edited("  - id: offer_event\n", "  - id: offer\n")
-    [problem] = problems_of(tmp_path, text)
-    assert problem == DefinitionProblem(
-        "wishlist.yaml",
-        WISHLIST.count("\n", 0, WISHLIST.index("  - id: offer_event")) + 1,
-        "followups[3].id",
-        "'offer' is used twice",
-    )
-
-
-def test_an_option_label_too_long_for_a_dlt_variable(tmp_path: Path) -> None:
-    text = edited(
-        "          en: Cast-iron tawa\n", "          en: Cast-iron tawa, 30 cm, pre-seasoned\n"
-    )
-    assert problems_of(tmp_path, text) == [
-        DefinitionProblem(
-            "wishlist.yaml",
-            line_of(text, "Cast-iron tawa, 30 cm"),
-            "questions[0].options[2].label.en",
-            "35 characters: too long for an SMS {product} (a DLT {#var#} holds at most 30)",
-        )
-    ]
 
 
 @pytest.mark.parametrize(
@@ -586,20 +548,6 @@ def test_folder_reports_problems_of_every_file(tmp_path: Path) -> None:
     }
 
 
-def test_a_later_sms_cannot_pretend_to_be_transactional(tmp_path: Path) -> None:
-    reminder = "  - id: reminder\n    after: P1D\n    channel: sms\n    sms_type: Promotional\n"
-    text = edited(reminder, reminder.replace("Promotional", "Transactional"))
-
-    assert problems_of(tmp_path, text) == [
-        DefinitionProblem(
-            "wishlist.yaml",
-            line_of(text, "    sms_type: Transactional\n    skip_if_answered"),
-            "followups[1].sms_type",
-            "a later SMS is marketing, not a confirmation the customer asked for: use Promotional",
-        )
-    ]
-
-
 @pytest.mark.parametrize(
     "attack",
     [
@@ -659,9 +607,6 @@ def test_a_definition_too_large_to_store_is_refused_before_it_is_deployed(
     assert problem.field == "(the whole definition)"
     assert "too large to store" in problem.message
     assert problem.file == "wishlist.yaml"
-
-
-DRESS = (DEFINITIONS / "design-your-dress.yaml").read_text(encoding="utf-8")
 
 
 def test_a_reward_needs_a_way_for_friends_to_prove_their_number(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from chalicelib.followups.sms import (
+from chalicelib.sms import (
     DltTemplateError,
     SmsSize,
     dlt_pattern,

@@ -17,8 +17,8 @@ from chalicelib.campaigns.loader import LOCALIZED_KEYS, VERBATIM, load_campaign_
 from chalicelib.consent.keys import Keys
 from chalicelib.followups.compose import Links, compose
 from chalicelib.followups.planning import plan_jobs
-from chalicelib.followups.sms import DLT_VARIABLE_MAX_CHARS, matches_dlt_template
 from chalicelib.responses.model import Consent, Response
+from chalicelib.sms import DLT_VARIABLE_MAX_CHARS, matches_dlt_template
 from tests.samples import end_date
 
 WISHLIST = Path("chalicelib/campaigns/definitions/wishlist.yaml")
@@ -124,7 +124,6 @@ def answer(locale: str = "ur") -> Response:
         locale=locale,
         answers={"product": "mixer-grinder"},
         phone="+919876543210",
-        email=None,
         consent=Consent("followup_sms", "2026-11-25", locale, NOW),
         created_at=NOW,
         request_hash="h",

@@ -97,7 +97,7 @@ def dlt_pattern(registered: str) -> re.Pattern[str]:
     >>> dlt_pattern("{#var#} {#var#}")
     Traceback (most recent call last):
     ...
-    chalicelib.followups.sms.DltTemplateError: DLT template has no literal text
+    chalicelib.sms.DltTemplateError: DLT template has no literal text
     """
     return _compiled(unicodedata.normalize("NFC", registered))
 

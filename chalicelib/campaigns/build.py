@@ -1,0 +1,167 @@
+"""The campaign model made from a definition's data once it passed every check.
+
+Used both on fresh YAML and on the JSON a deploy stored (``Definition.validated``): it reads
+plain JSON types only, and makes prices Decimal and dates datetime here.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from chalicelib.campaigns.model import (
+    Campaign,
+    ConsentSpec,
+    FollowUpStep,
+    LocalizedText,
+    Option,
+    OptionGroup,
+    Product,
+    ProductOption,
+    Question,
+    Replies,
+    Sharing,
+)
+
+DURATION = re.compile(r"P(?!\Z)(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
+
+
+def parse_duration(value: str) -> timedelta:
+    """An ISO 8601 duration of days, hours, minutes and seconds.
+
+    >>> parse_duration("P1DT2H")
+    datetime.timedelta(days=1, seconds=7200)
+    """
+    match = DURATION.fullmatch(value)
+    if match is None:
+        raise ValueError(f"not an ISO 8601 duration: {value!r}")
+    days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
+    return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+
+
+def _text(value: dict[str, str] | None) -> LocalizedText | None:
+    return dict(value) if value is not None else None
+
+
+def _question(q: dict[str, Any]) -> Question:
+    options = tuple(
+        Option(
+            id=o["id"],
+            label=dict(o["label"]),
+            price=Decimal(str(o["price"])) if "price" in o else None,
+        )
+        for o in q.get("options", [])
+    )
+    return Question(
+        id=q["id"],
+        kind=q["type"],
+        label=dict(q["label"]),
+        required=bool(q.get("required", False)),
+        max_length=int(q.get("max_length", 500)),
+        hint=_text(q.get("hint")),
+        options=options,
+    )
+
+
+def _step(step: dict[str, Any]) -> FollowUpStep:
+    return FollowUpStep(
+        id=step["id"],
+        after=parse_duration(step.get("after", "PT0S")),
+        trigger=step.get("trigger"),
+        channel=step["channel"],
+        text=step.get("text"),
+        sms_type=step.get("sms_type", "Transactional"),
+        plural=step.get("plural"),
+        dlt_template_id=step.get("dlt_template_id"),
+        dlt_registered=step.get("dlt_registered"),
+        skip_if_answered=step.get("skip_if_answered"),
+    )
+
+
+def _product(data: dict[str, Any]) -> Product:
+    return Product(
+        kind=data["kind"],
+        base_price=Decimal(str(data["base_price"])),
+        groups=tuple(
+            OptionGroup(
+                id=g["id"],
+                label=dict(g["label"]),
+                choose=g.get("choose", "one"),
+                options=tuple(
+                    ProductOption(
+                        id=o["id"],
+                        label=dict(o["label"]),
+                        price=Decimal(str(o.get("price", 0))),
+                        look=dict(o.get("look", {})),
+                    )
+                    for o in g["options"]
+                ),
+            )
+            for g in data["groups"]
+        ),
+    )
+
+
+def _consent(consent: dict[str, Any]) -> ConsentSpec:
+    return ConsentSpec(
+        purpose=consent["purpose"],
+        notice_version=consent["notice_version"],
+        label=dict(consent["label"]),
+        notice=dict(consent["notice"]),
+    )
+
+
+def _sharing(sharing: dict[str, Any]) -> Sharing:
+    return Sharing(
+        share_text=dict(sharing["share_text"]),
+        reward_threshold=sharing.get("reward_threshold"),
+        reward=_text(sharing.get("reward")),
+    )
+
+
+def _replies(replies: dict[str, Any]) -> Replies:
+    return Replies(
+        template=dict(replies["template"]),
+        dlt_template_id=_text(replies.get("dlt_template_id")),
+        dlt_registered=_text(replies.get("dlt_registered")),
+    )
+
+
+def _moment(data: dict[str, Any], key: str) -> datetime | None:
+    return datetime.fromisoformat(data[key]) if key in data else None
+
+
+def build_campaign(data: dict[str, Any], version: int) -> Campaign:
+    """The campaign of checked ``data``, as deploy numbered it (``version``)."""
+    consent = data.get("consent")
+    prize = data.get("prize")
+    return Campaign(
+        slug=data["slug"],
+        version=version,
+        default_locale=data["default_locale"],
+        locales=tuple(data["locales"]),
+        brand=dict(data["brand"]),
+        title=dict(data["title"]),
+        intro=dict(data["intro"]),
+        thanks=dict(data["thanks"]),
+        questions=tuple(_question(q) for q in data["questions"]),
+        phone=data.get("phone", "none"),
+        phone_region=data.get("phone_region", "IN"),
+        sms_countries=tuple(data.get("sms_countries", [data.get("phone_region", "IN")])),
+        sms_per_hour=data.get("sms_per_hour"),
+        consent=_consent(consent) if consent else None,
+        followups=tuple(_step(step) for step in data.get("followups", [])),
+        dlt_entity_id=data.get("sms", {}).get("dlt_entity_id"),
+        currency=data.get("currency", "INR"),
+        timezone=data.get("timezone", "Asia/Kolkata"),
+        starts_at=_moment(data, "starts_at"),
+        ends_at=_moment(data, "ends_at"),
+        prize=Decimal(str(prize["amount"])) if prize else None,
+        prize_text=dict(prize["text"]) if prize else None,
+        product=_product(data["product"]) if "product" in data else None,
+        sharing=_sharing(data["sharing"]) if "sharing" in data else None,
+        moderation=data.get("moderation", "flagged"),
+        replies=_replies(data["replies"]) if "replies" in data else None,
+    )
