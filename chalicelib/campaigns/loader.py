@@ -339,7 +339,7 @@ def _check_semantics(doc: _Document, data: dict[str, Any]) -> None:
 
 
 def _check_product(doc: _Document, data: dict[str, Any]) -> None:
-    from chalicelib.designs.drawing import look_problems
+    from chalicelib.configurator.drawing import look_problems
 
     product = data.get("product")
     if product is None:

@@ -9,8 +9,8 @@ from markupsafe import Markup
 
 from chalicelib.campaigns import Campaign
 from chalicelib.campaigns.model import Choices
-from chalicelib.designs.choices import field_name, parse_choices
-from chalicelib.designs.drawing import draw
+from chalicelib.configurator.choices import field_name, parse_choices
+from chalicelib.configurator.drawing import draw
 from chalicelib.i18n import formatting
 from chalicelib.responses.text import TextRejected, clean_text
 from chalicelib.responses.validation import BYTES_PER_CHAR, NAME_MAX_CHARS

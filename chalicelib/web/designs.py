@@ -11,8 +11,8 @@ from urllib.parse import quote, urlencode
 
 from chalicelib.bootstrap import Services
 from chalicelib.campaigns import Campaign, placeholders
-from chalicelib.designs.choices import from_answers
-from chalicelib.designs.drawing import CARD_HEIGHT, CARD_WIDTH, card
+from chalicelib.configurator.choices import from_answers
+from chalicelib.configurator.drawing import CARD_HEIGHT, CARD_WIDTH, card
 from chalicelib.errors import CampaignNotFound, InvalidResponse
 from chalicelib.i18n import formatting
 from chalicelib.i18n.catalogs import translations_for

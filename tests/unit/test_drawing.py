@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.designs.drawing import KINDS, PARAMETERS, draw, full_look, look_problems
+from chalicelib.configurator.drawing import KINDS, PARAMETERS, draw, full_look, look_problems
 
 SVG = "{http://www.w3.org/2000/svg}"
 EVERY_VALUE = [
@@ -263,7 +263,7 @@ def test_defaults_are_allowed_values(kind: str) -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_card_is_landscape_with_the_drawing_centred_whole(kind: str) -> None:
-    from chalicelib.designs.drawing import CARD_HEIGHT, CARD_MARGIN, CARD_WIDTH, card
+    from chalicelib.configurator.drawing import CARD_HEIGHT, CARD_MARGIN, CARD_WIDTH, card
 
     root = ET.fromstring(card(kind, {}, title="Mera design"))
     group = root.find(f"{SVG}g")
@@ -282,7 +282,7 @@ def test_a_card_is_landscape_with_the_drawing_centred_whole(kind: str) -> None:
 
 
 def test_a_card_refuses_an_unknown_kind_or_background() -> None:
-    from chalicelib.designs.drawing import card
+    from chalicelib.configurator.drawing import card
 
     with pytest.raises(ValueError, match="kind"):
         card("boat", {}, title="x")
