@@ -22,7 +22,7 @@ from chalicelib.followups.metrics import emf_line
 from chalicelib.logs import bind_request, get_logger
 from chalicelib.logs import event as log_event
 from chalicelib.storage.stream import new_items
-from chalicelib.web import admin, api, designs, pages, referrals, unsubscribe
+from chalicelib.web import admin, api, pages, referrals, shares, unsubscribe
 from chalicelib.web.gateway import any_type_when_unsaid
 from chalicelib.web.http import (
     WebRequest,
@@ -115,27 +115,27 @@ def submit_form(locale: str, slug: str) -> Response:
 
 @app.route("/{locale}/c/{slug}/thanks")
 def thanks(locale: str, slug: str) -> Response:
-    return _serve(lambda: designs.thanks(get_services(), locale, slug, _request()))
+    return _serve(lambda: shares.thanks(get_services(), locale, slug, _request()))
 
 
 @app.route("/{locale}/d/{response_id}/share", methods=["POST"], content_types=FORM)
 def share_design(locale: str, response_id: str) -> Response:
-    return _serve(lambda: designs.submit_share(get_services(), locale, response_id, _request()))
+    return _serve(lambda: shares.submit_share(get_services(), locale, response_id, _request()))
 
 
 @app.route("/{locale}/s/{share_id}")
 def share_page(locale: str, share_id: str) -> Response:
-    return _serve(lambda: designs.share_page(get_services(), locale, share_id, _request()))
+    return _serve(lambda: shares.share_page(get_services(), locale, share_id, _request()))
 
 
 @app.route("/{locale}/s/{share_id}/design.svg")
 def share_image(locale: str, share_id: str) -> Response:
-    return _serve(lambda: designs.share_image(get_services(), locale, share_id, _request()))
+    return _serve(lambda: shares.share_image(get_services(), locale, share_id, _request()))
 
 
 @app.route("/{locale}/s/{share_id}/design.png")
 def share_preview(locale: str, share_id: str) -> Response:
-    return _serve(lambda: designs.share_image(get_services(), locale, share_id, _request(), "png"))
+    return _serve(lambda: shares.share_image(get_services(), locale, share_id, _request(), "png"))
 
 
 @app.route("/api/v1/openapi.json")

@@ -1,5 +1,5 @@
-"""Personalize, share, refer: the designer on the campaign page, the share form after an
-answer, and the public share page a friend opens from WhatsApp or SMS."""
+"""Sharing a design: the thanks page with the share form after a designed answer, the share
+it creates, and the public share page (and its image) a friend opens from WhatsApp or SMS."""
 
 from __future__ import annotations
 
