@@ -24,7 +24,7 @@ from chalicelib.i18n.negotiation import negotiate, parse_accept_language
 from chalicelib.responses.service import accept_response
 from chalicelib.sharing.service import count_visit, referrer
 from chalicelib.web import answered, csrf
-from chalicelib.web.designer import designer
+from chalicelib.web.configurator_form import configurator_form
 from chalicelib.web.http import LOCALE_COOKIE, BadRequest, WebRequest, WebResponse
 from chalicelib.web.limits import answer_limits
 from chalicelib.web.messages import field_message
@@ -232,7 +232,7 @@ def _form_page(
         form_token=values.get("form_token") or uuid.uuid4().hex,
         source=values.get("src", "direct"),
         ref=values.get("ref", ""),
-        design=designer(campaign, locale, values),
+        design=configurator_form(campaign, locale, values),
         values=values,
         errors=errors,
         csrf=csrf_pair[0],

@@ -18,7 +18,7 @@ from chalicelib.i18n import formatting
 from chalicelib.i18n.catalogs import translations_for
 from chalicelib.sharing.service import create_share
 from chalicelib.web import answered, csrf
-from chalicelib.web.designer import drawing
+from chalicelib.web.configurator_form import drawing
 from chalicelib.web.http import BadRequest, WebRequest, WebResponse
 from chalicelib.web.messages import field_message
 from chalicelib.web.pages import (

@@ -1,4 +1,5 @@
-"""The designer part of a product campaign's form: option groups, drawing, total price."""
+"""The configurator part of a product campaign's form (the "designer" customers see): option
+groups, the live drawing and the total price; and the drawing of a stored design."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from chalicelib.responses.text import TextRejected, clean_text
 from chalicelib.responses.validation import BYTES_PER_CHAR, NAME_MAX_CHARS
 
 
-def designer(campaign: Campaign, locale: str, values: Mapping[str, str]) -> dict[str, Any] | None:
-    """What the designer part of the form shows: groups, the drawing, the total price."""
+def configurator_form(campaign: Campaign, locale: str, values: Mapping[str, str]) -> dict[str, Any] | None:
+    """What the configurator part of the form shows: groups, the drawing, the total price."""
     product = campaign.product
     if product is None:
         return None
