@@ -27,7 +27,7 @@ from chalicelib.storage.erasure import Eraser
 from chalicelib.storage.limits import RateLimiter
 from chalicelib.storage.sharing import ShareStore
 from chalicelib.storage.threads import ThreadStore
-from chalicelib.storage.views import ViewCounter
+from chalicelib.storage.page_views import ViewCounter
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
