@@ -17,7 +17,9 @@ from chalicelib.responses.text import TextRejected, clean_text
 from chalicelib.responses.validation import BYTES_PER_CHAR, NAME_MAX_CHARS
 
 
-def configurator_form(campaign: Campaign, locale: str, values: Mapping[str, str]) -> dict[str, Any] | None:
+def configurator_form(
+    campaign: Campaign, locale: str, values: Mapping[str, str]
+) -> dict[str, Any] | None:
     """What the configurator part of the form shows: groups, the drawing, the total price."""
     product = campaign.product
     if product is None:
