@@ -301,9 +301,13 @@ class PageCall:
         return cls(request)
 
     @property
+    def asked(self) -> tuple[str, ...]:
+        return (self.locale,) if self.locale else ()
+
+    @property
     def ui(self) -> str:
         """The locale of a message page: the path's if it has UI strings, else the best."""
-        return ui_locale(self.request, *([self.locale] if self.locale else []))
+        return ui_locale(self.request, *self.asked)
 
 
 def _invalid(call: PageCall, error: InvalidResponse) -> WebResponse:
@@ -316,7 +320,7 @@ def _invalid(call: PageCall, error: InvalidResponse) -> WebResponse:
 
 def _closed(call: PageCall, error: CampaignClosed) -> WebResponse:
     if call.campaign is None or call.locale is None:
-        return not_found(call.request, *([call.locale] if call.locale else []))
+        return not_found(call.request, *call.asked)
     return window_page(call.request, call.campaign, call.locale, error.window, status=409)
 
 
@@ -334,9 +338,7 @@ PAGE_ERRORS: ErrorTable[PageCall] = ErrorTable(
     "HTML pages",
     {
         Redirect: lambda call, moved: WebResponse.redirect(moved.location, moved.status),
-        CampaignNotFound: lambda call, _: not_found(
-            call.request, *([call.locale] if call.locale else [])
-        ),
+        CampaignNotFound: lambda call, _: not_found(call.request, *call.asked),
         BadRequest: lambda call, error: bad_request(call.request, error, call.ui),
         InvalidResponse: _invalid,
         CampaignClosed: _closed,
