@@ -241,3 +241,23 @@ def test_the_translator_leaves_other_errors_alone() -> None:
 
 def test_conditional_returns_the_answer_of_a_write_that_went_through() -> None:
     assert conditional(lambda **params: {"Attributes": params}, Key=1) == {"Attributes": {"Key": 1}}
+
+
+def test_only_the_translator_handles_botocore_errors_in_storage() -> None:
+    """A store that catches ClientError itself would be a fifth way; it goes through
+    ``aws_failures`` or ``conditional`` instead."""
+    from pathlib import Path
+
+    import chalicelib.storage
+
+    folder = Path(chalicelib.storage.__file__).parent
+    catching = sorted(
+        path.name
+        for path in folder.glob("*.py")
+        if path.name != "errors.py"
+        and any(
+            word in path.read_text(encoding="utf-8")
+            for word in ("ClientError", "BotoCoreError", "StorageUnavailable(")
+        )
+    )
+    assert catching == []
