@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib.consent.keys import KeySource
+from chalicelib.consent.referral_tokens import sign_referral
 from chalicelib.consent.tokens import contact_id_for, sign_unsubscribe
-from chalicelib.sharing.tokens import sign_referral
 
 
 @dataclass(frozen=True)
