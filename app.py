@@ -17,19 +17,19 @@ from chalice.app import (
 
 from chalicelib.bootstrap import get_services
 from chalicelib.dialogue.service import handle_inbound, inbound_payload
-from chalicelib.errors import Misconfigured, StorageUnavailable
 from chalicelib.followups.metrics import emf_line
-from chalicelib.logs import bind_request, get_logger
+from chalicelib.logs import bind_request
 from chalicelib.logs import event as log_event
 from chalicelib.storage.stream import new_items
-from chalicelib.web import admin, api, designs, pages, referrals, unsubscribe
+from chalicelib.web import admin, api, pages, referrals, shares, unsubscribe
 from chalicelib.web.gateway import any_type_when_unsaid
 from chalicelib.web.http import (
+    OUTAGE,
     WebRequest,
     WebResponse,
+    answered,
     mount_path,
     transport_headers,
-    unavailable,
 )
 
 app = Chalice(app_name="samvad", configure_logs=False)  # logs are chalicelib.logs' JSON lines
@@ -72,14 +72,13 @@ def _serve(view: Callable[[], WebResponse]) -> Response:
     current = app.current_request
     bind_request(current.context.get("requestId") if current is not None else None)
     local = False
-    try:
+
+    def ready_then_view() -> WebResponse:
+        nonlocal local
         local = get_services().ready().settings.is_local  # fails closed: Misconfigured
-        answer = view()
-    except StorageUnavailable as exc:
-        get_logger().error("storage unavailable", extra={"error": type(exc.__cause__).__name__})
-        answer = unavailable()
-    except Misconfigured:  # logged once where it was found
-        answer = unavailable()
+        return view()
+
+    answer = answered(OUTAGE, None, ready_then_view)
     answer = answer.mounted(_mount()) if current is not None else answer
     headers: dict[str, str | list[str]] = dict(answer.headers)
     headers.update(transport_headers(local))
@@ -115,27 +114,27 @@ def submit_form(locale: str, slug: str) -> Response:
 
 @app.route("/{locale}/c/{slug}/thanks")
 def thanks(locale: str, slug: str) -> Response:
-    return _serve(lambda: designs.thanks(get_services(), locale, slug, _request()))
+    return _serve(lambda: shares.thanks(get_services(), locale, slug, _request()))
 
 
 @app.route("/{locale}/d/{response_id}/share", methods=["POST"], content_types=FORM)
 def share_design(locale: str, response_id: str) -> Response:
-    return _serve(lambda: designs.submit_share(get_services(), locale, response_id, _request()))
+    return _serve(lambda: shares.submit_share(get_services(), locale, response_id, _request()))
 
 
 @app.route("/{locale}/s/{share_id}")
 def share_page(locale: str, share_id: str) -> Response:
-    return _serve(lambda: designs.share_page(get_services(), locale, share_id, _request()))
+    return _serve(lambda: shares.share_page(get_services(), locale, share_id, _request()))
 
 
 @app.route("/{locale}/s/{share_id}/design.svg")
 def share_image(locale: str, share_id: str) -> Response:
-    return _serve(lambda: designs.share_image(get_services(), locale, share_id, _request()))
+    return _serve(lambda: shares.share_image(get_services(), locale, share_id, _request()))
 
 
 @app.route("/{locale}/s/{share_id}/design.png")
 def share_preview(locale: str, share_id: str) -> Response:
-    return _serve(lambda: designs.share_image(get_services(), locale, share_id, _request(), "png"))
+    return _serve(lambda: shares.share_image(get_services(), locale, share_id, _request(), "png"))
 
 
 @app.route("/api/v1/openapi.json")

@@ -17,7 +17,7 @@ from chalicelib.campaigns import Campaign
 from chalicelib.campaigns.registry import CampaignRegistry
 from chalicelib.config import Settings, forget_settings, get_settings
 from chalicelib.consent.keys import CachedKeys, Keys, read_secret
-from chalicelib.followups.compose import Links
+from chalicelib.consent.links import Links
 from chalicelib.followups.runner import Runner
 from chalicelib.messaging import Publisher
 from chalicelib.messaging.sns import SnsPublisher
@@ -25,9 +25,9 @@ from chalicelib.storage.campaigns import CampaignStore
 from chalicelib.storage.dynamodb import DynamoStore
 from chalicelib.storage.erasure import Eraser
 from chalicelib.storage.limits import RateLimiter
+from chalicelib.storage.page_views import ViewCounter
 from chalicelib.storage.sharing import ShareStore
 from chalicelib.storage.threads import ThreadStore
-from chalicelib.storage.views import ViewCounter
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

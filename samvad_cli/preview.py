@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 from chalicelib.campaigns import Campaign
 from chalicelib.consent.keys import Keys
-from chalicelib.followups.compose import Links, NotSendable, Skip, compose
+from chalicelib.consent.links import Links
+from chalicelib.followups.compose import NotSendable, Skip, compose
 from chalicelib.followups.planning import plan_jobs
 from chalicelib.responses.model import Consent, Response
 from chalicelib.web.pages import preview_page

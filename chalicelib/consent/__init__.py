@@ -1,4 +1,5 @@
-"""Consent: opaque contact ids and signed unsubscribe links that never carry a phone number."""
+"""Consent: opaque contact ids, signed unsubscribe links, and the links put into messages
+(``links.Links``), none of which carries a phone number."""
 
 from chalicelib.consent.tokens import (
     InvalidToken,

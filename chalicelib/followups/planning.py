@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib.campaigns import Campaign
-from chalicelib.followups.compose import Links
+from chalicelib.consent.links import Links
 from chalicelib.followups.model import RESPONSE_EVENT, FollowUpJob
 from chalicelib.responses.model import Response
 

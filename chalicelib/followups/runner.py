@@ -20,8 +20,9 @@ from zoneinfo import ZoneInfo
 
 from chalicelib.campaigns import Campaign
 from chalicelib.config import SMS_PER_HOUR
+from chalicelib.consent.links import Links
 from chalicelib.errors import StorageUnavailable
-from chalicelib.followups.compose import Links, NotSendable, Skip, compose
+from chalicelib.followups.compose import NotSendable, Skip, compose
 from chalicelib.followups.model import Contact, FollowUpJob
 from chalicelib.followups.quiet_hours import next_allowed_time, recipient_timezone
 from chalicelib.messaging import Publisher, PublishFailed

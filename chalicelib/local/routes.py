@@ -10,9 +10,8 @@ from typing import Any
 from chalice.app import Blueprint, Response
 
 from chalicelib.bootstrap import Services, get_services
-from chalicelib.errors import Misconfigured
 from chalicelib.local import pages
-from chalicelib.web.http import WebRequest, WebResponse
+from chalicelib.web.http import OUTAGE, WebRequest, WebResponse, answered
 
 local_routes = Blueprint(__name__)
 
@@ -31,13 +30,14 @@ def _serve(view: Callable[[Services, WebRequest], WebResponse]) -> Response:
         query=dict(current.query_params or {}),
         body=body.encode("utf-8") if isinstance(body, str) else body or b"",
     )
-    try:
+
+    def ready_then_view() -> WebResponse:
         services = get_services().ready()
-    except Misconfigured:  # logged once where it was found, as app.py's routes do
-        return Response(body=b"Service unavailable", status_code=503)
-    if not services.settings.is_local:  # registered by mistake beside a deployed stage
-        return Response(body=b"Not found", status_code=404)
-    answer = view(services, request)
+        if not services.settings.is_local:  # registered by mistake beside a deployed stage
+            return WebResponse(404, "Not found", {"Content-Type": "text/plain"})
+        return view(services, request)
+
+    answer = answered(OUTAGE, None, ready_then_view)  # the same 503s as app.py's routes
     return Response(body=answer.encoded(), status_code=answer.status, headers=dict(answer.headers))
 
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.campaigns import Campaign
+from chalicelib.consent.links import Links
 from chalicelib.errors import CampaignClosed, IdempotencyConflict
-from chalicelib.followups.compose import Links
 from chalicelib.followups.planning import plan_jobs
 from chalicelib.logs import event
 from chalicelib.responses.model import Consent, Response, request_hash, response_id

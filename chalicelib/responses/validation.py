@@ -7,7 +7,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from chalicelib.campaigns import Campaign, Question
-from chalicelib.designs.choices import as_answers, parse_choices
+from chalicelib.configurator.choices import as_answers, parse_choices
 from chalicelib.errors import FieldError, InvalidResponse
 from chalicelib.responses.text import TextRejected, clean_text
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from chalicelib.campaigns import Campaign
+from chalicelib.consent.links import Links
 from chalicelib.errors import FieldError, InvalidResponse
-from chalicelib.followups.compose import Links
 from chalicelib.followups.planning import plan_event_jobs
 from chalicelib.logs import event
 from chalicelib.moderation import check_text

@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from chalicelib.errors import CampaignNotFound, StorageUnavailable, VersionProblem
-from chalicelib.storage.dynamodb import conditional, dump_item, load_item, query_all
+from chalicelib.errors import CampaignNotFound, VersionProblem
+from chalicelib.storage.dynamodb import dump_item, load_item, query_all
+from chalicelib.storage.errors import aws_failures, conditional
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -69,7 +68,7 @@ class CampaignStore:
     def deploy(self, definition: Definition, at: datetime, by: str) -> StoredVersion:
         """Store ``definition`` as the campaign's next version (not yet published)."""
         slug, source = definition.slug, definition.source
-        try:
+        with aws_failures():
             counter = self._client.update_item(
                 TableName=self._table,
                 Key=_meta_key(slug),
@@ -111,28 +110,22 @@ class CampaignStore:
                 ),
                 ConditionExpression="attribute_not_exists(pk)",  # versions are immutable
             )
-        except (ClientError, BotoCoreError) as exc:
-            raise StorageUnavailable(str(exc)) from exc
         return stored
 
     def state(self, slug: str) -> CampaignState:
-        try:
+        with aws_failures():
             item = self._client.get_item(
                 TableName=self._table, Key=_meta_key(slug), ConsistentRead=True
             ).get("Item")
-        except (ClientError, BotoCoreError) as exc:
-            raise StorageUnavailable(str(exc)) from exc
         if item is None:
             raise CampaignNotFound(slug)
         return _state(load_item(item))
 
     def version(self, slug: str, version: int) -> StoredVersion:
-        try:
+        with aws_failures():
             item = self._client.get_item(
                 TableName=self._table, Key=_version_key(slug, version)
             ).get("Item")
-        except (ClientError, BotoCoreError) as exc:
-            raise StorageUnavailable(str(exc)) from exc
         if item is None:
             raise VersionProblem(f"{slug} has no version {version}")
         return _stored(load_item(item))

@@ -15,14 +15,19 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.errors import RateLimited, StorageUnavailable
+from chalicelib.errors import RateLimited
 from chalicelib.followups.model import OPEN_STATUSES, Contact, FollowUpJob
 from chalicelib.responses.model import Consent, Response
+from chalicelib.storage.errors import (
+    TRANSACTION_CANCELLED,
+    Refused,
+    aws_failures,
+    conditional,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -42,7 +47,6 @@ def expires_at(created: datetime) -> int:
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 Item = dict[str, Any]
-T = TypeVar("T")
 
 
 def due_shard(response_id: str) -> str:
@@ -60,15 +64,13 @@ def load_item(item: Mapping[str, Any]) -> Item:
 
 def query_all(client: DynamoDBClient, table: str, **params: Any) -> Iterator[Item]:
     """Every item a Query finds, page after page."""
-    try:
-        while True:
+    while True:
+        with aws_failures():
             answer = client.query(TableName=table, **params)
-            yield from (load_item(item) for item in answer.get("Items", []))
-            if "LastEvaluatedKey" not in answer:
-                return
-            params["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
-    except (ClientError, BotoCoreError) as exc:
-        raise StorageUnavailable(str(exc)) from exc
+        yield from (load_item(item) for item in answer.get("Items", []))
+        if "LastEvaluatedKey" not in answer:
+            return
+        params["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
 
 
 def response_item(response: Response) -> Item:
@@ -190,30 +192,8 @@ def job_from_item(item: Item) -> FollowUpJob:
     )
 
 
-CONDITION_FAILED = "ConditionalCheckFailedException"
-TRANSACTION_CANCELLED = "TransactionCanceledException"
 CONFLICT_ATTEMPTS = 4
 CONFLICT_BACKOFF = 0.02  # seconds, doubled each time, with jitter: 20, 40, 80 ms
-
-
-def error_code(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code", ""))
-
-
-def conditional(
-    write: Callable[..., T], refusal: str = CONDITION_FAILED, **params: Any
-) -> T | None:
-    """``write(**params)``, one conditional write: DynamoDB's answer, or None when it refused
-    the write (``refusal``: a condition failed, or a transaction was cancelled); any other
-    failure is StorageUnavailable."""
-    try:
-        return write(**params)
-    except ClientError as exc:
-        if error_code(exc) == refusal:
-            return None
-        raise StorageUnavailable(str(exc)) from exc
-    except BotoCoreError as exc:
-        raise StorageUnavailable(str(exc)) from exc
 
 
 class DynamoStore:
@@ -271,27 +251,25 @@ class DynamoStore:
         writes.extend(limit.write(self._table) for limit in limits)
         for attempt in range(CONFLICT_ATTEMPTS):
             try:
-                self._client.transact_write_items(TransactItems=writes)
+                with aws_failures(TRANSACTION_CANCELLED):
+                    self._client.transact_write_items(TransactItems=writes)
                 return None
-            except ClientError as exc:
-                if error_code(exc) != TRANSACTION_CANCELLED:
-                    raise StorageUnavailable(str(exc)) from exc
-                codes = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
+            except Refused as refused:
+                codes = refused.reasons
                 if codes[:1] == ["ConditionalCheckFailed"]:
                     existing = self.get_response(response.id)
                     if existing is None:
-                        raise StorageUnavailable("response vanished after a conflict") from exc
+                        why = "response vanished after a conflict"
+                        raise refused.unexplained(why) from refused.error
                     return existing
                 for limit, code in zip(limits, codes[first_limit:], strict=False):
                     if code == "ConditionalCheckFailed":
-                        raise RateLimited(limit.seconds) from exc
+                        raise RateLimited(limit.seconds) from refused.error
                 # Another transaction held one of these items (the same answer sent twice at
                 # once, or a busy counter): DynamoDB asks to try again, so try again shortly.
                 if "TransactionConflict" not in codes or attempt == CONFLICT_ATTEMPTS - 1:
-                    raise StorageUnavailable(str(exc)) from exc
+                    raise refused.unexplained() from refused.error
                 self._sleep(CONFLICT_BACKOFF * 2**attempt * (0.5 + self._rng.random() / 2))
-            except BotoCoreError as exc:
-                raise StorageUnavailable(str(exc)) from exc
         return None  # unreachable: the loop returns or raises
 
     def count_write(
@@ -326,7 +304,7 @@ class DynamoStore:
     def count(self, what: str, slug: str, locale: str, source: str, by: int = 1) -> None:
         """``by`` more of ``what`` (views, shares, referred, rewards) for the funnel."""
         update = self._count(what, slug, locale, source, by)["Update"]
-        try:
+        with aws_failures():
             self._client.update_item(
                 TableName=update["TableName"],
                 Key=update["Key"],
@@ -334,8 +312,6 @@ class DynamoStore:
                 ExpressionAttributeNames=update["ExpressionAttributeNames"],
                 ExpressionAttributeValues=update["ExpressionAttributeValues"],
             )
-        except (ClientError, BotoCoreError) as exc:
-            raise StorageUnavailable(str(exc)) from exc
 
     def stats(self, slug: str) -> list[tuple[str, str, str, int]]:
         """(views|responses, locale, source, count) for the campaign."""
@@ -362,10 +338,8 @@ class DynamoStore:
         }
         if cursor:
             params["ExclusiveStartKey"] = cursor
-        try:
+        with aws_failures():
             answer = self._client.query(**params)
-        except (ClientError, BotoCoreError) as exc:
-            raise StorageUnavailable(str(exc)) from exc
         responses = [response_from_item(load_item(item)) for item in answer.get("Items", [])]
         return responses, answer.get("LastEvaluatedKey")
 
@@ -385,12 +359,10 @@ class DynamoStore:
 
     def _get(self, pk: str, sk: str) -> Item | None:
         """One item by key, read consistently (what was just written is there)."""
-        try:
+        with aws_failures():
             answer = self._client.get_item(
                 TableName=self._table, Key=self._key(pk, sk), ConsistentRead=True
             )
-        except (ClientError, BotoCoreError) as exc:
-            raise StorageUnavailable(str(exc)) from exc
         item = answer.get("Item")
         return load_item(item) if item else None
 
@@ -504,7 +476,7 @@ class DynamoStore:
 
     def opt_out(self, contact_id: str, at: datetime, source: str) -> Contact:
         """Mark the contact opted out (the first time counts) and cancel its pending jobs."""
-        try:
+        with aws_failures():
             answer = self._client.update_item(
                 TableName=self._table,
                 Key=self._key(f"CONTACT#{contact_id}", "CONTACT"),
@@ -518,8 +490,6 @@ class DynamoStore:
                 ),
                 ReturnValues="ALL_NEW",
             )
-        except (ClientError, BotoCoreError) as exc:
-            raise StorageUnavailable(str(exc)) from exc
         contact = _contact(contact_id, load_item(answer["Attributes"]))
         for response_id in sorted(contact.response_ids):
             for job in self.jobs_for(response_id):

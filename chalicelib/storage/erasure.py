@@ -7,10 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from chalicelib.errors import StorageUnavailable
 from chalicelib.storage.dynamodb import dump_item, query_all
+from chalicelib.storage.errors import aws_failures
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -74,9 +72,7 @@ class Eraser:
                     for pk, sk in unique[start : start + 25]
                 ]
             }
-            try:
+            with aws_failures():
                 while batch:
                     answer = self._client.batch_write_item(RequestItems=batch)  # type: ignore[arg-type]
                     batch = answer.get("UnprocessedItems", {})  # type: ignore[assignment]
-            except (ClientError, BotoCoreError) as exc:
-                raise StorageUnavailable(str(exc)) from exc

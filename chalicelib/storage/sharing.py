@@ -18,16 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from chalicelib.errors import StorageUnavailable
-from chalicelib.storage.dynamodb import (
-    TRANSACTION_CANCELLED,
-    conditional,
-    dump_item,
-    expires_at,
-    load_item,
-)
+from chalicelib.storage.dynamodb import dump_item, expires_at, load_item
+from chalicelib.storage.errors import TRANSACTION_CANCELLED, aws_failures, conditional
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -83,10 +75,8 @@ class ShareStore:
         return dump_item({"pk": f"SHARE#{share_id}", "sk": sk})
 
     def _call(self, method: str, **params: Any) -> Any:
-        try:
+        with aws_failures():
             return getattr(self._client, method)(TableName=self._table, **params)
-        except BotoCoreError as exc:
-            raise StorageUnavailable(str(exc)) from exc
 
     def create(self, share: Share) -> None:
         item = {
@@ -110,18 +100,10 @@ class ShareStore:
         }
         if share.sharer_contact:
             item["sharer_contact"] = share.sharer_contact
-        try:
-            self._call(
-                "put_item", Item=dump_item(item), ConditionExpression="attribute_not_exists(pk)"
-            )
-        except ClientError as exc:
-            raise StorageUnavailable(str(exc)) from exc
+        self._call("put_item", Item=dump_item(item), ConditionExpression="attribute_not_exists(pk)")
 
     def get(self, share_id: str) -> Share | None:
-        try:
-            answer = self._call("get_item", Key=self._key(share_id), ConsistentRead=True)
-        except ClientError as exc:
-            raise StorageUnavailable(str(exc)) from exc
+        answer = self._call("get_item", Key=self._key(share_id), ConsistentRead=True)
         item = answer.get("Item")
         return _share(load_item(item)) if item else None
 
@@ -246,10 +228,7 @@ class ShareStore:
             ),
         }
         while True:
-            try:
-                answer = self._call("query", **params)
-            except ClientError as exc:
-                raise StorageUnavailable(str(exc)) from exc
+            answer = self._call("query", **params)
             shares.extend(_share(load_item(item)) for item in answer.get("Items", []))
             if "LastEvaluatedKey" not in answer:
                 return shares
@@ -258,26 +237,24 @@ class ShareStore:
     def decide(self, share: Share, status: str, at: datetime, by: str) -> str | None:
         """A marketer's approval or rejection; the queue index follows the status. Returns the
         status it had before (None if the share is gone)."""
-        try:
-            answer = self._call(
-                "update_item",
-                Key=self._key(share.id),
-                UpdateExpression=(
-                    "SET #s = :status, gsi1sk = :sk, decided_at = :at, decided_by = :by"
-                ),
-                ConditionExpression="attribute_exists(pk)",
-                ReturnValues="ALL_OLD",
-                ExpressionAttributeNames={"#s": "status"},
-                ExpressionAttributeValues=dump_item(
-                    {
-                        ":status": status,
-                        ":sk": f"SHARE#{status}#{share.created_at.isoformat()}#{share.id}",
-                        ":at": at.isoformat(),
-                        ":by": by,
-                    }
-                ),
-            )
-        except ClientError as exc:
-            raise StorageUnavailable(str(exc)) from exc
+        answer = conditional(
+            self._client.update_item,
+            TableName=self._table,
+            Key=self._key(share.id),
+            UpdateExpression=("SET #s = :status, gsi1sk = :sk, decided_at = :at, decided_by = :by"),
+            ConditionExpression="attribute_exists(pk)",
+            ReturnValues="ALL_OLD",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues=dump_item(
+                {
+                    ":status": status,
+                    ":sk": f"SHARE#{status}#{share.created_at.isoformat()}#{share.id}",
+                    ":at": at.isoformat(),
+                    ":by": by,
+                }
+            ),
+        )
+        if answer is None:
+            return None  # erased meanwhile
         old = load_item(answer.get("Attributes", {}))
         return str(old["status"]) if "status" in old else None

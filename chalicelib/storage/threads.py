@@ -12,16 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from chalicelib.errors import StorageUnavailable
-from chalicelib.storage.dynamodb import (
-    TRANSACTION_CANCELLED,
-    conditional,
-    dump_item,
-    expires_at,
-    load_item,
-)
+from chalicelib.storage.dynamodb import dump_item, expires_at, load_item
+from chalicelib.storage.errors import TRANSACTION_CANCELLED, aws_failures, conditional
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -79,17 +71,15 @@ class ThreadStore:
         return added is not None  # if not, SNS delivered it twice: one is kept
 
     def response_of(self, direction: str, message_id: str) -> str | None:
-        try:
+        with aws_failures():
             item = self._client.get_item(
                 TableName=self._table,
                 Key=dump_item({"pk": f"SMS#{direction}#{message_id}", "sk": "SMS"}),
             ).get("Item")
-        except (ClientError, BotoCoreError) as exc:
-            raise StorageUnavailable(str(exc)) from exc
         return str(load_item(item)["response_id"]) if item else None
 
     def thread(self, response_id: str) -> list[Message]:
-        try:
+        with aws_failures():
             answer = self._client.query(
                 TableName=self._table,
                 KeyConditionExpression="pk = :pk AND begins_with(sk, :m)",
@@ -98,8 +88,6 @@ class ThreadStore:
                 ),
                 ConsistentRead=True,
             )
-        except (ClientError, BotoCoreError) as exc:
-            raise StorageUnavailable(str(exc)) from exc
         return [
             Message(
                 response_id=response_id,

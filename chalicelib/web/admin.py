@@ -23,7 +23,7 @@ from chalicelib.errors import (
     InvalidCursor,
     VersionProblem,
 )
-from chalicelib.web.http import BadRequest, WebRequest, WebResponse
+from chalicelib.web.http import BadRequest, ErrorTable, WebRequest, WebResponse, answered
 
 OPENAPI = Path(__file__).with_name("openapi.json")
 MAX_DEFINITION_BYTES = 1024 * 1024  # a campaign in many languages, JSON-escaped
@@ -56,33 +56,44 @@ def refusal(services: Services, request: WebRequest) -> WebResponse | None:
     return None
 
 
+def _invalid_definition(request: WebRequest, error: InvalidCampaignDefinition) -> WebResponse:
+    problems = [
+        {"file": p.file, "line": p.line, "field": p.field, "message": p.message}
+        for p in error.problems
+    ]
+    return _error(422, "invalid_campaign", "the definition has problems", problems=problems)
+
+
+def _bad_body(request: WebRequest, error: BadRequest) -> WebResponse:
+    if error.code == "too_large":
+        return _error(413, error.code, f"the body is over {MAX_DEFINITION_BYTES} bytes")
+    return _error(400, error.code, "the body must be JSON as the OpenAPI document describes")
+
+
+ADMIN_ERRORS: ErrorTable[WebRequest] = ErrorTable(
+    "admin API",
+    {
+        CampaignNotFound: lambda _, error: _error(
+            404, "campaign_not_found", f"no campaign {error}"
+        ),
+        VersionProblem: lambda _, error: _error(409, "version_problem", str(error)),
+        InvalidCursor: lambda _, error: _error(400, "bad_cursor", str(error)),
+        DialogueProblem: lambda _, error: _error(409, "cannot_reply", str(error)),
+        InvalidCampaignDefinition: _invalid_definition,
+        BadRequest: _bad_body,
+    },
+)
+"""Marketers' answers: precise JSON errors (the file, line and field of a definition)."""
+
+
 def guarded(
     services: Services, request: WebRequest, action: Callable[[], WebResponse]
 ) -> WebResponse:
-    """Check the key, run the action, turn domain errors into precise JSON errors."""
+    """Check the key, then run the action with ``ADMIN_ERRORS`` answering its errors."""
     refused = refusal(services, request)
     if refused is not None:
         return refused
-    try:
-        return action()
-    except CampaignNotFound as exc:
-        return _error(404, "campaign_not_found", f"no campaign {exc}")
-    except VersionProblem as exc:
-        return _error(409, "version_problem", str(exc))
-    except InvalidCursor as exc:
-        return _error(400, "bad_cursor", str(exc))
-    except DialogueProblem as exc:
-        return _error(409, "cannot_reply", str(exc))
-    except InvalidCampaignDefinition as exc:
-        problems = [
-            {"file": p.file, "line": p.line, "field": p.field, "message": p.message}
-            for p in exc.problems
-        ]
-        return _error(422, "invalid_campaign", "the definition has problems", problems=problems)
-    except BadRequest as exc:
-        if exc.code == "too_large":
-            return _error(413, exc.code, f"the body is over {MAX_DEFINITION_BYTES} bytes")
-        return _error(400, exc.code, "the body must be JSON as the OpenAPI document describes")
+    return answered(ADMIN_ERRORS, request, action)
 
 
 def _body(request: WebRequest) -> dict[str, Any]:

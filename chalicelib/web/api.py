@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
 
 from chalicelib.bootstrap import Services
 from chalicelib.errors import (
@@ -15,7 +16,7 @@ from chalicelib.errors import (
 )
 from chalicelib.i18n.catalogs import translations_for
 from chalicelib.responses.service import accept_response
-from chalicelib.web.http import BadRequest, WebRequest, WebResponse
+from chalicelib.web.http import BadRequest, ErrorTable, WebRequest, WebResponse, errors_answered
 from chalicelib.web.limits import answer_limits
 from chalicelib.web.messages import field_message
 from chalicelib.web.pages import TOKEN_PATTERN, best_locale
@@ -43,60 +44,91 @@ def _fields(body: object) -> dict[str, str]:
     }
 
 
-def post_response(services: Services, slug: str, request: WebRequest) -> WebResponse:
-    try:
-        campaign = services.campaign(slug)
-    except CampaignNotFound:
-        return _error(404, "campaign_not_found", f"no campaign {slug!r}")
-    try:
-        body = request.json()
-        fields = _fields(body)
-    except BadRequest as exc:
-        status = 413 if exc.code == "too_large" else 400
-        return _error(
-            status,
-            exc.code,
-            "the body must be a JSON object of at most 16 KiB: "
-            '{"locale": "hi", "answers": {...}, "phone": "...", "consent": true}',
-        )
+@dataclass
+class ApiCall:
+    """What an API view has found out so far: the API error table answers from it."""
+
+    slug: str
+    locale: str = "en"
+    """The answer's locale, once negotiated: field messages are in it."""
+
+    @classmethod
+    def of(cls, services: Services, slug: str, request: WebRequest, /) -> ApiCall:
+        return cls(slug)
+
+
+def _bad_body(call: ApiCall, error: BadRequest) -> WebResponse:
+    return _error(
+        413 if error.code == "too_large" else 400,
+        error.code,
+        "the body must be a JSON object of at most 16 KiB: "
+        '{"locale": "hi", "answers": {...}, "phone": "...", "consent": true}',
+    )
+
+
+def _invalid(call: ApiCall, error: InvalidResponse) -> WebResponse:
+    translations = translations_for(call.locale)
+    errors = [
+        {"field": e.field, "code": e.code, "message": field_message(e, translations, call.locale)}
+        for e in error.errors
+    ]
+    return WebResponse.json({"locale": call.locale, "errors": errors}, 422)
+
+
+def _closed(call: ApiCall, error: CampaignClosed) -> WebResponse:
+    code = "campaign_not_open_yet" if error.window == "coming" else "campaign_closed"
+    return _error(409, code, f"campaign {call.slug!r} takes no answers now ({error.window})")
+
+
+def _too_many(call: ApiCall, error: RateLimited) -> WebResponse:
+    answer = _error(429, "too_many_requests", f"too many answers; retry in {error.retry_after} s")
+    answer.headers["Retry-After"] = str(error.retry_after)
+    return answer
+
+
+API_ERRORS: ErrorTable[ApiCall] = ErrorTable(
+    "customer JSON API",
+    {
+        CampaignNotFound: lambda call, _: _error(
+            404, "campaign_not_found", f"no campaign {call.slug!r}"
+        ),
+        BadRequest: _bad_body,
+        InvalidResponse: _invalid,
+        CampaignClosed: _closed,
+        RateLimited: _too_many,
+        IdempotencyConflict: lambda call, _: _error(
+            409, "idempotency_conflict", "this Idempotency-Key was used with other answers"
+        ),
+    },
+)
+"""Apps' answers: domain errors as JSON, field messages in the answer's language."""
+
+
+@errors_answered(API_ERRORS, ApiCall.of)
+def post_response(call: ApiCall, services: Services, slug: str, request: WebRequest) -> WebResponse:
+    campaign = services.campaign(slug)
+    body = request.json()
+    fields = _fields(body)
     assert isinstance(body, dict)
     requested = body.get("locale")
     locale = best_locale(campaign, request, *([requested] if isinstance(requested, str) else []))
+    call.locale = locale
     key = request.header("idempotency-key")
     if key is not None and not TOKEN_PATTERN.match(key):
         return _error(
             400, "bad_idempotency_key", "Idempotency-Key: 8 to 128 of A-Z a-z 0-9 _ . : -"
         )
-    try:
-        accepted = accept_response(
-            campaign,
-            locale,
-            fields,
-            key or uuid.uuid4().hex,
-            source="api",
-            limits=answer_limits(services, request, fields, campaign.phone_region),
-            store=services.store,
-            links=services.links,
-            clock=services.clock,
-        )
-    except InvalidResponse as exc:
-        translations = translations_for(locale)
-        errors = [
-            {"field": e.field, "code": e.code, "message": field_message(e, translations, locale)}
-            for e in exc.errors
-        ]
-        return WebResponse.json({"locale": locale, "errors": errors}, 422)
-    except CampaignClosed as exc:
-        code = "campaign_not_open_yet" if exc.window == "coming" else "campaign_closed"
-        return _error(409, code, f"campaign {slug!r} takes no answers now ({exc.window})")
-    except RateLimited as exc:
-        answer = _error(429, "too_many_requests", f"too many answers; retry in {exc.retry_after} s")
-        answer.headers["Retry-After"] = str(exc.retry_after)
-        return answer
-    except IdempotencyConflict:
-        return _error(
-            409, "idempotency_conflict", "this Idempotency-Key was used with other answers"
-        )
+    accepted = accept_response(
+        campaign,
+        locale,
+        fields,
+        key or uuid.uuid4().hex,
+        source="api",
+        limits=answer_limits(services, request, fields, campaign.phone_region),
+        store=services.store,
+        links=services.links,
+        clock=services.clock,
+    )
     response = accepted.response
     return WebResponse.json(
         {

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from http.cookies import CookieError, SimpleCookie
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 from urllib.parse import parse_qsl
+
+from chalicelib.errors import Misconfigured, StorageUnavailable
 
 LOCALE_COOKIE = "samvad_locale"
 MAX_BODY_BYTES = 16 * 1024
@@ -61,6 +65,71 @@ class BadRequest(ValueError):
         self.code = code
 
 
+class Redirect(Exception):
+    """The page lives elsewhere (the same page in a locale the campaign offers): the pages'
+    error table answers it with the redirect (an answer, not a failure: like werkzeug's)."""
+
+    def __init__(self, location: str, status: int = 302) -> None:
+        super().__init__(location)
+        self.location = location
+        self.status = status
+
+
+Context = TypeVar("Context")
+Params = ParamSpec("Params")
+
+
+@dataclass(frozen=True)
+class ErrorTable(Generic[Context]):
+    """One surface's answers to the errors its views raise: exception type → the answer,
+    built from the view's context (what the view had found out) and the exception. The row of
+    the nearest class in the exception's MRO answers; an error without a row propagates (to
+    the outage table at the edge, or as the bug it is)."""
+
+    surface: str
+    rows: Mapping[type[BaseException], Callable[[Context, Any], WebResponse]]
+
+    def answer(self, context: Context, error: BaseException) -> WebResponse | None:
+        for kind in type(error).__mro__:
+            row = self.rows.get(kind)
+            if row is not None:
+                return row(context, error)
+        return None
+
+
+def answered(
+    table: ErrorTable[Context], context: Context, view: Callable[[], WebResponse]
+) -> WebResponse:
+    """``view()``, with the errors ``table`` has a row for turned into their answer."""
+    try:
+        return view()
+    except Exception as error:
+        answer = table.answer(context, error)
+        if answer is None:
+            raise
+        return answer
+
+
+def errors_answered(
+    table: ErrorTable[Context], context_of: Callable[Params, Context]
+) -> Callable[[Callable[Concatenate[Context, Params], WebResponse]], Callable[Params, WebResponse]]:
+    """The one wrapper that applies a surface's error table to a view: the view is called
+    with a fresh context (``context_of`` its arguments) first, which it fills in as it finds
+    things out; what it raises is answered by ``table`` from that context."""
+
+    def wrap(
+        view: Callable[Concatenate[Context, Params], WebResponse],
+    ) -> Callable[Params, WebResponse]:
+        @functools.wraps(view)
+        def wrapped(*args: Params.args, **kwargs: Params.kwargs) -> WebResponse:
+            context = context_of(*args, **kwargs)
+            return answered(table, context, lambda: view(context, *args, **kwargs))
+
+        return wrapped
+
+    return wrap
+
+
 def transport_headers(is_local: bool) -> dict[str, str]:
     """HSTS on every deployed answer; the local stack is plain http, where it would stick."""
     if is_local:
@@ -75,6 +144,23 @@ def unavailable() -> WebResponse:
         "Service unavailable, please try again.",
         {"Content-Type": "text/plain", "Retry-After": "5"},
     )
+
+
+def _storage_down(_: object, error: StorageUnavailable) -> WebResponse:
+    from chalicelib.logs import get_logger
+
+    get_logger().error("storage unavailable", extra={"error": type(error.__cause__).__name__})
+    return unavailable()
+
+
+OUTAGE: ErrorTable[None] = ErrorTable(
+    "every surface (at the edge, app.py)",
+    {
+        StorageUnavailable: _storage_down,
+        Misconfigured: lambda _, error: unavailable(),  # logged once where it was found
+    },
+)
+"""The only 5xx: a real outage. Applied around every route, outside its surface's table."""
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from chalicelib.bootstrap import Services
 from chalicelib.campaigns import Campaign, placeholders
@@ -24,8 +24,16 @@ from chalicelib.i18n.negotiation import negotiate, parse_accept_language
 from chalicelib.responses.service import accept_response
 from chalicelib.sharing.service import count_visit, referrer
 from chalicelib.web import answered, csrf
-from chalicelib.web.designer import designer
-from chalicelib.web.http import LOCALE_COOKIE, BadRequest, WebRequest, WebResponse
+from chalicelib.web.configurator_form import configurator_form
+from chalicelib.web.http import (
+    LOCALE_COOKIE,
+    BadRequest,
+    ErrorTable,
+    Redirect,
+    WebRequest,
+    WebResponse,
+    errors_answered,
+)
 from chalicelib.web.limits import answer_limits
 from chalicelib.web.messages import field_message
 from chalicelib.web.rendering import render
@@ -232,7 +240,7 @@ def _form_page(
         form_token=values.get("form_token") or uuid.uuid4().hex,
         source=values.get("src", "direct"),
         ref=values.get("ref", ""),
-        design=designer(campaign, locale, values),
+        design=configurator_form(campaign, locale, values),
         values=values,
         errors=errors,
         csrf=csrf_pair[0],
@@ -264,13 +272,102 @@ def preview_page(campaign: Campaign, locale: str, base: str = "") -> str:
     return body if isinstance(body, str) else body.decode("utf-8")
 
 
-def campaign_page(services: Services, locale: str, slug: str, request: WebRequest) -> WebResponse:
-    try:
-        campaign = services.campaign(slug)
-    except CampaignNotFound:
-        return not_found(request, locale)
-    if not campaign.offers(locale):
-        return WebResponse.redirect(campaign_path(best_locale(campaign, request, locale), slug))
+class FormAgain(Protocol):
+    def __call__(
+        self, errors: dict[str, str], status: int, *, new_token: bool = False
+    ) -> WebResponse | None: ...
+
+
+@dataclass
+class PageCall:
+    """What a page's view has found out so far: the page error table answers from it."""
+
+    request: WebRequest
+    locale: str | None = None
+    """The path's locale; not checked against the campaign until ``offered_campaign``."""
+    campaign: Campaign | None = None
+    form: FormAgain | None = None
+    """Shows the customer's form again with messages (``new_token``: as a new answer), once
+    the view has read it."""
+
+    @classmethod
+    def at(cls, services: Services, locale: str, name: str, request: WebRequest, /) -> PageCall:
+        """For views of ``/{locale}/…/{name}``."""
+        return cls(request, locale)
+
+    @classmethod
+    def anywhere(cls, services: Services, name: str, request: WebRequest, /) -> PageCall:
+        """For views whose path names no locale (``/c/{slug}``)."""
+        return cls(request)
+
+    @property
+    def asked(self) -> tuple[str, ...]:
+        return (self.locale,) if self.locale else ()
+
+    @property
+    def ui(self) -> str:
+        """The locale of a message page: the path's if it has UI strings, else the best."""
+        return ui_locale(self.request, *self.asked)
+
+
+def _invalid(call: PageCall, error: InvalidResponse) -> WebResponse:
+    locale = call.locale or call.ui
+    translations = translations_for(locale)
+    errors = {e.field: field_message(e, translations, locale) for e in error.errors}
+    answer = call.form(errors, 422) if call.form is not None else None
+    return answer or not_found(call.request, locale)
+
+
+def _closed(call: PageCall, error: CampaignClosed) -> WebResponse:
+    if call.campaign is None or call.locale is None:
+        return not_found(call.request, *call.asked)
+    return window_page(call.request, call.campaign, call.locale, error.window, status=409)
+
+
+def _conflict(call: PageCall, error: IdempotencyConflict) -> WebResponse:
+    """Sent before with other answers: the form again, as a new answer."""
+    locale = call.locale or call.ui
+    message = translations_for(locale).gettext(
+        "This form was already sent with other answers. Please check them and send again."
+    )
+    answer = call.form({"form": message}, 409, new_token=True) if call.form else None
+    return answer or not_found(call.request, locale)
+
+
+PAGE_ERRORS: ErrorTable[PageCall] = ErrorTable(
+    "HTML pages",
+    {
+        Redirect: lambda call, moved: WebResponse.redirect(moved.location, moved.status),
+        CampaignNotFound: lambda call, _: not_found(call.request, *call.asked),
+        BadRequest: lambda call, error: bad_request(call.request, error, call.ui),
+        InvalidResponse: _invalid,
+        CampaignClosed: _closed,
+        RateLimited: lambda call, error: too_many(call.request, call.ui, error.retry_after),
+        IdempotencyConflict: _conflict,
+    },
+)
+"""The customers' pages: domain errors as pages in the customer's language."""
+
+
+def offered_campaign(
+    services: Services, call: PageCall, slug: str, *, suffix: str = "", status: int = 302
+) -> Campaign:
+    """The campaign the path names, in the path's locale. An unknown campaign is
+    CampaignNotFound (a 404 page); a locale it does not offer, a Redirect to the same page
+    (``suffix``) in the best locale it does."""
+    campaign = services.campaign(slug)
+    call.campaign = campaign
+    if call.locale is not None and not campaign.offers(call.locale):
+        best = best_locale(campaign, call.request, call.locale)
+        raise Redirect(campaign_path(best, slug) + suffix, status)
+    return campaign
+
+
+@errors_answered(PAGE_ERRORS, PageCall.at)
+def campaign_page(
+    call: PageCall, services: Services, locale: str, slug: str, request: WebRequest
+) -> WebResponse:
+    campaign = offered_campaign(services, call, slug)
     window = campaign.window(services.clock())
     if window != "open":
         return window_page(request, campaign, locale, window)
@@ -336,30 +433,23 @@ def window_page(
     )
 
 
-def campaign_redirect(services: Services, slug: str, request: WebRequest) -> WebResponse:
-    try:
-        campaign = services.campaign(slug)
-    except CampaignNotFound:
-        return not_found(request)
+@errors_answered(PAGE_ERRORS, PageCall.anywhere)
+def campaign_redirect(
+    call: PageCall, services: Services, slug: str, request: WebRequest
+) -> WebResponse:
+    campaign = offered_campaign(services, call, slug)
     query = request.query.get("src")
     suffix = f"?src={query}" if query and TOKEN_PATTERN.match(query) else ""
     return WebResponse.redirect(campaign_path(best_locale(campaign, request), slug) + suffix)
 
 
-def submit_form(services: Services, locale: str, slug: str, request: WebRequest) -> WebResponse:
-    try:
-        campaign = services.campaign(slug)
-    except CampaignNotFound:
-        return not_found(request, locale)
-    if not campaign.offers(locale):
-        # 307 keeps the method and body: the answer goes to the page in an offered language.
-        return WebResponse.redirect(
-            campaign_path(best_locale(campaign, request, locale), slug), 307
-        )
-    try:
-        fields = request.form()
-    except BadRequest as exc:
-        return bad_request(request, exc, locale)
+@errors_answered(PAGE_ERRORS, PageCall.at)
+def submit_form(
+    call: PageCall, services: Services, locale: str, slug: str, request: WebRequest
+) -> WebResponse:
+    # 307 keeps the method and body: the answer goes to the page in an offered language.
+    campaign = offered_campaign(services, call, slug, status=307)
+    fields = request.form()
     if not csrf.valid(request, fields, services.keys().link_keys):
         return forbidden(request, locale)
     pair = csrf_pair(services, request)
@@ -370,38 +460,27 @@ def submit_form(services: Services, locale: str, slug: str, request: WebRequest)
     if not TOKEN_PATTERN.match(token):
         token = uuid.uuid4().hex
         fields["form_token"] = token
-    try:
-        accepted = accept_response(
-            campaign,
-            locale,
-            fields,
-            token,
-            source=source_of(fields.get("src")),
-            referred_by=referrer(campaign, share_ref(fields.get("ref")), services.shares),
-            limits=answer_limits(services, request, fields, campaign.phone_region),
-            store=services.store,
-            links=services.links,
-            clock=services.clock,
-        )
-    except InvalidResponse as exc:
-        translations = translations_for(locale)
-        errors = {e.field: field_message(e, translations, locale) for e in exc.errors}
+
+    def again(errors: dict[str, str], status: int, *, new_token: bool = False) -> WebResponse:
+        if new_token:
+            fields["form_token"] = uuid.uuid4().hex  # the next send is a new answer
         return _form_page(
-            campaign, locale, fields, errors, status=422, csrf_pair=pair, base=request.base
+            campaign, locale, fields, errors, status=status, csrf_pair=pair, base=request.base
         )
-    except CampaignClosed as exc:
-        return window_page(request, campaign, locale, exc.window, status=409)
-    except RateLimited as exc:
-        return too_many(request, locale, exc.retry_after)
-    except IdempotencyConflict:
-        fields["form_token"] = uuid.uuid4().hex  # a fresh token: the next send is a new answer
-        message = translations_for(locale).gettext(
-            "This form was already sent with other answers. Please check them and send again."
-        )
-        errors = {"form": message}
-        return _form_page(
-            campaign, locale, fields, errors, status=409, csrf_pair=pair, base=request.base
-        )
+
+    call.form = again
+    accepted = accept_response(
+        campaign,
+        locale,
+        fields,
+        token,
+        source=source_of(fields.get("src")),
+        referred_by=referrer(campaign, share_ref(fields.get("ref")), services.shares),
+        limits=answer_limits(services, request, fields, campaign.phone_region),
+        store=services.store,
+        links=services.links,
+        clock=services.clock,
+    )
     if accepted.created and accepted.response.referred_by:
         # Counted toward a reward only once the friend opens the link sent to their number.
         services.store.count("referred", slug, locale, "share")
@@ -414,22 +493,15 @@ def submit_form(services: Services, locale: str, slug: str, request: WebRequest)
     return WebResponse.redirect(thanks, 303)
 
 
-def thanks_page(services: Services, locale: str, slug: str, request: WebRequest) -> WebResponse:
-    try:
-        campaign = services.campaign(slug)
-    except CampaignNotFound:
-        return not_found(request, locale)
-    if not campaign.offers(locale):
-        return WebResponse.redirect(
-            campaign_path(best_locale(campaign, request, locale), slug) + "/thanks"
-        )
+def thanks_page(campaign: Campaign, locale: str, request: WebRequest) -> WebResponse:
+    """The plain thank-you page (``shares.thanks`` serves the route: a design may come first)."""
     body = render(
         "thanks.html",
         locale,
         base=request.base,
         page=page_text(campaign, locale),
         alternates=alternates(campaign, "/thanks"),
-        back=campaign_path(locale, slug),
+        back=campaign_path(locale, campaign.slug),
     )
     return WebResponse.html(body)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from chalicelib.bootstrap import Services
 from chalicelib.campaigns import Campaign
+from chalicelib.consent.referral_tokens import InvalidReferralToken, verify_referral
 from chalicelib.i18n.catalogs import translations_for
 from chalicelib.responses.model import Response
 from chalicelib.sharing.service import verify_friend
-from chalicelib.sharing.tokens import InvalidReferralToken, verify_referral
 from chalicelib.web.http import WebRequest, WebResponse
 from chalicelib.web.pages import not_found, note_page
 

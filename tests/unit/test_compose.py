@@ -13,8 +13,9 @@ import pytest
 from chalicelib.campaigns import Campaign
 from chalicelib.campaigns.loader import load_campaign_file
 from chalicelib.consent.keys import Keys
+from chalicelib.consent.links import Links
 from chalicelib.consent.tokens import UnsubscribeClaim, verify_unsubscribe
-from chalicelib.followups.compose import Links, NotSendable, Skip, compose
+from chalicelib.followups.compose import NotSendable, Skip, compose
 from chalicelib.followups.model import FollowUpJob
 from chalicelib.followups.planning import plan_jobs
 from chalicelib.responses.model import Consent, Response

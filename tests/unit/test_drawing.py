@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from chalicelib.campaigns.looks import KINDS, PARAMETERS, full_look, look_problems
-from chalicelib.designs.drawing import draw
+from chalicelib.configurator.drawing import draw
 
 SVG = "{http://www.w3.org/2000/svg}"
 EVERY_VALUE = [
@@ -264,7 +264,7 @@ def test_defaults_are_allowed_values(kind: str) -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_card_is_landscape_with_the_drawing_centred_whole(kind: str) -> None:
-    from chalicelib.designs.drawing import CARD_HEIGHT, CARD_MARGIN, CARD_WIDTH, card
+    from chalicelib.configurator.drawing import CARD_HEIGHT, CARD_MARGIN, CARD_WIDTH, card
 
     root = ET.fromstring(card(kind, {}, title="Mera design"))
     group = root.find(f"{SVG}g")
@@ -283,7 +283,7 @@ def test_a_card_is_landscape_with_the_drawing_centred_whole(kind: str) -> None:
 
 
 def test_a_card_refuses_an_unknown_kind_or_background() -> None:
-    from chalicelib.designs.drawing import card
+    from chalicelib.configurator.drawing import card
 
     with pytest.raises(ValueError, match="kind"):
         card("boat", {}, title="x")

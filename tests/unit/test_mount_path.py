@@ -105,7 +105,7 @@ def test_a_page_without_location_is_unchanged() -> None:
 
 def test_sms_links_keep_the_public_urls_path() -> None:
     from chalicelib.consent.keys import Keys
-    from chalicelib.followups.compose import Links
+    from chalicelib.consent.links import Links
 
     links = Links(f"https://{EXECUTE_API}/api", Keys(contact=b"c" * 32, link=b"k" * 32))
 

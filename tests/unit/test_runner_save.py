@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from chalicelib.consent.keys import Keys
+from chalicelib.consent.links import Links
 from chalicelib.errors import StorageUnavailable
-from chalicelib.followups.compose import Links
 from chalicelib.followups.model import FollowUpJob
 from chalicelib.followups.runner import SAVE_ATTEMPTS, Runner
 

@@ -11,8 +11,8 @@ import pytest
 from chalicelib.campaigns import Campaign
 from chalicelib.campaigns.loader import load_campaign_file
 from chalicelib.consent.keys import Keys
+from chalicelib.consent.links import Links
 from chalicelib.errors import IdempotencyConflict, InvalidResponse, RateLimited
-from chalicelib.followups.compose import Links
 from chalicelib.followups.model import FollowUpJob
 from chalicelib.responses.service import Accepted, accept_response
 from chalicelib.storage.limits import Limit, RateLimiter

@@ -15,7 +15,8 @@ import yaml
 from chalicelib.campaigns import Campaign
 from chalicelib.campaigns.loader import LOCALIZED_KEYS, VERBATIM, load_campaign_file, sms_sizes
 from chalicelib.consent.keys import Keys
-from chalicelib.followups.compose import Links, compose
+from chalicelib.consent.links import Links
+from chalicelib.followups.compose import compose
 from chalicelib.followups.planning import plan_jobs
 from chalicelib.responses.model import Consent, Response
 from chalicelib.sms import DLT_VARIABLE_MAX_CHARS, matches_dlt_template

@@ -1,4 +1,5 @@
-"""The designer part of a product campaign's form: option groups, drawing, total price."""
+"""The configurator part of a product campaign's form (the "designer" customers see): option
+groups, the live drawing and the total price; and the drawing of a stored design."""
 
 from __future__ import annotations
 
@@ -9,15 +10,17 @@ from markupsafe import Markup
 
 from chalicelib.campaigns import Campaign
 from chalicelib.campaigns.model import Choices
-from chalicelib.designs.choices import field_name, parse_choices
-from chalicelib.designs.drawing import draw
+from chalicelib.configurator.choices import field_name, parse_choices
+from chalicelib.configurator.drawing import draw
 from chalicelib.i18n import formatting
 from chalicelib.responses.text import TextRejected, clean_text
 from chalicelib.responses.validation import BYTES_PER_CHAR, NAME_MAX_CHARS
 
 
-def designer(campaign: Campaign, locale: str, values: Mapping[str, str]) -> dict[str, Any] | None:
-    """What the designer part of the form shows: groups, the drawing, the total price."""
+def configurator_form(
+    campaign: Campaign, locale: str, values: Mapping[str, str]
+) -> dict[str, Any] | None:
+    """What the configurator part of the form shows: groups, the drawing, the total price."""
     product = campaign.product
     if product is None:
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from chalicelib.storage.views import ViewCounter
+from chalicelib.storage.page_views import ViewCounter
 
 START = datetime(2026, 11, 25, 10, tzinfo=UTC)
 

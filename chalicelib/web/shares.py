@@ -1,5 +1,5 @@
-"""Personalize, share, refer: the designer on the campaign page, the share form after an
-answer, and the public share page a friend opens from WhatsApp or SMS."""
+"""Sharing a design: the thanks page with the share form after a designed answer, the share
+it creates, and the public share page (and its image) a friend opens from WhatsApp or SMS."""
 
 from __future__ import annotations
 
@@ -11,25 +11,26 @@ from urllib.parse import quote, urlencode
 
 from chalicelib.bootstrap import Services
 from chalicelib.campaigns import Campaign, placeholders
-from chalicelib.designs.choices import from_answers
-from chalicelib.designs.drawing import CARD_HEIGHT, CARD_WIDTH, card
-from chalicelib.errors import CampaignNotFound, InvalidResponse
+from chalicelib.configurator.choices import from_answers
+from chalicelib.configurator.drawing import CARD_HEIGHT, CARD_WIDTH, card
+from chalicelib.errors import CampaignNotFound
 from chalicelib.i18n import formatting
 from chalicelib.i18n.catalogs import translations_for
 from chalicelib.sharing.service import create_share
 from chalicelib.web import answered, csrf
-from chalicelib.web.designer import drawing
-from chalicelib.web.http import BadRequest, WebRequest, WebResponse
-from chalicelib.web.messages import field_message
+from chalicelib.web.configurator_form import drawing
+from chalicelib.web.http import WebRequest, WebResponse, errors_answered
 from chalicelib.web.pages import (
+    PAGE_ERRORS,
     SHARE_ID,
+    PageCall,
     alternates,
-    bad_request,
     csrf_pair,
     forbidden,
     message_page,
     not_found,
     note_page,
+    offered_campaign,
     page_text,
     thanks_page,
     ui_locale,
@@ -101,8 +102,9 @@ def _reward(campaign: Campaign, locale: str) -> dict[str, Any] | None:
     return {"text": sharing.reward[locale], "count": sharing.reward_threshold}
 
 
+@errors_answered(PAGE_ERRORS, PageCall.at)
 def submit_share(
-    services: Services, locale: str, response_id: str, request: WebRequest
+    call: PageCall, services: Services, locale: str, response_id: str, request: WebRequest
 ) -> WebResponse:
     if not RESPONSE_ID.match(response_id):
         return not_found(request, locale)
@@ -111,34 +113,27 @@ def submit_share(
     response = services.store.get_response(response_id)
     if response is None:
         return not_found(request, locale)
-    try:
-        campaign = services.registry.find(response.campaign, response.campaign_version)
-        if campaign is None or campaign.sharing is None or not campaign.offers(locale):
-            raise CampaignNotFound(response.campaign)
-        fields = request.form()
-        if not csrf.valid(request, fields, services.keys().link_keys):
-            return forbidden(request, locale)
-        share = create_share(
-            campaign,
-            response,
-            fields.get("message", ""),
-            shares=services.shares,
-            links=services.links,
-            clock=services.clock,
-        )
-    except CampaignNotFound:
-        return not_found(request, locale)
-    except BadRequest as exc:
-        return bad_request(request, exc, locale)
-    except InvalidResponse as exc:
-        translations = translations_for(locale)
-        errors = {e.field: field_message(e, translations, locale) for e in exc.errors}
-        answer = None
-        if campaign is not None:
-            answer = share_form(
-                services, campaign, locale, response.id, request, errors, status=422
-            )
-        return answer or not_found(request, locale)
+    campaign = services.registry.find(response.campaign, response.campaign_version)
+    if campaign is None or campaign.sharing is None or not campaign.offers(locale):
+        raise CampaignNotFound(response.campaign)
+    fields = request.form()
+    if not csrf.valid(request, fields, services.keys().link_keys):
+        return forbidden(request, locale)
+
+    def again(
+        errors: dict[str, str], status: int, *, new_token: bool = False
+    ) -> WebResponse | None:
+        return share_form(services, campaign, locale, response.id, request, errors, status=status)
+
+    call.form = again
+    share = create_share(
+        campaign,
+        response,
+        fields.get("message", ""),
+        shares=services.shares,
+        links=services.links,
+        clock=services.clock,
+    )
     services.store.count("shares", campaign.slug, response.locale, response.source)
     return WebResponse.redirect(f"/{locale}/s/{share.id}", 303)
 
@@ -247,17 +242,16 @@ def share_image(
     return WebResponse(200, svg, {"Content-Type": "image/svg+xml", "Cache-Control": cache})
 
 
-def thanks(services: Services, locale: str, slug: str, request: WebRequest) -> WebResponse:
+@errors_answered(PAGE_ERRORS, PageCall.at)
+def thanks(
+    call: PageCall, services: Services, locale: str, slug: str, request: WebRequest
+) -> WebResponse:
     """After a designed product: the design and the share form; else the plain thanks page."""
+    campaign = offered_campaign(services, call, slug, suffix="/thanks")
     design_id = request.query.get("d")
     # The id alone is no proof: another browser with this URL gets the plain thanks page.
     if design_id and answered.answered(services, request, design_id):
-        try:
-            campaign = services.campaign(slug)
-        except CampaignNotFound:
-            return not_found(request, locale)
-        if campaign.offers(locale):
-            answer = share_form(services, campaign, locale, design_id, request)
-            if answer is not None:
-                return answer
-    return thanks_page(services, locale, slug, request)
+        answer = share_form(services, campaign, locale, design_id, request)
+        if answer is not None:
+            return answer
+    return thanks_page(campaign, locale, request)

@@ -1,1 +1,0 @@
-"""Product designs a customer personalizes: parameters and server-rendered SVG previews."""
