@@ -36,7 +36,6 @@ RESPONSE = Response(
     locale="hi",
     answers={"product": "tawa"},
     phone=None,
-    email=None,
     consent=None,
     created_at=NOW,
     request_hash="h",
