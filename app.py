@@ -16,7 +16,6 @@ from chalice.app import (
 )
 
 from chalicelib.bootstrap import get_services
-from chalicelib.dialogue.service import handle_inbound, inbound_payload
 from chalicelib.errors import Misconfigured, StorageUnavailable
 from chalicelib.followups.metrics import emf_line
 from chalicelib.logs import bind_request, get_logger
@@ -31,6 +30,7 @@ from chalicelib.web.http import (
     transport_headers,
     unavailable,
 )
+from chalicelib.web.inbound import inbound_payload
 
 app = Chalice(app_name="samvad", configure_logs=False)  # logs are chalicelib.logs' JSON lines
 INBOUND_SMS_TOPIC = "samvad-inbound-sms"  # where AWS two-way SMS publishes customers' answers
@@ -275,7 +275,7 @@ def inbound_sms(event: SNSEvent) -> None:
         log_event("sms.inbound", outcome="malformed", size=len(event.message or ""))
         return
     services = get_services().ready()
-    outcome = handle_inbound(services, payload, services.clock())
+    outcome = services.dialogue.handle_inbound(payload, services.clock())
     log_event("sms.inbound", outcome=outcome)  # no number, no text: personal data stays out
 
 

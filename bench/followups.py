@@ -80,7 +80,7 @@ def run(total_jobs: int) -> None:
     bootstrap.reset()
     services = bootstrap.get_services()
     settings = services.settings
-    sync_definitions(services.campaign_store, settings.campaigns_dir, services.clock())
+    sync_definitions(services.adapters.campaign_store, settings.campaigns_dir, services.clock())
     campaign = services.campaign("wishlist")
     links = services.links
     created = datetime.now(UTC) - timedelta(days=10)
@@ -104,7 +104,7 @@ def run(total_jobs: int) -> None:
         )
         items.append(response_item(response))
         items.extend(job_item(job) for job in plan_jobs(campaign, response, created, links))
-    seed(services.dynamodb, settings.table_name, items)
+    seed(services.adapters.dynamodb, settings.table_name, items)
     print(
         f"seeded {responses:,} responses with {len(items) - responses:,} due jobs "
         f"in {time.perf_counter() - started:.1f} s"
@@ -118,8 +118,8 @@ def run(total_jobs: int) -> None:
 
         return hook
 
-    services.dynamodb.meta.events.register("before-call.dynamodb.*", count("dynamodb"))
-    services.sns.meta.events.register("before-call.sns.*", count("sns"))
+    services.adapters.dynamodb.meta.events.register("before-call.dynamodb.*", count("dynamodb"))
+    services.adapters.sns.meta.events.register("before-call.sns.*", count("sns"))
     ist = ZoneInfo("Asia/Kolkata")
     today = datetime.now(ist).date()
     now = datetime(today.year, today.month, today.day, 10, tzinfo=ist)  # inside the SMS window

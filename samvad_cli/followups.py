@@ -16,7 +16,7 @@ def run_due(args: argparse.Namespace) -> int:
 
 def list_jobs(args: argparse.Namespace) -> int:
     found = services()
-    for job in sorted(found.store.campaign_jobs(args.campaign), key=lambda j: j.due_at):
+    for job in sorted(found.adapters.store.campaign_jobs(args.campaign), key=lambda j: j.due_at):
         sent = job.sent_at.isoformat(timespec="seconds") if job.sent_at else "-"
         why = job.note or job.last_error or ""
         print(
@@ -31,10 +31,10 @@ def retry_failed(args: argparse.Namespace) -> int:
     now = found.clock()
     failed = [
         job
-        for job in found.store.campaign_jobs(args.campaign)
+        for job in found.adapters.store.campaign_jobs(args.campaign)
         if job.status == "failed" and args.step in (None, job.step)
     ]
-    reopened = sum(found.store.reopen_failed(job, now) for job in failed)
+    reopened = sum(found.adapters.store.reopen_failed(job, now) for job in failed)
     print(f"reopened {reopened} failed job(s); the next scheduler pass sends them")
     return 0
 

@@ -23,9 +23,8 @@ from chalicelib.config import SMS_PER_HOUR
 from chalicelib.errors import StorageUnavailable
 from chalicelib.followups.compose import Links, NotSendable, Skip, compose
 from chalicelib.followups.model import Contact, FollowUpJob
+from chalicelib.followups.ports import Answer, Publisher, PublishFailed
 from chalicelib.followups.quiet_hours import next_allowed_time, recipient_timezone
-from chalicelib.messaging import Publisher, PublishFailed
-from chalicelib.responses.model import Response
 
 LEASE = timedelta(seconds=45)
 """How long a claim holds: a sender that died leaves its jobs due again this soon."""
@@ -44,7 +43,7 @@ SAVE_MARGIN = 1.0  # seconds kept for the rest of the run
 
 
 class FollowUpStore(Protocol):
-    def get_response(self, response_id: str) -> Response | None: ...
+    def get_response(self, response_id: str) -> Answer | None: ...
     def due_jobs(self, now: datetime, limit: int) -> list[FollowUpJob]: ...
     def claim(
         self, job: FollowUpJob, lease_until: datetime, lease_id: str
@@ -111,7 +110,7 @@ class Runner:
         return self.take(self.store.due_jobs(self.clock(), limit))
 
     def take(
-        self, jobs: Sequence[FollowUpJob], responses: Mapping[str, Response] | None = None
+        self, jobs: Sequence[FollowUpJob], responses: Mapping[str, Answer] | None = None
     ) -> RunReport:
         """Claim ``jobs`` as they were read (from the due index, or from the table's stream)
         and send the ones this runner got; ``responses`` are ones already at hand."""
@@ -133,12 +132,12 @@ class Runner:
         self,
         jobs: Sequence[FollowUpJob],
         report: RunReport | None = None,
-        responses: Mapping[str, Response] | None = None,
+        responses: Mapping[str, Answer] | None = None,
     ) -> RunReport:
         """Send jobs this runner holds (status ``sending``, our lease); events go in batches."""
         report = report or RunReport()
         events: list[FollowUpJob] = []
-        known: dict[str, Response | None] = dict(responses or {})
+        known: dict[str, Answer | None] = dict(responses or {})
         for job in jobs:
             if self.clock() > job.due_at - (self.lease - PUBLISH_WITHIN):
                 report.counts["lease_ran_out"] += 1  # left to the next runner, untouched
@@ -158,7 +157,7 @@ class Runner:
                 self._record(self._outcome(job, outcome), report)
         return report
 
-    def _prepare(self, job: FollowUpJob, response: Response | None) -> FollowUpJob:
+    def _prepare(self, job: FollowUpJob, response: Answer | None) -> FollowUpJob:
         """The job ready to publish (still ``sending``), or closed/postponed/failed."""
         now = self.clock()
         if response is None:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chalicelib.campaigns.funnel import Count
 from chalicelib.errors import RateLimited, StorageUnavailable
 from chalicelib.followups.model import OPEN_STATUSES, Contact, FollowUpJob
 from chalicelib.responses.model import Consent, Response
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef, TransactWriteItemTypeDef
 
-    from chalicelib.storage.limits import Limit
+    from chalicelib.responses.limits import Limit
 
 DUE_SHARDS = 8
 RETENTION = timedelta(days=730)
@@ -193,6 +194,35 @@ def job_from_item(item: Item) -> FollowUpJob:
     )
 
 
+def count_update(table: str, count: Count) -> TransactWriteItemTypeDef:
+    """A funnel counter's update, as a transaction item."""
+    return {
+        "Update": {
+            "TableName": table,
+            "Key": dump_item(
+                {
+                    "pk": f"CAMPAIGN#{count.slug}",
+                    "sk": f"STATS#{count.what}#{count.locale}#{count.source}",
+                }
+            ),
+            "UpdateExpression": "ADD #n :one",
+            "ExpressionAttributeNames": {"#n": "count"},
+            "ExpressionAttributeValues": dump_item({":one": count.by}),
+        }
+    }
+
+
+def new_job_put(table: str, job: FollowUpJob) -> TransactWriteItemTypeDef:
+    """A new job's Put (the transaction is refused if it exists: then nothing is written)."""
+    return {
+        "Put": {
+            "TableName": table,
+            "Item": dump_item(job_item(job)),
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
+    }
+
+
 CONDITION_FAILED = "ConditionalCheckFailedException"
 TRANSACTION_CANCELLED = "TransactionCanceledException"
 CONFLICT_ATTEMPTS = 4
@@ -236,9 +266,13 @@ class DynamoStore:
         return dump_item({"pk": pk, "sk": sk})
 
     def create_response(
-        self, response: Response, jobs: Sequence[FollowUpJob], limits: Sequence[Limit] = ()
+        self,
+        response: Response,
+        jobs: Sequence[FollowUpJob],
+        limits: Sequence[Limit] = (),
+        counts: Sequence[Count] = (),
     ) -> Response | None:
-        """The answer, its follow-up jobs, the contact's link to it, the funnel count and the
+        """The answer, its follow-up jobs, the contact's link to it, the funnel counts and the
         rate-limit counters in one transaction: one write request, all or nothing.
 
         None if written; the stored twin if this id was written before (an idempotent repeat,
@@ -270,8 +304,9 @@ class DynamoStore:
                 }
             )
         writes.append(self._count("responses", response.campaign, response.locale, response.source))
+        writes.extend(count_update(self._table, count) for count in counts)
         first_limit = len(writes)
-        writes.extend(limit.write(self._table) for limit in limits)
+        writes.extend(self._limit_write(limit) for limit in limits)
         for attempt in range(CONFLICT_ATTEMPTS):
             try:
                 self._client.transact_write_items(TransactItems=writes)
@@ -297,34 +332,29 @@ class DynamoStore:
                 raise StorageUnavailable(str(exc)) from exc
         return None  # unreachable: the loop returns or raises
 
-    def count_write(
-        self, what: str, slug: str, locale: str, source: str
-    ) -> TransactWriteItemTypeDef:
-        """The counter's update, to go into another store's transaction."""
-        return self._count(what, slug, locale, source)
-
-    def job_write(self, job: FollowUpJob) -> TransactWriteItemTypeDef:
-        """A new job's Put (skipped by the transaction if it exists: then nothing is written)."""
+    def _limit_write(self, limit: Limit) -> TransactWriteItemTypeDef:
+        """The counter's update as a transaction item: it fails once the limit is reached
+        (the item's TTL deletes it an hour after its window)."""
         return {
-            "Put": {
+            "Update": {
                 "TableName": self._table,
-                "Item": dump_item(job_item(job)),
-                "ConditionExpression": "attribute_not_exists(pk)",
+                "Key": self._key(limit.pk, str(limit.window_start)),
+                "UpdateExpression": "ADD hits :one SET expires_at = :end",
+                "ConditionExpression": "attribute_not_exists(hits) OR hits < :most",
+                "ExpressionAttributeValues": dump_item(
+                    {
+                        ":one": 1,
+                        ":most": limit.most,
+                        ":end": limit.window_start + limit.seconds + 3600,
+                    }
+                ),
             }
         }
 
     def _count(
         self, what: str, slug: str, locale: str, source: str, by: int = 1
     ) -> TransactWriteItemTypeDef:
-        return {
-            "Update": {
-                "TableName": self._table,
-                "Key": self._key(f"CAMPAIGN#{slug}", f"STATS#{what}#{locale}#{source}"),
-                "UpdateExpression": "ADD #n :one",
-                "ExpressionAttributeNames": {"#n": "count"},
-                "ExpressionAttributeValues": dump_item({":one": by}),
-            }
-        }
+        return count_update(self._table, Count(what, slug, locale, source, by))
 
     def count(self, what: str, slug: str, locale: str, source: str, by: int = 1) -> None:
         """``by`` more of ``what`` (views, shares, referred, rewards) for the funnel."""

@@ -8,12 +8,12 @@ Keys (see README, "Table design"):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chalicelib.dialogue.ports import Message
 from chalicelib.errors import StorageUnavailable
 from chalicelib.storage.dynamodb import (
     TRANSACTION_CANCELLED,
@@ -25,16 +25,6 @@ from chalicelib.storage.dynamodb import (
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-
-
-@dataclass(frozen=True)
-class Message:
-    response_id: str
-    direction: str  # out (brand to customer) | in (customer to brand)
-    text: str
-    at: datetime
-    message_id: str
-    by: str = ""
 
 
 class ThreadStore:

@@ -14,9 +14,7 @@ from chalicelib.errors import (
     RateLimited,
 )
 from chalicelib.i18n.catalogs import translations_for
-from chalicelib.responses.service import accept_response
 from chalicelib.web.http import BadRequest, WebRequest, WebResponse
-from chalicelib.web.limits import answer_limits
 from chalicelib.web.messages import field_message
 from chalicelib.web.pages import TOKEN_PATTERN, best_locale
 
@@ -68,16 +66,8 @@ def post_response(services: Services, slug: str, request: WebRequest) -> WebResp
             400, "bad_idempotency_key", "Idempotency-Key: 8 to 128 of A-Z a-z 0-9 _ . : -"
         )
     try:
-        accepted = accept_response(
-            campaign,
-            locale,
-            fields,
-            key or uuid.uuid4().hex,
-            source="api",
-            limits=answer_limits(services, request, fields, campaign.phone_region),
-            store=services.store,
-            links=services.links,
-            clock=services.clock,
+        accepted = services.responses.accept(
+            campaign, locale, fields, key or uuid.uuid4().hex, source="api", client=request.client
         )
     except InvalidResponse as exc:
         translations = translations_for(locale)

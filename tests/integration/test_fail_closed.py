@@ -50,7 +50,9 @@ def prod(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
             monkeypatch.setenv(name, value)
         bootstrap.reset()
         services = bootstrap.get_services()
-        sync_definitions(services.campaign_store, services.settings.campaigns_dir, services.clock())
+        sync_definitions(
+            services.adapters.campaign_store, services.settings.campaigns_dir, services.clock()
+        )
         bootstrap.reset()
         yield settings
         bootstrap.reset()
@@ -182,7 +184,7 @@ def test_other_triggers_of_a_function_without_its_secret_raise_before_any_work(
     secretsmanager.delete_secret(SecretId=prod["SAMVAD_SECRET_ID"], ForceDeleteWithoutRecovery=True)
     bootstrap.reset()
     calls: list[str] = []
-    bootstrap.get_services().dynamodb.meta.events.register(
+    bootstrap.get_services().adapters.dynamodb.meta.events.register(
         "before-call", lambda event_name, **_: calls.append(event_name)
     )
 

@@ -31,7 +31,7 @@ def sign_referral(response_id: str, key: bytes) -> str:
     >>> verify_referral(token, [b"n" * 32])
     Traceback (most recent call last):
     ...
-    chalicelib.sharing.tokens.InvalidReferralToken: signature does not match
+    chalicelib.consent.referrals.InvalidReferralToken: signature does not match
     """
     if not re.fullmatch(r"[0-9a-f]{32}", response_id):
         raise ValueError("not a response id")
