@@ -223,6 +223,38 @@ def new_job_put(table: str, job: FollowUpJob) -> TransactWriteItemTypeDef:
     }
 
 
+def job_key(job: FollowUpJob) -> str:
+    """How a contact names one of its jobs (``<response id>/<step>``)."""
+    return f"{job.response_id}/{job.step}"
+
+
+def contact_updates(table: str, jobs: Sequence[FollowUpJob]) -> list[TransactWriteItemTypeDef]:
+    """The updates of the contacts that ``jobs`` message, to go into the jobs' transaction: a
+    contact remembers its responses and jobs, so an opt-out finds what is pending in one
+    batch read instead of a query per response."""
+    updates: list[TransactWriteItemTypeDef] = []
+    for contact_id in sorted({job.contact_id for job in jobs if job.contact_id}):
+        mine = [job for job in jobs if job.contact_id == contact_id]
+        updates.append(
+            {
+                "Update": {
+                    "TableName": table,
+                    "Key": dump_item({"pk": f"CONTACT#{contact_id}", "sk": "CONTACT"}),
+                    "UpdateExpression": "ADD response_ids :r, job_keys :k SET #type = :t",
+                    "ExpressionAttributeNames": {"#type": "type"},
+                    "ExpressionAttributeValues": dump_item(
+                        {
+                            ":r": {job.response_id for job in mine},
+                            ":k": {job_key(job) for job in mine},
+                            ":t": "contact",
+                        }
+                    ),
+                }
+            }
+        )
+    return updates
+
+
 CONDITION_FAILED = "ConditionalCheckFailedException"
 TRANSACTION_CANCELLED = "TransactionCanceledException"
 CONFLICT_ATTEMPTS = 4
@@ -288,21 +320,7 @@ class DynamoStore:
             }
             for item in [response_item(response), *(job_item(job) for job in jobs)]
         ]
-        for contact_id in sorted({job.contact_id for job in jobs if job.contact_id}):
-            # The contact remembers its responses, so an opt-out can cancel what is pending.
-            writes.append(
-                {
-                    "Update": {
-                        "TableName": self._table,
-                        "Key": self._key(f"CONTACT#{contact_id}", "CONTACT"),
-                        "UpdateExpression": "ADD response_ids :r SET #type = :t",
-                        "ExpressionAttributeNames": {"#type": "type"},
-                        "ExpressionAttributeValues": dump_item(
-                            {":r": {response.id}, ":t": "contact"}
-                        ),
-                    }
-                }
-            )
+        writes.extend(contact_updates(self._table, jobs))
         writes.append(self._count("responses", response.campaign, response.locale, response.source))
         writes.extend(count_update(self._table, count) for count in counts)
         first_limit = len(writes)
@@ -406,12 +424,22 @@ class DynamoStore:
         """Write new jobs of an existing response; the ones that already existed are skipped."""
         added = []
         for job in jobs:
-            written = conditional(
-                self._client.put_item,
-                TableName=self._table,
-                Item=dump_item(job_item(job)),
-                ConditionExpression="attribute_not_exists(pk)",
-            )
+            if job.contact_id:  # the contact names the job in the same write (opt-outs)
+                written = conditional(
+                    self._client.transact_write_items,
+                    TRANSACTION_CANCELLED,
+                    TransactItems=[
+                        new_job_put(self._table, job),
+                        *contact_updates(self._table, [job]),
+                    ],
+                )
+            else:
+                written = conditional(
+                    self._client.put_item,
+                    TableName=self._table,
+                    Item=dump_item(job_item(job)),
+                    ConditionExpression="attribute_not_exists(pk)",
+                )
             if written is not None:
                 added.append(job)
         return added
@@ -553,19 +581,47 @@ class DynamoStore:
             )
         except (ClientError, BotoCoreError) as exc:
             raise StorageUnavailable(str(exc)) from exc
-        contact = _contact(contact_id, load_item(answer["Attributes"]))
-        for response_id in sorted(contact.response_ids):
-            for job in self.jobs_for(response_id):
-                if job.status == "pending" and job.contact_id == contact_id:
-                    self._close_pending(job, "opted out")
-        return contact
+        item = load_item(answer["Attributes"])
+        for response_id, step in self._pending(contact_id, sorted(item.get("job_keys", set()))):
+            self._close_pending(response_id, step, "opted out")
+        # Contacts written before they named their jobs have no job_keys: the runner checks
+        # the opt-out before it sends each SMS, and cancels those jobs then.
+        return _contact(contact_id, item)
 
-    def _close_pending(self, job: FollowUpJob, why: str) -> None:
+    def _pending(self, contact_id: str, job_keys: list[str]) -> list[tuple[str, str]]:
+        """The contact's pending jobs among ``job_keys``, read in batches of 100."""
+        pending = []
+        for start in range(0, len(job_keys), 100):
+            keys = [
+                self._key(f"RESPONSE#{rid}", f"FOLLOWUP#{step}")
+                for rid, step in (key.split("/", 1) for key in job_keys[start : start + 100])
+            ]
+            request: Any = {
+                self._table: {
+                    "Keys": keys,
+                    "ProjectionExpression": "response_id, step, #s, contact_id",
+                    "ExpressionAttributeNames": {"#s": "status"},
+                    "ConsistentRead": True,
+                }
+            }
+            try:
+                while request:
+                    answer = self._client.batch_get_item(RequestItems=request)
+                    for raw in answer.get("Responses", {}).get(self._table, []):
+                        job = load_item(raw)
+                        if job["status"] == "pending" and job.get("contact_id") == contact_id:
+                            pending.append((str(job["response_id"]), str(job["step"])))
+                    request = answer.get("UnprocessedKeys") or None
+            except (ClientError, BotoCoreError) as exc:
+                raise StorageUnavailable(str(exc)) from exc
+        return sorted(pending)
+
+    def _close_pending(self, response_id: str, step: str, why: str) -> None:
         # Refused if a runner holds the job: it checks the opt-out itself.
         conditional(
             self._client.update_item,
             TableName=self._table,
-            Key=self._key(f"RESPONSE#{job.response_id}", f"FOLLOWUP#{job.step}"),
+            Key=self._key(f"RESPONSE#{response_id}", f"FOLLOWUP#{step}"),
             UpdateExpression="SET #s = :cancelled, note = :why REMOVE due_shard",
             ConditionExpression="#s = :pending",
             ExpressionAttributeNames={"#s": "status"},

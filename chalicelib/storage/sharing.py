@@ -26,6 +26,7 @@ from chalicelib.sharing.model import Share
 from chalicelib.storage.dynamodb import (
     TRANSACTION_CANCELLED,
     conditional,
+    contact_updates,
     count_update,
     dump_item,
     expires_at,
@@ -223,6 +224,7 @@ class ShareStore:
                 },
                 *(count_update(self._table, count) for count in counts),
                 *(new_job_put(self._table, job) for job in jobs),
+                *contact_updates(self._table, jobs),
             ],
         )
         return granted is not None
