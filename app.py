@@ -20,7 +20,6 @@ from chalicelib.errors import Misconfigured, StorageUnavailable
 from chalicelib.followups.metrics import emf_line
 from chalicelib.logs import bind_request, get_logger
 from chalicelib.logs import event as log_event
-from chalicelib.storage.stream import new_items
 from chalicelib.web import admin, api, designs, pages, referrals, unsubscribe
 from chalicelib.web.gateway import any_type_when_unsaid
 from chalicelib.web.http import (
@@ -299,7 +298,7 @@ def send_new_followups(event: DynamoDBEvent) -> None:
     """New items of the table, as its stream hands them over: follow-ups due now go out (the
     thank-you SMS, the response event), within a second of the answer."""
     services = get_services().ready()
-    jobs, responses = new_items(
+    jobs, responses = services.new_items(
         record.new_image for record in event if record.event_name == "INSERT" and record.new_image
     )
     if jobs:

@@ -7,7 +7,7 @@ them at the emulator first (``get_services.cache_clear()`` after changing the en
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cached_property, lru_cache
@@ -21,16 +21,19 @@ from chalicelib.consent.keys import CachedKeys, Keys, read_secret
 from chalicelib.contacts.service import ContactService
 from chalicelib.dialogue.service import DialogueService
 from chalicelib.followups.compose import Links
+from chalicelib.followups.model import FollowUpJob
 from chalicelib.followups.ports import Publisher
 from chalicelib.followups.runner import Runner
 from chalicelib.messaging.sns import SnsPublisher
 from chalicelib.responses.limits import AnswerLimits, RateLimiter
+from chalicelib.responses.model import Response
 from chalicelib.responses.service import ResponseService
 from chalicelib.sharing.service import SharingService
 from chalicelib.storage.campaigns import CampaignStore
 from chalicelib.storage.dynamodb import DynamoStore
 from chalicelib.storage.erasure import Eraser
 from chalicelib.storage.sharing import ShareStore
+from chalicelib.storage.stream import new_items
 from chalicelib.storage.threads import ThreadStore
 from chalicelib.storage.views import ViewCounter
 
@@ -168,6 +171,12 @@ class Services:
     def campaign(self, slug: str) -> Campaign:
         """The published version of ``slug`` (CampaignNotFound if there is none)."""
         return self.registry.published(slug)
+
+    def new_items(
+        self, images: Iterable[Mapping[str, Any]]
+    ) -> tuple[list[FollowUpJob], dict[str, Response]]:
+        """The new jobs and responses among the table stream's new images (``NewImage``)."""
+        return new_items(images)
 
     @cached_property
     def runner(self) -> Runner:

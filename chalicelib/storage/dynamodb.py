@@ -424,6 +424,7 @@ class DynamoStore:
         """Write new jobs of an existing response; the ones that already existed are skipped."""
         added = []
         for job in jobs:
+            written: object
             if job.contact_id:  # the contact names the job in the same write (opt-outs)
                 written = conditional(
                     self._client.transact_write_items,
