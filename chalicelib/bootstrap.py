@@ -246,6 +246,7 @@ class Services:
             campaigns=self.adapters.campaign_store,
             registry=self.registry,
             answers=self.adapters.store,
+            jobs=self.adapters.store,
             sharing=self.sharing,
             dialogue=self.dialogue,
             contacts=self.contacts,

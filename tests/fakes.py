@@ -92,6 +92,21 @@ class FakeStore:
                     added.append(job)
         return added
 
+    def reopen_failed(self, job: FollowUpJob, now: datetime) -> bool:
+        with self._lock:
+            current = self.jobs.get((job.response_id, job.step))
+            if current is None or current.status != "failed":
+                return False
+            self.jobs[(job.response_id, job.step)] = replace(
+                current,
+                status="pending",
+                due_at=now,
+                attempts=0,
+                lease_id=None,
+                note="retried by an operator",
+            )
+            return True
+
     # followups.runner.FollowUpStore
     def due_jobs(self, now: datetime, limit: int) -> list[FollowUpJob]:
         due = [j for j in self.jobs.values() if j.status in OPEN_STATUSES and j.due_at <= now]

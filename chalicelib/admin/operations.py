@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.admin.export import columns, row
-from chalicelib.admin.ports import AnswerReader
+from chalicelib.admin.ports import AnswerReader, JobDesk
 from chalicelib.campaigns import Campaign
 from chalicelib.campaigns.deployment import deploy_text
 from chalicelib.campaigns.ports import CampaignStore
@@ -18,6 +18,7 @@ from chalicelib.contacts.service import ContactService
 from chalicelib.dialogue.service import DialogueService
 from chalicelib.errors import InvalidCursor, VersionProblem
 from chalicelib.followups.compose import Links
+from chalicelib.followups.model import FollowUpJob
 from chalicelib.sharing.service import SharingService
 
 MAX_PAGE = 100
@@ -72,6 +73,7 @@ class AdminService:
         campaigns: CampaignStore,
         registry: CampaignRegistry,
         answers: AnswerReader,
+        jobs: JobDesk,
         sharing: SharingService,
         dialogue: DialogueService,
         contacts: ContactService,
@@ -81,6 +83,7 @@ class AdminService:
         self._campaigns = campaigns
         self._registry = registry
         self._answers = answers
+        self._jobs = jobs
         self._sharing = sharing
         self._dialogue = dialogue
         self._contacts = contacts
@@ -229,3 +232,17 @@ class AdminService:
         contact_id = self._links.contact_id(number)
         deleted = self._contacts.erase(contact_id, by="admin")
         return {"contact_id": contact_id, "deleted_items": deleted}
+
+    def followups(self, slug: str) -> list[FollowUpJob]:
+        """A campaign's follow-up jobs, by due time."""
+        return sorted(self._jobs.campaign_jobs(slug), key=lambda job: job.due_at)
+
+    def retry_failed(self, slug: str, step: str | None = None) -> int:
+        """Put a campaign's failed jobs (of ``step``, or all) back in the queue; how many."""
+        now = self._clock()
+        failed = [
+            job
+            for job in self._jobs.campaign_jobs(slug)
+            if job.status == "failed" and step in (None, job.step)
+        ]
+        return sum(self._jobs.reopen_failed(job, now) for job in failed)

@@ -1,10 +1,13 @@
-"""What marketers' operations read from storage beyond the campaigns' own store: answers a
-page at a time and the funnel's counters (DynamoDB in ``chalicelib.storage``)."""
+"""What marketers' operations need from storage beyond the campaigns' own store: answers a
+page at a time, the funnel's counters, a campaign's follow-up jobs (DynamoDB in
+``chalicelib.storage``)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Protocol
 
+from chalicelib.followups.model import FollowUpJob
 from chalicelib.responses.model import Response
 
 
@@ -17,4 +20,12 @@ class AnswerReader(Protocol):
 
     def stats(self, slug: str) -> list[tuple[str, str, str, int]]:
         """(what, locale, source, count) for each funnel counter of the campaign."""
+        ...
+
+
+class JobDesk(Protocol):
+    def campaign_jobs(self, slug: str) -> list[FollowUpJob]: ...
+
+    def reopen_failed(self, job: FollowUpJob, now: datetime) -> bool:
+        """A failed job becomes pending again with fresh attempts; False if it was not failed."""
         ...

@@ -34,7 +34,7 @@ def outbox_page(services: Services, request: WebRequest) -> WebResponse:
         _job(job)
         for campaign in services.registry.all_published()
         for job in sorted(
-            services.adapters.store.campaign_jobs(campaign.slug),
+            services.admin.followups(campaign.slug),
             key=lambda j: (j.due_at, j.step),
             reverse=True,
         )
