@@ -82,7 +82,6 @@ class Adapters:
     to set up data and to look at what was written."""
 
     settings: Settings
-    monotonic: Callable[[], float] = field(default=time.monotonic)
 
     @cached_property
     def dynamodb(self) -> DynamoDBClient:
@@ -100,13 +99,6 @@ class Adapters:
     def secretsmanager(self) -> SecretsManagerClient:
         client: SecretsManagerClient = aws_client("secretsmanager", self.settings)
         return client
-
-    @cached_property
-    def key_source(self) -> CachedKeys:
-        """The stage's keys, read from Secrets Manager once per container and again every few
-        minutes (a rotated link key reaches every container without a redeploy)."""
-        secret_id = self.settings.secret_id
-        return CachedKeys(lambda: read_secret(self.secretsmanager, secret_id), self.monotonic)
 
     @cached_property
     def store(self) -> DynamoStore:
@@ -147,11 +139,18 @@ class Services:
 
     @cached_property
     def adapters(self) -> Adapters:
-        return Adapters(self.settings, self.monotonic)
+        return Adapters(self.settings)
+
+    @cached_property
+    def key_source(self) -> CachedKeys:
+        """The stage's keys, read from Secrets Manager once per container and again every few
+        minutes (a rotated link key reaches every container without a redeploy)."""
+        secret_id, adapters = self.settings.secret_id, self.adapters
+        return CachedKeys(lambda: read_secret(adapters.secretsmanager, secret_id), self.monotonic)
 
     def keys(self) -> Keys:
         """The current keys (``SecretUnavailable`` if the secret cannot be read)."""
-        return self.adapters.key_source.current()
+        return self.key_source.current()
 
     def ready(self) -> Services:
         """These services, once the stage's keys are read: a function that cannot read its
@@ -161,7 +160,7 @@ class Services:
 
     @cached_property
     def links(self) -> Links:
-        return Links(self.settings.public_url, self.adapters.key_source)
+        return Links(self.settings.public_url, self.key_source)
 
     @cached_property
     def registry(self) -> CampaignRegistry:

@@ -130,7 +130,7 @@ def test_a_deployed_function_whose_secret_is_gone_answers_503_and_logs_why_once(
 ) -> None:
     from chalicelib import bootstrap
 
-    bootstrap.get_services().secretsmanager.delete_secret(
+    bootstrap.get_services().adapters.secretsmanager.delete_secret(
         SecretId=prod["SAMVAD_SECRET_ID"], ForceDeleteWithoutRecovery=True
     )
     bootstrap.reset()
@@ -149,7 +149,7 @@ def test_a_secret_with_the_wrong_shape_is_refused_without_logging_its_values(
     from chalicelib import bootstrap
 
     old_shape = f'{{"link_secret": "{DEVELOPMENT_CONTACT_KEY.decode()}"}}'
-    bootstrap.get_services().secretsmanager.put_secret_value(
+    bootstrap.get_services().adapters.secretsmanager.put_secret_value(
         SecretId=prod["SAMVAD_SECRET_ID"], SecretString=old_shape
     )
     bootstrap.reset()
@@ -180,7 +180,7 @@ def test_other_triggers_of_a_function_without_its_secret_raise_before_any_work(
     from chalicelib import bootstrap
     from chalicelib.consent.keys import SecretUnavailable
 
-    secretsmanager = bootstrap.get_services().secretsmanager
+    secretsmanager = bootstrap.get_services().adapters.secretsmanager
     secretsmanager.delete_secret(SecretId=prod["SAMVAD_SECRET_ID"], ForceDeleteWithoutRecovery=True)
     bootstrap.reset()
     calls: list[str] = []
