@@ -600,8 +600,14 @@ class DynamoStore:
             request: Any = {
                 self._table: {
                     "Keys": keys,
-                    "ProjectionExpression": "response_id, step, #s, contact_id",
-                    "ExpressionAttributeNames": {"#s": "status"},
+                    # Names, not words: DynamoDB reserves many words (STATUS among them).
+                    "ProjectionExpression": "#r, #p, #s, #c",
+                    "ExpressionAttributeNames": {
+                        "#r": "response_id",
+                        "#p": "step",
+                        "#s": "status",
+                        "#c": "contact_id",
+                    },
                     "ConsistentRead": True,
                 }
             }
