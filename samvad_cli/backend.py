@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from chalicelib.errors import SamvadError
+
+if TYPE_CHECKING:
+    from chalicelib.bootstrap import Services
 
 
 class CommandFailed(SamvadError):
@@ -31,12 +34,12 @@ class Backend(Protocol):
 class LocalBackend:
     """The app's own code against the table (the local stack's, or AWS with credentials)."""
 
-    def __init__(self, services: Callable[[], Any]) -> None:
+    def __init__(self, services: Callable[[], Services]) -> None:
         self._services = services
-        self._cached: Any = None
+        self._cached: Services | None = None
 
     @property
-    def services(self) -> Any:
+    def services(self) -> Services:
         if self._cached is None:
             self._cached = self._services()
         return self._cached
