@@ -1,5 +1,5 @@
-"""Sharing, referrals and contacts as services over the fakes: each side effect of an answer
-is written with the write it belongs to."""
+"""Sharing, referrals, contacts and the dialogue as services over the fakes: each side effect
+of an answer is written with the write it belongs to."""
 
 from __future__ import annotations
 
@@ -12,12 +12,14 @@ from chalicelib.campaigns import Campaign
 from chalicelib.campaigns.loader import load_campaign_file
 from chalicelib.consent.keys import Keys
 from chalicelib.contacts.service import ContactService
+from chalicelib.dialogue.service import DialogueService
+from chalicelib.errors import DialogueProblem
 from chalicelib.followups.compose import Links
 from chalicelib.followups.planning import plan_jobs
 from chalicelib.responses.model import Consent, Response
 from chalicelib.responses.service import ResponseService
 from chalicelib.sharing.service import SharingService
-from tests.fakes import Clock, FakeEraser, FakeShares, FakeStore
+from tests.fakes import Clock, FakeEraser, FakePublisher, FakeShares, FakeStore, FakeThreads
 
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 LINKS = Links("https://samvad.example", Keys(contact=b"c" * 32, link=b"k" * 32))
@@ -132,3 +134,32 @@ def test_an_opt_out_cancels_only_that_contacts_pending_jobs(
     sms = [job for job in store.jobs.values() if job.channel == "sms"]
     assert {job.status for job in sms if job.response_id == mine.id} == {"cancelled"}
     assert {job.status for job in sms if job.response_id == theirs.id} == {"pending"}
+
+
+def test_a_customers_sms_joins_the_thread_and_stop_ends_the_replies(
+    campaign: Campaign, store: FakeStore
+) -> None:
+    customer = stored(store, campaign, answer(campaign, 1))
+    threads, publisher = FakeThreads(), FakePublisher()
+    contacts = ContactService(contacts=store, eraser=FakeEraser(store), clock=Clock(NOW))
+    dialogue = DialogueService(
+        answers=store,
+        threads=threads,
+        contacts=contacts,
+        publisher=publisher,
+        campaigns=lambda slug, version: campaign,
+        links=LINKS,
+        clock=Clock(NOW),
+    )
+    number = customer.phone or ""
+    said = {"originationNumber": number, "messageBody": "कल आऊँगी", "inboundMessageId": "in-1"}
+    assert dialogue.handle_inbound(said, NOW) == "threaded"
+    assert dialogue.handle_inbound(said, NOW) == "duplicate"
+    stop = {"originationNumber": number, "messageBody": "बंद करें", "inboundMessageId": "in-2"}
+    assert dialogue.handle_inbound(stop, NOW) == "stop"
+    assert contacts.opted_out(LINKS.contact_id(number))
+    with pytest.raises(DialogueProblem):
+        dialogue.reply(SLUG, customer.id, "धन्यवाद", "tailor")
+    assert publisher.delivered == []
+    _, messages = dialogue.thread(SLUG, customer.id)
+    assert [m.text for m in messages] == ["कल आऊँगी", "बंद करें"]
