@@ -16,11 +16,9 @@ from chalice.app import (
 )
 
 from chalicelib.bootstrap import get_services
-from chalicelib.dialogue.service import handle_inbound, inbound_payload
 from chalicelib.followups.metrics import emf_line
 from chalicelib.logs import bind_request
 from chalicelib.logs import event as log_event
-from chalicelib.storage.stream import new_items
 from chalicelib.web import admin, api, pages, referrals, shares, unsubscribe
 from chalicelib.web.gateway import any_type_when_unsaid
 from chalicelib.web.http import (
@@ -31,6 +29,7 @@ from chalicelib.web.http import (
     mount_path,
     transport_headers,
 )
+from chalicelib.web.inbound import inbound_payload
 
 app = Chalice(app_name="samvad", configure_logs=False)  # logs are chalicelib.logs' JSON lines
 INBOUND_SMS_TOPIC = "samvad-inbound-sms"  # where AWS two-way SMS publishes customers' answers
@@ -274,7 +273,7 @@ def inbound_sms(event: SNSEvent) -> None:
         log_event("sms.inbound", outcome="malformed", size=len(event.message or ""))
         return
     services = get_services().ready()
-    outcome = handle_inbound(services, payload, services.clock())
+    outcome = services.dialogue.handle_inbound(payload, services.clock())
     log_event("sms.inbound", outcome=outcome)  # no number, no text: personal data stays out
 
 
@@ -298,7 +297,7 @@ def send_new_followups(event: DynamoDBEvent) -> None:
     """New items of the table, as its stream hands them over: follow-ups due now go out (the
     thank-you SMS, the response event), within a second of the answer."""
     services = get_services().ready()
-    jobs, responses = new_items(
+    jobs, responses = services.new_items(
         record.new_image for record in event if record.event_name == "INSERT" and record.new_image
     )
     if jobs:

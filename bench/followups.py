@@ -73,14 +73,14 @@ def run(total_jobs: int) -> None:
     from chalicelib.followups.planning import plan_jobs
     from chalicelib.local.resources import provision
     from chalicelib.responses.model import Consent, Response, request_hash, response_id
-    from chalicelib.storage.dynamodb import job_item, response_item
+    from chalicelib.storage.items import job_item, response_item
 
     endpoint = os.environ["AWS_ENDPOINT_URL"]
     os.environ.update(provision(emulator_client(endpoint), "bench", "0" * 64))
     bootstrap.reset()
     services = bootstrap.get_services()
     settings = services.settings
-    sync_definitions(services.campaign_store, settings.campaigns_dir, services.clock())
+    sync_definitions(services.adapters.campaign_store, settings.campaigns_dir, services.clock())
     campaign = services.campaign("wishlist")
     links = services.links
     created = datetime.now(UTC) - timedelta(days=10)
@@ -103,7 +103,7 @@ def run(total_jobs: int) -> None:
         )
         items.append(response_item(response))
         items.extend(job_item(job) for job in plan_jobs(campaign, response, created, links))
-    seed(services.dynamodb, settings.table_name, items)
+    seed(services.adapters.dynamodb, settings.table_name, items)
     print(
         f"seeded {responses:,} responses with {len(items) - responses:,} due jobs "
         f"in {time.perf_counter() - started:.1f} s"
@@ -117,8 +117,8 @@ def run(total_jobs: int) -> None:
 
         return hook
 
-    services.dynamodb.meta.events.register("before-call.dynamodb.*", count("dynamodb"))
-    services.sns.meta.events.register("before-call.sns.*", count("sns"))
+    services.adapters.dynamodb.meta.events.register("before-call.dynamodb.*", count("dynamodb"))
+    services.adapters.sns.meta.events.register("before-call.sns.*", count("sns"))
     ist = ZoneInfo("Asia/Kolkata")
     today = datetime.now(ist).date()
     now = datetime(today.year, today.month, today.day, 10, tzinfo=ist)  # inside the SMS window

@@ -119,7 +119,9 @@ def first_request(site: Path) -> None:
         os.environ.update(provision(emulator_client(endpoint), "bench", "0" * 64))
         bootstrap.reset()
         services = bootstrap.get_services()
-        sync_definitions(services.campaign_store, services.settings.campaigns_dir, services.clock())
+        sync_definitions(
+            services.adapters.campaign_store, services.settings.campaigns_dir, services.clock()
+        )
         page = event(
             "GET", "/hi/c/wishlist", "/{locale}/c/{slug}", {"locale": "hi", "slug": "wishlist"}
         )
@@ -232,7 +234,9 @@ def main() -> None:
         os.environ.update(provision(emulator_client(None), "local", "0" * 64))
         bootstrap.reset()
         services = bootstrap.get_services()
-        sync_definitions(services.campaign_store, services.settings.campaigns_dir, services.clock())
+        sync_definitions(
+            services.adapters.campaign_store, services.settings.campaigns_dir, services.clock()
+        )
         measure(services)
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from chalicelib.admin import operations
 from chalicelib.errors import SamvadError
+
+if TYPE_CHECKING:
+    from chalicelib.bootstrap import Services
 
 
 class CommandFailed(SamvadError):
@@ -32,51 +34,51 @@ class Backend(Protocol):
 class LocalBackend:
     """The app's own code against the table (the local stack's, or AWS with credentials)."""
 
-    def __init__(self, services: Callable[[], Any]) -> None:
+    def __init__(self, services: Callable[[], Services]) -> None:
         self._services = services
-        self._cached: Any = None
+        self._cached: Services | None = None
 
     @property
-    def services(self) -> Any:
+    def services(self) -> Services:
         if self._cached is None:
             self._cached = self._services()
         return self._cached
 
     def list(self) -> list[dict[str, Any]]:
-        return operations.list_campaigns(self.services)
+        return self.services.admin.list_campaigns()
 
     def show(self, slug: str) -> dict[str, Any]:
-        return operations.show_campaign(self.services, slug)
+        return self.services.admin.show_campaign(slug)
 
     def deploy(self, text: str, file: str) -> dict[str, Any]:
         by = os.environ.get("USER", "samvad-cli")
-        return operations.deploy(self.services, text, file, by)
+        return self.services.admin.deploy(text, file, by)
 
     def publish(self, slug: str, version: int) -> dict[str, Any]:
-        return operations.publish(self.services, slug, version)
+        return self.services.admin.publish(slug, version)
 
     def rollback(self, slug: str) -> dict[str, Any]:
-        return operations.rollback(self.services, slug)
+        return self.services.admin.rollback(slug)
 
     def responses(self, slug: str, limit: int, cursor: str | None) -> dict[str, Any]:
-        return operations.responses(self.services, slug, limit, cursor)
+        return self.services.admin.responses(slug, limit, cursor)
 
     def stats(self, slug: str) -> dict[str, Any]:
-        return operations.stats(self.services, slug)
+        return self.services.admin.stats(slug)
 
     def moderation(self, slug: str, status: str) -> dict[str, Any]:
-        return operations.moderation_queue(self.services, slug, status)
+        return self.services.admin.moderation_queue(slug, status)
 
     def moderate(self, slug: str, share_id: str, decision: str) -> dict[str, Any]:
         by = os.environ.get("USER", "samvad-cli")
-        return operations.moderate(self.services, slug, share_id, decision, by)
+        return self.services.admin.moderate(slug, share_id, decision, by)
 
     def reply(self, slug: str, response_id: str, text: str) -> dict[str, Any]:
         by = os.environ.get("USER", "samvad-cli")
-        return operations.reply(self.services, slug, response_id, text, by)
+        return self.services.admin.reply(slug, response_id, text, by)
 
     def thread(self, slug: str, response_id: str) -> dict[str, Any]:
-        return operations.thread(self.services, slug, response_id)
+        return self.services.admin.thread(slug, response_id)
 
 
 class ApiBackend:

@@ -15,8 +15,7 @@ def run_due(args: argparse.Namespace) -> int:
 
 
 def list_jobs(args: argparse.Namespace) -> int:
-    found = services()
-    for job in sorted(found.store.campaign_jobs(args.campaign), key=lambda j: j.due_at):
+    for job in services().admin.followups(args.campaign):
         sent = job.sent_at.isoformat(timespec="seconds") if job.sent_at else "-"
         why = job.note or job.last_error or ""
         print(
@@ -27,14 +26,7 @@ def list_jobs(args: argparse.Namespace) -> int:
 
 
 def retry_failed(args: argparse.Namespace) -> int:
-    found = services(args.now)
-    now = found.clock()
-    failed = [
-        job
-        for job in found.store.campaign_jobs(args.campaign)
-        if job.status == "failed" and args.step in (None, job.step)
-    ]
-    reopened = sum(found.store.reopen_failed(job, now) for job in failed)
+    reopened = services(args.now).admin.retry_failed(args.campaign, args.step)
     print(f"reopened {reopened} failed job(s); the next scheduler pass sends them")
     return 0
 

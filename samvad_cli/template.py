@@ -153,23 +153,23 @@ FUNCTIONS: dict[str, tuple[str, list[dict[str, Any]]]] = {
         "api",
         [
             # BatchWriteItem: erasure deletes a contact's items 25 at a time
-            # (storage/erasure.py).
-            _items("Answers", "dynamodb:Query", "dynamodb:BatchWriteItem"),
+            # (storage/erasure.py); BatchGetItem: an opt-out reads its contact's jobs.
+            _items("Answers", "dynamodb:Query", "dynamodb:BatchWriteItem", "dynamodb:BatchGetItem"),
             _query("AnswersByCampaign", _index("by_campaign")),
             # A marketer's reply to a customer (dialogue/service.py).
             SMS_TO_CUSTOMERS,
         ],
     ),
-    # Query on the table: a number SNS reports opted out cancels the contact's pending jobs
+    # BatchGetItem: a number SNS reports opted out cancels the contact's pending jobs
     # (storage/dynamodb.py, opt_out).
     "SendDueFollowups": (
         "followups",
-        [_items("Jobs", "dynamodb:Query"), _query("DueJobs", _index("due")), *_sends()],
+        [_items("Jobs", "dynamodb:BatchGetItem"), _query("DueJobs", _index("due")), *_sends()],
     ),
     "SendNewFollowups": (
         "new-followups",
         [
-            _items("Jobs", "dynamodb:Query"),
+            _items("Jobs", "dynamodb:BatchGetItem"),
             {
                 # What Lambda's event source mapping reads on the function's behalf.
                 "Sid": "TableStream",
@@ -190,7 +190,7 @@ FUNCTIONS: dict[str, tuple[str, list[dict[str, Any]]]] = {
             *_sends(),
         ],
     ),
-    "InboundSms": ("inbound-sms", [_items("Threads", "dynamodb:Query")]),
+    "InboundSms": ("inbound-sms", [_items("Threads", "dynamodb:BatchGetItem")]),
     # A key comparison: no AWS call.
     "AdminKey": ("admin-key", []),
 }

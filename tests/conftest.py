@@ -114,7 +114,9 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         bootstrap.on_sns_client(OUTBOX.attach)
         bootstrap.reset()
         services = bootstrap.get_services()
-        sync_definitions(services.campaign_store, services.settings.campaigns_dir, services.clock())
+        sync_definitions(
+            services.adapters.campaign_store, services.settings.campaigns_dir, services.clock()
+        )
         yield services
         bootstrap.reset()
 

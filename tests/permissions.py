@@ -272,7 +272,7 @@ def emulator_roles(template: dict[str, Any], aws: Any) -> dict[str, Role]:
         r["LogicalResourceId"]: r["PhysicalResourceId"]
         for r in cloudformation.describe_stack_resources(StackName=stack)["StackResources"]
     }
-    table = aws.dynamodb.describe_table(TableName=physical["Table"])["Table"]
+    table = aws.adapters.dynamodb.describe_table(TableName=physical["Table"])["Table"]
     attributes = {"Table.Arn": table["TableArn"], "Table.StreamArn": table["LatestStreamArn"]}
     for logical_id, value in physical.items():
         if value.startswith("arn:"):

@@ -4,68 +4,28 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Any
 
 from chalicelib.admin.export import columns, row
-from chalicelib.bootstrap import Services
+from chalicelib.admin.ports import AnswerReader, JobDesk
 from chalicelib.campaigns import Campaign
 from chalicelib.campaigns.deployment import deploy_text
-from chalicelib.errors import CampaignNotFound, InvalidCursor, VersionProblem
-from chalicelib.sharing.service import decide as decide_share
+from chalicelib.campaigns.ports import CampaignStore
+from chalicelib.campaigns.registry import CampaignRegistry
+from chalicelib.consent.links import Links
+from chalicelib.contacts.service import ContactService
+from chalicelib.dialogue.service import DialogueService
+from chalicelib.errors import InvalidCursor, VersionProblem
+from chalicelib.followups.model import FollowUpJob
+from chalicelib.sharing.service import SharingService
 
 MAX_PAGE = 100
 FUNNEL = ("views", "responses", "shares", "referred", "verified", "unverified", "rewards")
 """The steps of a campaign's funnel, in order: seen, answered, shared, answers through a share
 (``referred``), of these the friends who proved their number theirs (``verified``, the only
 ones that count toward a reward) and the others (``unverified``), rewards."""
-
-
-def list_campaigns(services: Services) -> list[dict[str, Any]]:
-    return [
-        {
-            "slug": state.slug,
-            "published": state.published,
-            "latest": state.last_version,
-            "published_at": state.published_at.isoformat() if state.published_at else None,
-        }
-        for state in sorted(services.campaign_store.campaigns(), key=lambda s: s.slug)
-    ]
-
-
-def show_campaign(services: Services, slug: str) -> dict[str, Any]:
-    state = services.campaign_store.state(slug)
-    return {
-        "slug": slug,
-        "published": state.published,
-        "latest": state.last_version,
-        "history": list(state.history),
-        "versions": [
-            {
-                "version": stored.version,
-                "deployed_at": stored.deployed_at.isoformat(),
-                "deployed_by": stored.deployed_by,
-                "checksum": stored.checksum,
-            }
-            for stored in services.campaign_store.versions(slug)
-        ],
-    }
-
-
-def deploy(services: Services, text: str, file: str, by: str) -> dict[str, Any]:
-    """Validate and store a new version (InvalidCampaignDefinition lists the problems)."""
-    deployed = deploy_text(services.campaign_store, text, file, services.clock(), by)
-    return {"slug": deployed.campaign.slug, "version": deployed.stored.version}
-
-
-def publish(services: Services, slug: str, version: int) -> dict[str, Any]:
-    services.campaign_store.publish(slug, version, services.clock())
-    return {"slug": slug, "published": version}
-
-
-def rollback(services: Services, slug: str) -> dict[str, Any]:
-    version = services.campaign_store.rollback(slug, services.clock())
-    return {"slug": slug, "published": version}
 
 
 def encode_cursor(key: dict[str, Any] | None) -> str | None:
@@ -104,137 +64,185 @@ def decode_cursor(token: str | None, slug: str) -> dict[str, Any] | None:
     return key
 
 
-def every_version(services: Services, slug: str) -> list[Campaign]:
-    """The published version of ``slug`` first, then every other, newest first."""
-    published = services.campaign(slug)
-    numbers = sorted((v.version for v in services.campaign_store.versions(slug)), reverse=True)
-    others = (services.registry.find(slug, n) for n in numbers if n != published.version)
-    return [published, *(campaign for campaign in others if campaign is not None)]
+class AdminService:
+    """What marketers do (the ``samvad`` command and the admin API share it)."""
 
+    def __init__(
+        self,
+        *,
+        campaigns: CampaignStore,
+        registry: CampaignRegistry,
+        answers: AnswerReader,
+        jobs: JobDesk,
+        sharing: SharingService,
+        dialogue: DialogueService,
+        contacts: ContactService,
+        links: Links,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._campaigns = campaigns
+        self._registry = registry
+        self._answers = answers
+        self._jobs = jobs
+        self._sharing = sharing
+        self._dialogue = dialogue
+        self._contacts = contacts
+        self._links = links
+        self._clock = clock
 
-def responses(
-    services: Services, slug: str, limit: int = 50, cursor: str | None = None
-) -> dict[str, Any]:
-    """One page of answers, oldest first; ``next`` is the cursor of the following page."""
-    names = columns(every_version(services, slug))
-    page, last = services.store.responses_page(
-        slug, max(1, min(limit, MAX_PAGE)), decode_cursor(cursor, slug)
-    )
-    return {
-        "columns": names,
-        "items": [row(response, names) for response in page],
-        "next": encode_cursor(last),
-    }
-
-
-def all_responses(services: Services, slug: str) -> tuple[list[str], Iterator[dict[str, Any]]]:
-    """Every answer, page by page, for an export."""
-    names = columns(every_version(services, slug))
-
-    def rows() -> Iterator[dict[str, Any]]:
-        cursor = None
-        while True:
-            page, cursor = services.store.responses_page(slug, MAX_PAGE, cursor)
-            yield from (row(response, names) for response in page)
-            if not cursor:
-                return
-
-    return names, rows()
-
-
-def stats(services: Services, slug: str) -> dict[str, Any]:
-    """The funnel (views, responses, shares, referred answers, rewards) per locale and source."""
-    services.campaign_store.state(slug)  # CampaignNotFound for an unknown campaign
-    totals: dict[str, Any] = {"slug": slug, **dict.fromkeys(FUNNEL, 0)}
-    totals.update(by_locale={}, by_source={})
-    for what, locale, source, count in services.store.stats(slug):
-        totals[what] = totals.get(what, 0) + count
-        for key, name in (("by_locale", locale), ("by_source", source)):
-            bucket = totals[key].setdefault(name, dict.fromkeys(FUNNEL, 0))
-            bucket[what] = bucket.get(what, 0) + count
-    for funnel in (totals, *totals["by_locale"].values(), *totals["by_source"].values()):
-        funnel["unverified"] = max(0, funnel["referred"] - funnel["verified"])
-    return totals
-
-
-def moderation_queue(services: Services, slug: str, status: str = "pending") -> dict[str, Any]:
-    """Customer texts waiting for a decision (or the decided ones, by ``status``)."""
-    if status not in ("pending", "public", "rejected"):
-        raise VersionProblem(f"unknown status {status!r}: pending, public or rejected")
-    services.campaign_store.state(slug)  # CampaignNotFound for an unknown campaign
-    return {
-        "slug": slug,
-        "status": status,
-        "items": [
+    def list_campaigns(self) -> list[dict[str, Any]]:
+        return [
             {
-                "share_id": share.id,
-                "design_name": share.design_name,
-                "message": share.message,
-                "locale": share.locale,
-                "reasons": list(share.reasons),
-                "created_at": share.created_at.isoformat(),
+                "slug": state.slug,
+                "published": state.published,
+                "latest": state.last_version,
+                "published_at": state.published_at.isoformat() if state.published_at else None,
             }
-            for share in services.shares.queue(slug, status)
-        ],
-    }
+            for state in sorted(self._campaigns.campaigns(), key=lambda s: s.slug)
+        ]
 
+    def show_campaign(self, slug: str) -> dict[str, Any]:
+        state = self._campaigns.state(slug)
+        return {
+            "slug": slug,
+            "published": state.published,
+            "latest": state.last_version,
+            "history": list(state.history),
+            "versions": [
+                {
+                    "version": stored.version,
+                    "deployed_at": stored.deployed_at.isoformat(),
+                    "deployed_by": stored.deployed_by,
+                    "checksum": stored.checksum,
+                }
+                for stored in self._campaigns.versions(slug)
+            ],
+        }
 
-def moderate(
-    services: Services, slug: str, share_id: str, decision: str, by: str
-) -> dict[str, Any]:
-    """Approve (the share page goes public) or reject (it stays hidden) a customer's text."""
-    statuses = {"approve": "public", "reject": "rejected"}
-    if decision not in statuses:
-        raise VersionProblem(f"decision must be approve or reject, not {decision!r}")
-    share = services.shares.get(share_id)
-    if share is None or share.campaign != slug:
-        raise CampaignNotFound(f"{slug}/{share_id}")
-    sharer = services.store.get_response(share.response_id)
-    found = services.registry.find(slug, sharer.campaign_version) if sharer else None
-    campaign = found or services.campaign(slug)  # the version the sharer answered
-    status = decide_share(
-        campaign,
-        share,
-        decision,
-        by,
-        shares=services.shares,
-        store=services.store,
-        links=services.links,
-        clock=services.clock,
-    )
-    return {"share_id": share_id, "status": status}
+    def deploy(self, text: str, file: str, by: str) -> dict[str, Any]:
+        """Validate and store a new version (InvalidCampaignDefinition lists the problems)."""
+        deployed = deploy_text(self._campaigns, text, file, self._clock(), by)
+        return {"slug": deployed.campaign.slug, "version": deployed.stored.version}
 
+    def publish(self, slug: str, version: int) -> dict[str, Any]:
+        self._campaigns.publish(slug, version, self._clock())
+        return {"slug": slug, "published": version}
 
-def reply(services: Services, slug: str, response_id: str, text: str, by: str) -> dict[str, Any]:
-    from chalicelib.dialogue.service import reply as send_reply
+    def rollback(self, slug: str) -> dict[str, Any]:
+        version = self._campaigns.rollback(slug, self._clock())
+        return {"slug": slug, "published": version}
 
-    message = send_reply(services, slug, response_id, text, by)
-    return {"response_id": response_id, "message_id": message.message_id, "text": message.text}
+    def every_version(self, slug: str) -> list[Campaign]:
+        """The published version of ``slug`` first, then every other, newest first."""
+        published = self._registry.published(slug)
+        numbers = sorted((v.version for v in self._campaigns.versions(slug)), reverse=True)
+        others = (self._registry.find(slug, n) for n in numbers if n != published.version)
+        return [published, *(campaign for campaign in others if campaign is not None)]
 
+    def responses(self, slug: str, limit: int = 50, cursor: str | None = None) -> dict[str, Any]:
+        """One page of answers, oldest first; ``next`` is the cursor of the following page."""
+        names = columns(self.every_version(slug))
+        page, last = self._answers.responses_page(
+            slug, max(1, min(limit, MAX_PAGE)), decode_cursor(cursor, slug)
+        )
+        return {
+            "columns": names,
+            "items": [row(response, names) for response in page],
+            "next": encode_cursor(last),
+        }
 
-def thread(services: Services, slug: str, response_id: str) -> dict[str, Any]:
-    response = services.store.get_response(response_id)
-    if response is None or response.campaign != slug:
-        raise CampaignNotFound(f"{slug}/{response_id}")
-    return {
-        "response_id": response_id,
-        "locale": response.locale,
-        "messages": [
-            {"direction": m.direction, "text": m.text, "at": m.at.isoformat(), "by": m.by}
-            for m in services.threads.thread(response_id)
-        ],
-    }
+    def all_responses(self, slug: str) -> tuple[list[str], Iterator[dict[str, Any]]]:
+        """Every answer, page by page, for an export."""
+        names = columns(self.every_version(slug))
 
+        def rows() -> Iterator[dict[str, Any]]:
+            cursor = None
+            while True:
+                page, cursor = self._answers.responses_page(slug, MAX_PAGE, cursor)
+                yield from (row(response, names) for response in page)
+                if not cursor:
+                    return
 
-def erase_contact(services: Services, phone: str) -> dict[str, Any]:
-    """Delete everything about a phone number (a customer's request under DPDP/GDPR)."""
-    from chalicelib.logs import event
-    from chalicelib.responses.validation import parse_phone
+        return names, rows()
 
-    number = parse_phone(phone, "IN")
-    if number is None:
-        raise VersionProblem("not a phone number; give it as +91…")
-    contact_id = services.links.contact_id(number)
-    deleted = services.eraser.erase(contact_id)
-    event("contact.erased", contact_id=contact_id, items=deleted, by="admin")
-    return {"contact_id": contact_id, "deleted_items": deleted}
+    def stats(self, slug: str) -> dict[str, Any]:
+        """The funnel (views, responses, shares, referred answers, rewards) per locale, source."""
+        self._campaigns.state(slug)  # CampaignNotFound for an unknown campaign
+        totals: dict[str, Any] = {"slug": slug, **dict.fromkeys(FUNNEL, 0)}
+        totals.update(by_locale={}, by_source={})
+        for what, locale, source, count in self._answers.stats(slug):
+            totals[what] = totals.get(what, 0) + count
+            for key, name in (("by_locale", locale), ("by_source", source)):
+                bucket = totals[key].setdefault(name, dict.fromkeys(FUNNEL, 0))
+                bucket[what] = bucket.get(what, 0) + count
+        for funnel in (totals, *totals["by_locale"].values(), *totals["by_source"].values()):
+            funnel["unverified"] = max(0, funnel["referred"] - funnel["verified"])
+        return totals
+
+    def moderation_queue(self, slug: str, status: str = "pending") -> dict[str, Any]:
+        """Customer texts waiting for a decision (or the decided ones, by ``status``)."""
+        if status not in ("pending", "public", "rejected"):
+            raise VersionProblem(f"unknown status {status!r}: pending, public or rejected")
+        self._campaigns.state(slug)  # CampaignNotFound for an unknown campaign
+        return {
+            "slug": slug,
+            "status": status,
+            "items": [
+                {
+                    "share_id": share.id,
+                    "design_name": share.design_name,
+                    "message": share.message,
+                    "locale": share.locale,
+                    "reasons": list(share.reasons),
+                    "created_at": share.created_at.isoformat(),
+                }
+                for share in self._sharing.queue(slug, status)
+            ],
+        }
+
+    def moderate(self, slug: str, share_id: str, decision: str, by: str) -> dict[str, Any]:
+        """Approve (the share page goes public) or reject (it stays hidden) a customer's text."""
+        if decision not in ("approve", "reject"):
+            raise VersionProblem(f"decision must be approve or reject, not {decision!r}")
+        status = self._sharing.moderate(slug, share_id, decision, by)
+        return {"share_id": share_id, "status": status}
+
+    def reply(self, slug: str, response_id: str, text: str, by: str) -> dict[str, Any]:
+        message = self._dialogue.reply(slug, response_id, text, by)
+        return {"response_id": response_id, "message_id": message.message_id, "text": message.text}
+
+    def thread(self, slug: str, response_id: str) -> dict[str, Any]:
+        response, messages = self._dialogue.thread(slug, response_id)
+        return {
+            "response_id": response_id,
+            "locale": response.locale,
+            "messages": [
+                {"direction": m.direction, "text": m.text, "at": m.at.isoformat(), "by": m.by}
+                for m in messages
+            ],
+        }
+
+    def erase_contact(self, phone: str) -> dict[str, Any]:
+        """Delete everything about a phone number (a customer's request under DPDP/GDPR)."""
+        from chalicelib.responses.validation import parse_phone
+
+        number = parse_phone(phone, "IN")
+        if number is None:
+            raise VersionProblem("not a phone number; give it as +91…")
+        contact_id = self._links.contact_id(number)
+        deleted = self._contacts.erase(contact_id, by="admin")
+        return {"contact_id": contact_id, "deleted_items": deleted}
+
+    def followups(self, slug: str) -> list[FollowUpJob]:
+        """A campaign's follow-up jobs, by due time."""
+        return sorted(self._jobs.campaign_jobs(slug), key=lambda job: job.due_at)
+
+    def retry_failed(self, slug: str, step: str | None = None) -> int:
+        """Put a campaign's failed jobs (of ``step``, or all) back in the queue; how many."""
+        now = self._clock()
+        failed = [
+            job
+            for job in self._jobs.campaign_jobs(slug)
+            if job.status == "failed" and step in (None, job.step)
+        ]
+        return sum(self._jobs.reopen_failed(job, now) for job in failed)

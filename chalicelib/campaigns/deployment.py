@@ -13,8 +13,8 @@ from chalicelib.campaigns.loader import (
     load_campaigns,
 )
 from chalicelib.campaigns.model import Campaign
+from chalicelib.campaigns.ports import CampaignStore, StoredVersion
 from chalicelib.errors import CampaignNotFound
-from chalicelib.storage.campaigns import CampaignStore, StoredVersion
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from functools import lru_cache
 
 from chalicelib.campaigns.loader import campaign_from_validated, parse_campaign
 from chalicelib.campaigns.model import Campaign
+from chalicelib.campaigns.ports import CampaignStore
 from chalicelib.errors import CampaignNotFound, VersionProblem
-from chalicelib.storage.campaigns import CampaignStore
 
 
 class CampaignRegistry:

@@ -16,8 +16,8 @@ from datetime import datetime
 from chalicelib.campaigns import Campaign, FollowUpStep, placeholders
 from chalicelib.consent.links import Links
 from chalicelib.followups.model import RESPONSE_EVENT, FollowUpJob
+from chalicelib.followups.ports import Answer
 from chalicelib.i18n import formatting
-from chalicelib.responses.model import Response
 from chalicelib.sms import matches_dlt_template
 
 
@@ -39,7 +39,7 @@ class NotSendable(Exception):
     """The step cannot be sent as defined (e.g. text does not fit its DLT template)."""
 
 
-def response_event(response: Response) -> Outgoing:
+def response_event(response: Answer) -> Outgoing:
     # Subscribers (CRM, e-mail sender) get the answer but no contact details.
     body = {
         "event": "response.created",
@@ -55,7 +55,7 @@ def response_event(response: Response) -> Outgoing:
 
 
 def compose(
-    job: FollowUpJob, campaign: Campaign, response: Response, now: datetime, links: Links
+    job: FollowUpJob, campaign: Campaign, response: Answer, now: datetime, links: Links
 ) -> Outgoing:
     """The message and SNS attributes for ``job``; raises Skip or NotSendable."""
     if job.step == RESPONSE_EVENT:
@@ -116,7 +116,7 @@ def _uses(step: FollowUpStep, locale: str, placeholder: str) -> bool:
 
 
 def _values(
-    campaign: Campaign, response: Response, job: FollowUpJob, now: datetime, links: Links
+    campaign: Campaign, response: Answer, job: FollowUpJob, now: datetime, links: Links
 ) -> dict[str, str | int]:
     locale = job.locale
     values: dict[str, str | int] = {
@@ -144,7 +144,7 @@ def _values(
     return values
 
 
-def _event_attributes(response: Response, event: str) -> dict[str, str]:
+def _event_attributes(response: Answer, event: str) -> dict[str, str]:
     return {"campaign": response.campaign, "locale": response.locale, "event": event}
 
 

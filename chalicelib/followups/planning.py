@@ -12,11 +12,11 @@ from datetime import datetime
 from chalicelib.campaigns import Campaign
 from chalicelib.consent.links import Links
 from chalicelib.followups.model import RESPONSE_EVENT, FollowUpJob
-from chalicelib.responses.model import Response
+from chalicelib.followups.ports import Answer
 
 
 def _job(
-    campaign: Campaign, response: Response, step: str, channel: str, due: datetime, links: Links
+    campaign: Campaign, response: Answer, step: str, channel: str, due: datetime, links: Links
 ) -> FollowUpJob:
     """A pending job of ``response``; an SMS job names the customer's number and contact."""
     phone = response.phone if channel == "sms" else None
@@ -34,12 +34,12 @@ def _job(
     )
 
 
-def _consented(response: Response) -> bool:
+def _consented(response: Answer) -> bool:
     return response.phone is not None and response.consent is not None
 
 
 def plan_jobs(
-    campaign: Campaign, response: Response, now: datetime, links: Links
+    campaign: Campaign, response: Answer, now: datetime, links: Links
 ) -> list[FollowUpJob]:
     jobs = [_job(campaign, response, RESPONSE_EVENT, "event", now, links)]
     for step in campaign.followups:
@@ -57,7 +57,7 @@ def plan_jobs(
 
 
 def plan_event_jobs(
-    campaign: Campaign, response: Response, event: str, now: datetime, links: Links
+    campaign: Campaign, response: Answer, event: str, now: datetime, links: Links
 ) -> list[FollowUpJob]:
     """The jobs of the steps that wait for ``event`` (e.g. ``reward``), due now."""
     return [

@@ -24,9 +24,8 @@ from chalicelib.consent.links import Links
 from chalicelib.errors import StorageUnavailable
 from chalicelib.followups.compose import NotSendable, Skip, compose
 from chalicelib.followups.model import Contact, FollowUpJob
+from chalicelib.followups.ports import Answer, Publisher, PublishFailed
 from chalicelib.followups.quiet_hours import next_allowed_time, recipient_timezone
-from chalicelib.messaging import Publisher, PublishFailed
-from chalicelib.responses.model import Response
 
 LEASE = timedelta(seconds=45)
 """How long a claim holds: a sender that died leaves its jobs due again this soon."""
@@ -45,7 +44,7 @@ SAVE_MARGIN = 1.0  # seconds kept for the rest of the run
 
 
 class FollowUpStore(Protocol):
-    def get_response(self, response_id: str) -> Response | None: ...
+    def get_response(self, response_id: str) -> Answer | None: ...
     def due_jobs(self, now: datetime, limit: int) -> list[FollowUpJob]: ...
     def claim(
         self, job: FollowUpJob, lease_until: datetime, lease_id: str
@@ -112,7 +111,7 @@ class Runner:
         return self.take(self.store.due_jobs(self.clock(), limit))
 
     def take(
-        self, jobs: Sequence[FollowUpJob], responses: Mapping[str, Response] | None = None
+        self, jobs: Sequence[FollowUpJob], responses: Mapping[str, Answer] | None = None
     ) -> RunReport:
         """Claim ``jobs`` as they were read (from the due index, or from the table's stream)
         and send the ones this runner got; ``responses`` are ones already at hand."""
@@ -134,12 +133,12 @@ class Runner:
         self,
         jobs: Sequence[FollowUpJob],
         report: RunReport | None = None,
-        responses: Mapping[str, Response] | None = None,
+        responses: Mapping[str, Answer] | None = None,
     ) -> RunReport:
         """Send jobs this runner holds (status ``sending``, our lease); events go in batches."""
         report = report or RunReport()
         events: list[FollowUpJob] = []
-        known: dict[str, Response | None] = dict(responses or {})
+        known: dict[str, Answer | None] = dict(responses or {})
         for job in jobs:
             if self.clock() > job.due_at - (self.lease - PUBLISH_WITHIN):
                 report.counts["lease_ran_out"] += 1  # left to the next runner, untouched
@@ -159,7 +158,7 @@ class Runner:
                 self._record(self._outcome(job, outcome), report)
         return report
 
-    def _prepare(self, job: FollowUpJob, response: Response | None) -> FollowUpJob:
+    def _prepare(self, job: FollowUpJob, response: Answer | None) -> FollowUpJob:
         """The job ready to publish (still ``sending``), or closed, failed, postponed or set to
         retry (the provider did not say whether the number opted out)."""
         now = self.clock()

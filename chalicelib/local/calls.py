@@ -18,7 +18,7 @@ class Calls:
         self.counts: Counter[str] = Counter()
         self.seconds = 0.0
         self._started = 0.0
-        for client in (services.dynamodb, services.sns):
+        for client in (services.adapters.dynamodb, services.adapters.sns):
             client.meta.events.register("before-call", self._before)
             client.meta.events.register("after-call", self._after)
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from chalicelib.bootstrap import Services
-from chalicelib.dialogue.service import INBOUND_MAX_BYTES, handle_inbound, inbound_payload
 from chalicelib.followups.model import FollowUpJob
 from chalicelib.local.outbox import OUTBOX
 from chalicelib.web.http import BadRequest, WebRequest, WebResponse
+from chalicelib.web.inbound import INBOUND_MAX_BYTES, inbound_payload
 from chalicelib.web.rendering import render
 
 
@@ -34,7 +34,7 @@ def outbox_page(services: Services, request: WebRequest) -> WebResponse:
         _job(job)
         for campaign in services.registry.all_published()
         for job in sorted(
-            services.store.campaign_jobs(campaign.slug),
+            services.admin.followups(campaign.slug),
             key=lambda j: (j.due_at, j.step),
             reverse=True,
         )
@@ -64,4 +64,5 @@ def inbound_sms(services: Services, request: WebRequest) -> WebResponse:
     payload = inbound_payload(envelope.get("Message"))
     if payload is None:
         return WebResponse.json({"error": "malformed_message"}, 400)
-    return WebResponse.json({"outcome": handle_inbound(services, payload, services.clock())})
+    outcome = services.dialogue.handle_inbound(payload, services.clock())
+    return WebResponse.json({"outcome": outcome})

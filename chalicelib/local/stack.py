@@ -112,7 +112,9 @@ class LocalStack:
         bootstrap.reset()
         services = bootstrap.get_services()
         # A broken definition stops the stack here, loudly; changed files become new versions.
-        synced = sync_definitions(services.campaign_store, settings.campaigns_dir, services.clock())
+        synced = sync_definitions(
+            services.adapters.campaign_store, settings.campaigns_dir, services.clock()
+        )
         campaigns = [c.campaign.slug for c in synced] or ["(unchanged)"]
 
         self._serve_app()

@@ -28,7 +28,7 @@ def table_stream(services: Services, handler: Handler) -> StreamPump:
     # botocore would address the stream's account (https://<account>.streams-ddb...),
     # which the emulator does not know; the regional address works on both.
     streams = aws_client("dynamodbstreams", services.settings, account_id_endpoint_mode="disabled")
-    return StreamPump(services.dynamodb, streams, services.settings.table_name, handler)
+    return StreamPump(services.adapters.dynamodb, streams, services.settings.table_name, handler)
 
 
 class StreamPump:

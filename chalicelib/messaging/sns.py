@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.followups.model import RESPONSE_EVENT, FollowUpJob
-from chalicelib.messaging import PublishFailed
+from chalicelib.followups.ports import PublishFailed
 
 if TYPE_CHECKING:
     from mypy_boto3_sns import SNSClient

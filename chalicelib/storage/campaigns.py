@@ -18,38 +18,18 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.campaigns.ports import CampaignState, StoredVersion
 from chalicelib.errors import CampaignNotFound, VersionProblem
-from chalicelib.storage.dynamodb import dump_item, load_item, query_all
 from chalicelib.storage.errors import aws_failures, conditional
+from chalicelib.storage.items import dump_item, load_item, query_all
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
     from chalicelib.campaigns.model import Definition
-
-
-@dataclass(frozen=True)
-class StoredVersion:
-    slug: str
-    version: int
-    source: str
-    checksum: str
-    deployed_at: datetime
-    deployed_by: str
-    validated: str | None = None
-
-
-@dataclass(frozen=True)
-class CampaignState:
-    slug: str
-    published: int | None
-    last_version: int
-    published_at: datetime | None
-    history: tuple[dict[str, Any], ...]
 
 
 def _version_key(slug: str, version: int) -> dict[str, Any]:

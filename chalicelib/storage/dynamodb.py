@@ -1,196 +1,45 @@
-"""The DynamoDB store: one table, responses and their follow-up jobs side by side.
-
-Keys (see README, "Table design"):
-- response:       pk ``RESPONSE#<id>``, sk ``RESPONSE``;
-                  gsi1 ``CAMPAIGN#<slug>`` / ``<created>#<id>`` (the ``by_campaign`` index)
-- follow-up job:  pk ``RESPONSE#<id>``, sk ``FOLLOWUP#<step>``; while not finished also
-                  ``due_shard`` / ``due_at`` (the sparse ``due`` index the scheduler queries)
-"""
+"""The DynamoDB store of responses, their follow-up jobs and contacts, side by side in one
+table (the items: ``storage/items.py``)."""
 
 from __future__ import annotations
 
-import hashlib
 import random
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-
+from chalicelib.campaigns.funnel import Count
 from chalicelib.errors import RateLimited
-from chalicelib.followups.model import OPEN_STATUSES, Contact, FollowUpJob
-from chalicelib.responses.model import Consent, Response
+from chalicelib.followups.model import Contact, FollowUpJob
+from chalicelib.responses.model import Response
 from chalicelib.storage.errors import (
     TRANSACTION_CANCELLED,
     Refused,
     aws_failures,
     conditional,
 )
+from chalicelib.storage.items import (
+    DUE_SHARDS,
+    Item,
+    contact_updates,
+    count_update,
+    due_shard,
+    dump_item,
+    job_from_item,
+    job_item,
+    load_item,
+    new_job_put,
+    query_all,
+    response_from_item,
+    response_item,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef, TransactWriteItemTypeDef
 
-    from chalicelib.storage.limits import Limit
-
-DUE_SHARDS = 8
-RETENTION = timedelta(days=730)
-"""How long answers and their jobs are kept: DynamoDB's TTL deletes them after ``expires_at``."""
-
-
-def expires_at(created: datetime) -> int:
-    return int((created + RETENTION).timestamp())
-
-
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
-Item = dict[str, Any]
-
-
-def due_shard(response_id: str) -> str:
-    """Spread due jobs over a few partitions so one hot key cannot throttle the scheduler."""
-    return f"DUE#{int(hashlib.sha256(response_id.encode()).hexdigest(), 16) % DUE_SHARDS}"
-
-
-def dump_item(item: Item) -> dict[str, AttributeValueTypeDef]:
-    return {k: _serializer.serialize(v) for k, v in item.items()}
-
-
-def load_item(item: Mapping[str, Any]) -> Item:
-    return {k: _deserializer.deserialize(v) for k, v in item.items()}
-
-
-def query_all(client: DynamoDBClient, table: str, **params: Any) -> Iterator[Item]:
-    """Every item a Query finds, page after page."""
-    while True:
-        with aws_failures():
-            answer = client.query(TableName=table, **params)
-        yield from (load_item(item) for item in answer.get("Items", []))
-        if "LastEvaluatedKey" not in answer:
-            return
-        params["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
-
-
-def response_item(response: Response) -> Item:
-    item: Item = {
-        "pk": f"RESPONSE#{response.id}",
-        "sk": "RESPONSE",
-        "type": "response",
-        "id": response.id,
-        "campaign": response.campaign,
-        "campaign_version": response.campaign_version,
-        "locale": response.locale,
-        "answers": dict(response.answers),
-        "created_at": response.created_at.isoformat(),
-        "request_hash": response.request_hash,
-        "source": response.source,
-        "expires_at": expires_at(response.created_at),
-        "gsi1pk": f"CAMPAIGN#{response.campaign}",
-        "gsi1sk": f"RESPONSE#{response.created_at.isoformat()}#{response.id}",
-    }
-    if response.design_name:
-        item["design_name"] = response.design_name
-    if response.referred_by:
-        item["referred_by"] = response.referred_by
-    if response.phone:
-        item["phone"] = response.phone
-    if response.consent:
-        item["consent"] = {
-            "purpose": response.consent.purpose,
-            "notice_version": response.consent.notice_version,
-            "notice_locale": response.consent.notice_locale,
-            "given_at": response.consent.given_at.isoformat(),
-        }
-    return item
-
-
-def response_from_item(item: Item) -> Response:
-    consent = item.get("consent")
-    return Response(
-        id=item["id"],
-        campaign=item["campaign"],
-        campaign_version=int(item["campaign_version"]),
-        locale=item["locale"],
-        answers=dict(item["answers"]),
-        phone=item.get("phone"),
-        consent=Consent(
-            purpose=consent["purpose"],
-            notice_version=consent["notice_version"],
-            notice_locale=consent["notice_locale"],
-            given_at=datetime.fromisoformat(consent["given_at"]),
-        )
-        if consent
-        else None,
-        created_at=datetime.fromisoformat(item["created_at"]),
-        request_hash=item["request_hash"],
-        source=item.get("source", "direct"),
-        design_name=item.get("design_name"),
-        referred_by=item.get("referred_by"),
-    )
-
-
-def job_item(job: FollowUpJob) -> Item:
-    item: Item = {
-        "pk": f"RESPONSE#{job.response_id}",
-        "sk": f"FOLLOWUP#{job.step}",
-        "type": "followup",
-        "response_id": job.response_id,
-        "step": job.step,
-        "channel": job.channel,
-        "status": job.status,
-        "due_at": job.due_at.isoformat(),
-        "campaign": job.campaign,
-        "locale": job.locale,
-        "created_at": job.created_at.isoformat(),
-        "message": job.message,
-        "attributes": dict(job.attributes),
-        "attempts": job.attempts,
-        "expires_at": expires_at(job.created_at),
-        "gsi1pk": f"CAMPAIGN#{job.campaign}",
-        "gsi1sk": f"FOLLOWUP#{job.created_at.isoformat()}#{job.response_id}#{job.step}",
-    }
-    if job.status in OPEN_STATUSES:
-        item["due_shard"] = due_shard(job.response_id)
-    optional = {
-        "phone_number": job.phone_number,
-        "contact_id": job.contact_id,
-        "lease_id": job.lease_id,
-        "message_id": job.message_id,
-        "sent_at": job.sent_at.isoformat() if job.sent_at else None,
-        "last_error": job.last_error,
-        "note": job.note,
-        "ref": job.ref,
-    }
-    item.update({k: v for k, v in optional.items() if v is not None})
-    return item
-
-
-def job_from_item(item: Item) -> FollowUpJob:
-    sent_at = item.get("sent_at")
-    return FollowUpJob(
-        response_id=item["response_id"],
-        step=item["step"],
-        channel=item["channel"],
-        status=item["status"],
-        due_at=datetime.fromisoformat(item["due_at"]),
-        campaign=item["campaign"],
-        locale=item["locale"],
-        created_at=datetime.fromisoformat(item["created_at"]),
-        message=item.get("message", ""),
-        attributes=dict(item.get("attributes", {})),
-        phone_number=item.get("phone_number"),
-        contact_id=item.get("contact_id"),
-        lease_id=item.get("lease_id"),
-        attempts=int(cast(Decimal, item["attempts"])),
-        message_id=item.get("message_id"),
-        sent_at=datetime.fromisoformat(sent_at) if sent_at else None,
-        last_error=item.get("last_error"),
-        note=item.get("note"),
-        ref=item.get("ref"),
-    )
-
+    from chalicelib.responses.limits import Limit
 
 CONFLICT_ATTEMPTS = 4
 CONFLICT_BACKOFF = 0.02  # seconds, doubled each time, with jitter: 20, 40, 80 ms
@@ -213,9 +62,13 @@ class DynamoStore:
         return dump_item({"pk": pk, "sk": sk})
 
     def create_response(
-        self, response: Response, jobs: Sequence[FollowUpJob], limits: Sequence[Limit] = ()
+        self,
+        response: Response,
+        jobs: Sequence[FollowUpJob],
+        limits: Sequence[Limit] = (),
+        counts: Sequence[Count] = (),
     ) -> Response | None:
-        """The answer, its follow-up jobs, the contact's link to it, the funnel count and the
+        """The answer, its follow-up jobs, the contact's link to it, the funnel counts and the
         rate-limit counters in one transaction: one write request, all or nothing.
 
         None if written; the stored twin if this id was written before (an idempotent repeat,
@@ -231,24 +84,11 @@ class DynamoStore:
             }
             for item in [response_item(response), *(job_item(job) for job in jobs)]
         ]
-        for contact_id in sorted({job.contact_id for job in jobs if job.contact_id}):
-            # The contact remembers its responses, so an opt-out can cancel what is pending.
-            writes.append(
-                {
-                    "Update": {
-                        "TableName": self._table,
-                        "Key": self._key(f"CONTACT#{contact_id}", "CONTACT"),
-                        "UpdateExpression": "ADD response_ids :r SET #type = :t",
-                        "ExpressionAttributeNames": {"#type": "type"},
-                        "ExpressionAttributeValues": dump_item(
-                            {":r": {response.id}, ":t": "contact"}
-                        ),
-                    }
-                }
-            )
+        writes.extend(contact_updates(self._table, jobs))
         writes.append(self._count("responses", response.campaign, response.locale, response.source))
+        writes.extend(count_update(self._table, count) for count in counts)
         first_limit = len(writes)
-        writes.extend(limit.write(self._table) for limit in limits)
+        writes.extend(self._limit_write(limit) for limit in limits)
         for attempt in range(CONFLICT_ATTEMPTS):
             try:
                 with aws_failures(TRANSACTION_CANCELLED):
@@ -272,34 +112,29 @@ class DynamoStore:
                 self._sleep(CONFLICT_BACKOFF * 2**attempt * (0.5 + self._rng.random() / 2))
         return None  # unreachable: the loop returns or raises
 
-    def count_write(
-        self, what: str, slug: str, locale: str, source: str
-    ) -> TransactWriteItemTypeDef:
-        """The counter's update, to go into another store's transaction."""
-        return self._count(what, slug, locale, source)
-
-    def job_write(self, job: FollowUpJob) -> TransactWriteItemTypeDef:
-        """A new job's Put (skipped by the transaction if it exists: then nothing is written)."""
+    def _limit_write(self, limit: Limit) -> TransactWriteItemTypeDef:
+        """The counter's update as a transaction item: it fails once the limit is reached
+        (the item's TTL deletes it an hour after its window)."""
         return {
-            "Put": {
+            "Update": {
                 "TableName": self._table,
-                "Item": dump_item(job_item(job)),
-                "ConditionExpression": "attribute_not_exists(pk)",
+                "Key": self._key(limit.pk, str(limit.window_start)),
+                "UpdateExpression": "ADD hits :one SET expires_at = :end",
+                "ConditionExpression": "attribute_not_exists(hits) OR hits < :most",
+                "ExpressionAttributeValues": dump_item(
+                    {
+                        ":one": 1,
+                        ":most": limit.most,
+                        ":end": limit.window_start + limit.seconds + 3600,
+                    }
+                ),
             }
         }
 
     def _count(
         self, what: str, slug: str, locale: str, source: str, by: int = 1
     ) -> TransactWriteItemTypeDef:
-        return {
-            "Update": {
-                "TableName": self._table,
-                "Key": self._key(f"CAMPAIGN#{slug}", f"STATS#{what}#{locale}#{source}"),
-                "UpdateExpression": "ADD #n :one",
-                "ExpressionAttributeNames": {"#n": "count"},
-                "ExpressionAttributeValues": dump_item({":one": by}),
-            }
-        }
+        return count_update(self._table, Count(what, slug, locale, source, by))
 
     def count(self, what: str, slug: str, locale: str, source: str, by: int = 1) -> None:
         """``by`` more of ``what`` (views, shares, referred, rewards) for the funnel."""
@@ -347,12 +182,23 @@ class DynamoStore:
         """Write new jobs of an existing response; the ones that already existed are skipped."""
         added = []
         for job in jobs:
-            written = conditional(
-                self._client.put_item,
-                TableName=self._table,
-                Item=dump_item(job_item(job)),
-                ConditionExpression="attribute_not_exists(pk)",
-            )
+            written: object
+            if job.contact_id:  # the contact names the job in the same write (opt-outs)
+                written = conditional(
+                    self._client.transact_write_items,
+                    TRANSACTION_CANCELLED,
+                    TransactItems=[
+                        new_job_put(self._table, job),
+                        *contact_updates(self._table, [job]),
+                    ],
+                )
+            else:
+                written = conditional(
+                    self._client.put_item,
+                    TableName=self._table,
+                    Item=dump_item(job_item(job)),
+                    ConditionExpression="attribute_not_exists(pk)",
+                )
             if written is not None:
                 added.append(job)
         return added
@@ -490,19 +336,51 @@ class DynamoStore:
                 ),
                 ReturnValues="ALL_NEW",
             )
-        contact = _contact(contact_id, load_item(answer["Attributes"]))
-        for response_id in sorted(contact.response_ids):
-            for job in self.jobs_for(response_id):
-                if job.status == "pending" and job.contact_id == contact_id:
-                    self._close_pending(job, "opted out")
-        return contact
+        item = load_item(answer["Attributes"])
+        for response_id, step in self._pending(contact_id, sorted(item.get("job_keys", set()))):
+            self._close_pending(response_id, step, "opted out")
+        # Contacts written before they named their jobs have no job_keys: the runner checks
+        # the opt-out before it sends each SMS, and cancels those jobs then.
+        return _contact(contact_id, item)
 
-    def _close_pending(self, job: FollowUpJob, why: str) -> None:
+    def _pending(self, contact_id: str, job_keys: list[str]) -> list[tuple[str, str]]:
+        """The contact's pending jobs among ``job_keys``, read in batches of 100."""
+        pending = []
+        for start in range(0, len(job_keys), 100):
+            keys = [
+                self._key(f"RESPONSE#{rid}", f"FOLLOWUP#{step}")
+                for rid, step in (key.split("/", 1) for key in job_keys[start : start + 100])
+            ]
+            request: Any = {
+                self._table: {
+                    "Keys": keys,
+                    # Names, not words: DynamoDB reserves many words (STATUS among them).
+                    "ProjectionExpression": "#r, #p, #s, #c",
+                    "ExpressionAttributeNames": {
+                        "#r": "response_id",
+                        "#p": "step",
+                        "#s": "status",
+                        "#c": "contact_id",
+                    },
+                    "ConsistentRead": True,
+                }
+            }
+            while request:
+                with aws_failures():
+                    answer = self._client.batch_get_item(RequestItems=request)
+                for raw in answer.get("Responses", {}).get(self._table, []):
+                    job = load_item(raw)
+                    if job["status"] == "pending" and job.get("contact_id") == contact_id:
+                        pending.append((str(job["response_id"]), str(job["step"])))
+                request = answer.get("UnprocessedKeys") or None
+        return sorted(pending)
+
+    def _close_pending(self, response_id: str, step: str, why: str) -> None:
         # Refused if a runner holds the job: it checks the opt-out itself.
         conditional(
             self._client.update_item,
             TableName=self._table,
-            Key=self._key(f"RESPONSE#{job.response_id}", f"FOLLOWUP#{job.step}"),
+            Key=self._key(f"RESPONSE#{response_id}", f"FOLLOWUP#{step}"),
             UpdateExpression="SET #s = :cancelled, note = :why REMOVE due_shard",
             ConditionExpression="#s = :pending",
             ExpressionAttributeNames={"#s": "status"},

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.storage.dynamodb import dump_item, query_all
 from chalicelib.storage.errors import aws_failures
+from chalicelib.storage.items import dump_item, query_all
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

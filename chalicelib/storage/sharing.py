@@ -14,37 +14,25 @@ Keys (see README, "Table design"):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.storage.dynamodb import dump_item, expires_at, load_item
+from chalicelib.campaigns.funnel import Count
+from chalicelib.followups.model import FollowUpJob
+from chalicelib.sharing.model import Share
 from chalicelib.storage.errors import TRANSACTION_CANCELLED, aws_failures, conditional
+from chalicelib.storage.items import (
+    contact_updates,
+    count_update,
+    dump_item,
+    expires_at,
+    load_item,
+    new_job_put,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
-
-
-@dataclass(frozen=True)
-class Share:
-    id: str
-    campaign: str
-    response_id: str
-    locale: str
-    message: str
-    design_name: str
-    status: str  # public | pending | rejected
-    reasons: tuple[str, ...]
-    sharer_contact: str | None
-    created_at: datetime
-    visits: int = 0
-    referred: int = 0
-    reward_granted_at: datetime | None = None
-
-    @property
-    def public(self) -> bool:
-        return self.status == "public"
 
 
 def _share(item: dict[str, Any]) -> Share:
@@ -78,7 +66,8 @@ class ShareStore:
         with aws_failures():
             return getattr(self._client, method)(TableName=self._table, **params)
 
-    def create(self, share: Share) -> None:
+    def create(self, share: Share, counts: Sequence[Count] = ()) -> None:
+        """Store a new share, with ``counts`` (the funnel's ``shares``) in the same write."""
         item = {
             "pk": f"SHARE#{share.id}",
             "sk": "SHARE",
@@ -100,7 +89,15 @@ class ShareStore:
         }
         if share.sharer_contact:
             item["sharer_contact"] = share.sharer_contact
-        self._call("put_item", Item=dump_item(item), ConditionExpression="attribute_not_exists(pk)")
+        put: TransactWriteItemTypeDef = {
+            "Put": {
+                "TableName": self._table,
+                "Item": dump_item(item),
+                "ConditionExpression": "attribute_not_exists(pk)",
+            }
+        }
+        writes = [put, *(count_update(self._table, count) for count in counts)]
+        self._call("transact_write_items", TransactItems=writes)
 
     def get(self, share_id: str) -> Share | None:
         answer = self._call("get_item", Key=self._key(share_id), ConsistentRead=True)
@@ -141,11 +138,10 @@ class ShareStore:
         contact_id: str,
         response_id: str,
         campaign: str,
-        also: Sequence[TransactWriteItemTypeDef] = (),
+        counts: Sequence[Count] = (),
     ) -> int | None:
-        """Count a verified friend once per share of ``campaign`` (with ``also``, e.g. the
-        funnel's counter, in the same transaction); the new total, or None if it did not
-        count."""
+        """Count a verified friend once per share of ``campaign`` (with ``counts``, the
+        funnel's, in the same transaction); the new total, or None if it did not count."""
         marker = {
             "pk": f"SHARE#{share_id}",
             "sk": f"REFERRAL#{contact_id}",
@@ -179,7 +175,7 @@ class ShareStore:
                         ),
                     }
                 },
-                *also,
+                *(count_update(self._table, count) for count in counts),
             ],
         )
         if counted is None:
@@ -192,10 +188,11 @@ class ShareStore:
         share_id: str,
         threshold: int,
         at: datetime,
-        also: Sequence[TransactWriteItemTypeDef] = (),
+        counts: Sequence[Count] = (),
+        jobs: Sequence[FollowUpJob] = (),
     ) -> bool:
         """Mark the reward given, once: only the first caller past the threshold wins, and
-        ``also`` (the reward's jobs, the funnel's counter) is written with it or not at all."""
+        the reward's ``jobs`` and ``counts`` are written with it or not at all."""
         granted = conditional(
             self._client.transact_write_items,
             TRANSACTION_CANCELLED,  # given before, or not yet enough friends
@@ -213,7 +210,9 @@ class ShareStore:
                         ),
                     }
                 },
-                *also,
+                *(count_update(self._table, count) for count in counts),
+                *(new_job_put(self._table, job) for job in jobs),
+                *contact_updates(self._table, jobs),
             ],
         )
         return granted is not None

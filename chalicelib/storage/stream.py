@@ -12,7 +12,7 @@ from typing import Any
 
 from chalicelib.followups.model import FollowUpJob
 from chalicelib.responses.model import Response
-from chalicelib.storage.dynamodb import job_from_item, load_item, response_from_item
+from chalicelib.storage.items import job_from_item, load_item, response_from_item
 
 
 def new_items(images: Iterable[Mapping[str, Any]]) -> tuple[list[FollowUpJob], dict[str, Response]]:

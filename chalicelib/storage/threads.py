@@ -8,25 +8,15 @@ Keys (see README, "Table design"):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.storage.dynamodb import dump_item, expires_at, load_item
+from chalicelib.dialogue.ports import Message
 from chalicelib.storage.errors import TRANSACTION_CANCELLED, aws_failures, conditional
+from chalicelib.storage.items import dump_item, expires_at, load_item
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-
-
-@dataclass(frozen=True)
-class Message:
-    response_id: str
-    direction: str  # out (brand to customer) | in (customer to brand)
-    text: str
-    at: datetime
-    message_id: str
-    by: str = ""
 
 
 class ThreadStore:

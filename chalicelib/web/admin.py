@@ -13,7 +13,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from chalicelib.admin import operations
 from chalicelib.admin.export import csv_lines, jsonl_lines
 from chalicelib.bootstrap import Services
 from chalicelib.errors import (
@@ -120,14 +119,12 @@ def list_campaigns(services: Services, request: WebRequest) -> WebResponse:
     return guarded(
         services,
         request,
-        lambda: WebResponse.json({"campaigns": operations.list_campaigns(services)}),
+        lambda: WebResponse.json({"campaigns": services.admin.list_campaigns()}),
     )
 
 
 def show_campaign(services: Services, slug: str, request: WebRequest) -> WebResponse:
-    return guarded(
-        services, request, lambda: WebResponse.json(operations.show_campaign(services, slug))
-    )
+    return guarded(services, request, lambda: WebResponse.json(services.admin.show_campaign(slug)))
 
 
 def deploy(services: Services, request: WebRequest) -> WebResponse:
@@ -136,7 +133,7 @@ def deploy(services: Services, request: WebRequest) -> WebResponse:
         source, file = body.get("source"), body.get("file", "campaign.yaml")
         if not isinstance(source, str) or not isinstance(file, str):
             raise BadRequest("source_not_text")
-        done = operations.deploy(services, source, Path(file).name, "admin-api")
+        done = services.admin.deploy(source, Path(file).name, "admin-api")
         return WebResponse.json(done, 201)
 
     return guarded(services, request, action)
@@ -145,19 +142,19 @@ def deploy(services: Services, request: WebRequest) -> WebResponse:
 def publish(services: Services, slug: str, request: WebRequest) -> WebResponse:
     def action() -> WebResponse:
         version = _int(_body(request).get("version"), "version")
-        return WebResponse.json(operations.publish(services, slug, version))
+        return WebResponse.json(services.admin.publish(slug, version))
 
     return guarded(services, request, action)
 
 
 def rollback(services: Services, slug: str, request: WebRequest) -> WebResponse:
-    return guarded(services, request, lambda: WebResponse.json(operations.rollback(services, slug)))
+    return guarded(services, request, lambda: WebResponse.json(services.admin.rollback(slug)))
 
 
 def responses(services: Services, slug: str, request: WebRequest) -> WebResponse:
     def action() -> WebResponse:
         limit = _int(request.query.get("limit", "50"), "limit")
-        page = operations.responses(services, slug, limit, request.query.get("cursor"))
+        page = services.admin.responses(slug, limit, request.query.get("cursor"))
         return WebResponse.json(page)
 
     return guarded(services, request, action)
@@ -168,7 +165,7 @@ def export(services: Services, slug: str, request: WebRequest) -> WebResponse:
         fmt = request.query.get("format", "csv")
         if fmt not in ("csv", "jsonl"):
             raise BadRequest("bad_format")
-        names, rows = operations.all_responses(services, slug)
+        names, rows = services.admin.all_responses(slug)
         if fmt == "csv":
             body, kind = "".join(csv_lines(names, rows)), "text/csv; charset=utf-8"
         else:
@@ -180,7 +177,7 @@ def export(services: Services, slug: str, request: WebRequest) -> WebResponse:
 
 
 def stats(services: Services, slug: str, request: WebRequest) -> WebResponse:
-    return guarded(services, request, lambda: WebResponse.json(operations.stats(services, slug)))
+    return guarded(services, request, lambda: WebResponse.json(services.admin.stats(slug)))
 
 
 def moderation_queue(services: Services, slug: str, request: WebRequest) -> WebResponse:
@@ -188,7 +185,7 @@ def moderation_queue(services: Services, slug: str, request: WebRequest) -> WebR
     return guarded(
         services,
         request,
-        lambda: WebResponse.json(operations.moderation_queue(services, slug, status)),
+        lambda: WebResponse.json(services.admin.moderation_queue(slug, status)),
     )
 
 
@@ -197,9 +194,7 @@ def moderate(services: Services, slug: str, share_id: str, request: WebRequest) 
         decision = _body(request).get("decision")
         if not isinstance(decision, str):
             raise BadRequest("bad_decision")
-        return WebResponse.json(
-            operations.moderate(services, slug, share_id, decision, "admin-api")
-        )
+        return WebResponse.json(services.admin.moderate(slug, share_id, decision, "admin-api"))
 
     return guarded(services, request, action)
 
@@ -209,7 +204,7 @@ def reply(services: Services, slug: str, response_id: str, request: WebRequest) 
         text = _body(request).get("text")
         if not isinstance(text, str):
             raise BadRequest("bad_text")
-        done = operations.reply(services, slug, response_id, text, "admin-api")
+        done = services.admin.reply(slug, response_id, text, "admin-api")
         return WebResponse.json(done, 201)
 
     return guarded(services, request, action)
@@ -219,7 +214,7 @@ def thread(services: Services, slug: str, response_id: str, request: WebRequest)
     return guarded(
         services,
         request,
-        lambda: WebResponse.json(operations.thread(services, slug, response_id)),
+        lambda: WebResponse.json(services.admin.thread(slug, response_id)),
     )
 
 
@@ -228,6 +223,6 @@ def erase_contact(services: Services, request: WebRequest) -> WebResponse:
         phone = _body(request).get("phone")
         if not isinstance(phone, str):
             raise BadRequest("bad_phone")
-        return WebResponse.json(operations.erase_contact(services, phone))
+        return WebResponse.json(services.admin.erase_contact(phone))
 
     return guarded(services, request, action)

@@ -15,9 +15,7 @@ from chalicelib.errors import (
     RateLimited,
 )
 from chalicelib.i18n.catalogs import translations_for
-from chalicelib.responses.service import accept_response
 from chalicelib.web.http import BadRequest, ErrorTable, WebRequest, WebResponse, errors_answered
-from chalicelib.web.limits import answer_limits
 from chalicelib.web.messages import field_message
 from chalicelib.web.pages import TOKEN_PATTERN, best_locale
 
@@ -118,16 +116,8 @@ def post_response(call: ApiCall, services: Services, slug: str, request: WebRequ
         return _error(
             400, "bad_idempotency_key", "Idempotency-Key: 8 to 128 of A-Z a-z 0-9 _ . : -"
         )
-    accepted = accept_response(
-        campaign,
-        locale,
-        fields,
-        key or uuid.uuid4().hex,
-        source="api",
-        limits=answer_limits(services, request, fields, campaign.phone_region),
-        store=services.store,
-        links=services.links,
-        clock=services.clock,
+    accepted = services.responses.accept(
+        campaign, locale, fields, key or uuid.uuid4().hex, source="api", client=request.client
     )
     response = accepted.response
     return WebResponse.json(

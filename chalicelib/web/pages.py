@@ -21,8 +21,6 @@ from chalicelib.errors import (
 from chalicelib.i18n import formatting
 from chalicelib.i18n.catalogs import translations_for, ui_locales
 from chalicelib.i18n.negotiation import negotiate, parse_accept_language
-from chalicelib.responses.service import accept_response
-from chalicelib.sharing.service import count_visit, referrer
 from chalicelib.web import answered, csrf
 from chalicelib.web.configurator_form import configurator_form
 from chalicelib.web.http import (
@@ -34,7 +32,6 @@ from chalicelib.web.http import (
     WebResponse,
     errors_answered,
 )
-from chalicelib.web.limits import answer_limits
 from chalicelib.web.messages import field_message
 from chalicelib.web.rendering import render
 
@@ -378,7 +375,7 @@ def campaign_page(
     visitor_cookie = None
     if ref is not None:
         seen = request.cookie(VISITOR_COOKIE)
-        visitor = count_visit(campaign, ref, seen, services.shares)
+        visitor = services.sharing.count_visit(campaign, ref, seen)
         if visitor != seen:
             visitor_cookie = (
                 f"{VISITOR_COOKIE}={visitor}; Path=/; Max-Age={COOKIE_MAX_AGE}; HttpOnly;"
@@ -469,21 +466,15 @@ def submit_form(
         )
 
     call.form = again
-    accepted = accept_response(
+    accepted = services.responses.accept(
         campaign,
         locale,
         fields,
         token,
         source=source_of(fields.get("src")),
-        referred_by=referrer(campaign, share_ref(fields.get("ref")), services.shares),
-        limits=answer_limits(services, request, fields, campaign.phone_region),
-        store=services.store,
-        links=services.links,
-        clock=services.clock,
+        ref=share_ref(fields.get("ref")),
+        client=request.client,
     )
-    if accepted.created and accepted.response.referred_by:
-        # Counted toward a reward only once the friend opens the link sent to their number.
-        services.store.count("referred", slug, locale, "share")
     thanks = campaign_path(locale, slug) + "/thanks"
     if campaign.product is not None and campaign.sharing is not None:
         thanks += f"?d={accepted.response.id}"  # the design, ready to share

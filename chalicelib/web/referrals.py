@@ -8,7 +8,6 @@ from chalicelib.campaigns import Campaign
 from chalicelib.consent.referral_tokens import InvalidReferralToken, verify_referral
 from chalicelib.i18n.catalogs import translations_for
 from chalicelib.responses.model import Response
-from chalicelib.sharing.service import verify_friend
 from chalicelib.web.http import WebRequest, WebResponse
 from chalicelib.web.pages import not_found, note_page
 
@@ -20,11 +19,7 @@ def _friend(services: Services, token: str) -> tuple[Campaign, Response] | None:
         response_id = verify_referral(token, services.keys().link_keys)
     except InvalidReferralToken:
         return None
-    response = services.store.get_response(response_id)
-    if response is None or response.referred_by is None:
-        return None
-    campaign = services.registry.find(response.campaign, response.campaign_version)
-    return (campaign, response) if campaign is not None else None
+    return services.sharing.friend(response_id)
 
 
 def _page(
@@ -71,12 +66,5 @@ def confirm(services: Services, token: str, request: WebRequest) -> WebResponse:
     if found is None:
         return not_found(request)
     campaign, response = found
-    verify_friend(
-        campaign,
-        response,
-        shares=services.shares,
-        store=services.store,
-        links=services.links,
-        clock=services.clock,
-    )
+    services.sharing.verify_friend(campaign, response)
     return _page(campaign, response, request, action=None)

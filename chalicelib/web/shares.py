@@ -13,16 +13,13 @@ from chalicelib.bootstrap import Services
 from chalicelib.campaigns import Campaign, placeholders
 from chalicelib.configurator.choices import from_answers
 from chalicelib.configurator.drawing import CARD_HEIGHT, CARD_WIDTH, card
-from chalicelib.errors import CampaignNotFound
 from chalicelib.i18n import formatting
 from chalicelib.i18n.catalogs import translations_for
-from chalicelib.sharing.service import create_share
 from chalicelib.web import answered, csrf
 from chalicelib.web.configurator_form import drawing
 from chalicelib.web.http import WebRequest, WebResponse, errors_answered
 from chalicelib.web.pages import (
     PAGE_ERRORS,
-    SHARE_ID,
     PageCall,
     alternates,
     csrf_pair,
@@ -38,15 +35,6 @@ from chalicelib.web.pages import (
 from chalicelib.web.rendering import render
 
 RESPONSE_ID = re.compile(r"^[0-9a-f]{32}$")
-
-
-def _response(services: Services, campaign: Campaign, response_id: str) -> Any:
-    if not RESPONSE_ID.match(response_id):
-        return None
-    response = services.store.get_response(response_id)
-    if response is None or response.campaign != campaign.slug:
-        return None
-    return response
 
 
 def design_of(campaign: Campaign, response: Any, locale: str) -> dict[str, Any]:
@@ -75,7 +63,7 @@ def share_form(
 ) -> WebResponse | None:
     """The thanks page of a designed product, with the form to share it."""
     token, set_cookie = csrf_pair(services, request)
-    response = _response(services, campaign, response_id)
+    response = services.sharing.designed(campaign, response_id)
     if response is None or campaign.sharing is None:
         return None
     body = render(
@@ -110,12 +98,7 @@ def submit_share(
         return not_found(request, locale)
     if not answered.answered(services, request, response_id):
         return not_yours(request, locale)
-    response = services.store.get_response(response_id)
-    if response is None:
-        return not_found(request, locale)
-    campaign = services.registry.find(response.campaign, response.campaign_version)
-    if campaign is None or campaign.sharing is None or not campaign.offers(locale):
-        raise CampaignNotFound(response.campaign)
+    campaign, response = services.sharing.to_share(response_id, locale)
     fields = request.form()
     if not csrf.valid(request, fields, services.keys().link_keys):
         return forbidden(request, locale)
@@ -126,15 +109,7 @@ def submit_share(
         return share_form(services, campaign, locale, response.id, request, errors, status=status)
 
     call.form = again
-    share = create_share(
-        campaign,
-        response,
-        fields.get("message", ""),
-        shares=services.shares,
-        links=services.links,
-        clock=services.clock,
-    )
-    services.store.count("shares", campaign.slug, response.locale, response.source)
+    share = services.sharing.create(campaign, response, fields.get("message", ""))
     return WebResponse.redirect(f"/{locale}/s/{share.id}", 303)
 
 
@@ -150,15 +125,10 @@ def not_yours(request: WebRequest, locale: str) -> WebResponse:
 
 
 def share_page(services: Services, locale: str, share_id: str, request: WebRequest) -> WebResponse:
-    share = services.shares.get(share_id) if SHARE_ID.match(share_id) else None
-    if share is None:
+    found = services.sharing.shown(share_id)
+    if found is None:
         return not_found(request, locale)
-    response = services.store.get_response(share.response_id)
-    campaign = (
-        services.registry.find(share.campaign, response.campaign_version) if response else None
-    )
-    if campaign is None or response is None:
-        return not_found(request, locale)
+    share, response, campaign = found.share, found.response, found.campaign
     if not campaign.offers(locale):
         return WebResponse.redirect(f"/{campaign.default_locale}/s/{share.id}")
     _ = translations_for(locale).gettext
@@ -221,21 +191,19 @@ def share_image(
 ) -> WebResponse:
     """The design of a public share: SVG for pages, PNG for link previews (WhatsApp and most
     messengers show only raster Open Graph images)."""
-    share = services.shares.get(share_id) if SHARE_ID.match(share_id) else None
-    response = services.store.get_response(share.response_id) if share and share.public else None
-    campaign = (
-        services.registry.find(response.campaign, response.campaign_version) if response else None
-    )
-    if share is None or response is None or campaign is None or campaign.product is None:
+    found = services.sharing.shown(share_id)
+    product = found.campaign.product if found is not None and found.share.public else None
+    if found is None or product is None:
         return WebResponse(404, "", {"Content-Type": "text/plain"})
+    response, campaign = found.response, found.campaign
     cache = "public, max-age=300"
     if fmt == "png":
         import resvg_py
 
-        choices = from_answers(campaign.product, response.answers)
-        look = campaign.product.look(choices)
+        choices = from_answers(product, response.answers)
+        look = product.look(choices)
         title = response.design_name or campaign.title[locale]
-        svg = card(campaign.product.kind, look, title=title)
+        svg = card(product.kind, look, title=title)
         png = bytes(resvg_py.svg_to_bytes(svg_string=svg, skip_system_fonts=True))
         return WebResponse(200, png, {"Content-Type": "image/png", "Cache-Control": cache})
     svg = str(design_of(campaign, response, locale)["svg"])

@@ -70,8 +70,7 @@ def unsubscribe_page(services: Services, token: str, request: WebRequest) -> Web
         return not_found(request)
     locale = negotiate([claim.locale], ui_locales()) or "en"
     _ = translations_for(locale).gettext
-    contact = services.store.contact(claim.contact_id)
-    if contact is not None and contact.opted_out:
+    if services.contacts.opted_out(claim.contact_id):
         return _done(request, locale, token)
     return _page(
         request,
@@ -88,7 +87,7 @@ def unsubscribe(services: Services, token: str, request: WebRequest) -> WebRespo
     if claim is None:
         return not_found(request)
     locale = negotiate([claim.locale], ui_locales()) or "en"
-    services.store.opt_out(claim.contact_id, services.clock(), "unsubscribe_link")
+    services.contacts.opt_out(claim.contact_id, "unsubscribe_link")
     return _done(request, locale, token)
 
 
@@ -134,8 +133,6 @@ def erase_page(
 def erase(services: Services, token: str, request: WebRequest) -> WebResponse:
     """The customer's own request to delete everything about them: only with the
     confirmation of a page served minutes ago; else that page again, and nothing deleted."""
-    from chalicelib.logs import event
-
     claim = _claim(services, token)
     if claim is None:
         return not_found(request)
@@ -148,8 +145,7 @@ def erase(services: Services, token: str, request: WebRequest) -> WebResponse:
     if not verify_expiring(_ERASE, claim.contact_id, confirm, keys, now):
         return erase_page(services, token, request, status=403)
     locale = negotiate([claim.locale], ui_locales()) or "en"
-    deleted = services.eraser.erase(claim.contact_id)
-    event("contact.erased", contact_id=claim.contact_id, items=deleted, by="customer")
+    services.contacts.erase(claim.contact_id, by="customer")
     _ = translations_for(locale).gettext
     return _page(
         request,

@@ -34,8 +34,8 @@ def published(aws: Any) -> list[dict[str, Any]]:
         for entry in params["PublishBatchRequestEntries"]:
             calls.append({"TopicArn": params["TopicArn"], **entry})
 
-    aws.sns.meta.events.register("provide-client-params.sns.Publish", capture)
-    aws.sns.meta.events.register("provide-client-params.sns.PublishBatch", capture_batch)
+    aws.adapters.sns.meta.events.register("provide-client-params.sns.Publish", capture)
+    aws.adapters.sns.meta.events.register("provide-client-params.sns.PublishBatch", capture_batch)
     return calls
 
 
@@ -98,7 +98,7 @@ def test_response_item_holds_what_the_readme_documents(chalice_client: Any, aws:
         ),
     )
 
-    response = aws.store.get_response(response_id("wishlist", token))
+    response = aws.adapters.store.get_response(response_id("wishlist", token))
     assert response is not None
     assert (response.campaign, response.campaign_version, response.locale) == ("wishlist", 1, "hi")
     assert response.answers == {"product": "tawa", "reason": HINDI_REASON}
@@ -106,7 +106,7 @@ def test_response_item_holds_what_the_readme_documents(chalice_client: Any, aws:
     assert response.consent is not None
     assert response.consent.notice_version == "2026-11-25"
     assert response.consent.notice_locale == "hi"
-    by_campaign = aws.dynamodb.query(
+    by_campaign = aws.adapters.dynamodb.query(
         TableName=aws.settings.table_name,
         IndexName="by_campaign",
         KeyConditionExpression="gsi1pk = :c",
@@ -136,8 +136,8 @@ def test_sns_failure_keeps_the_response_and_leaves_the_follow_up_pending(
 
     assert answer.status_code == 303  # the customer's answer is safe; the event is retried
     rid = response_id("wishlist", token)
-    assert services.store.get_response(rid) is not None
-    jobs = {job.step: job for job in services.store.jobs_for(rid)}
+    assert services.adapters.store.get_response(rid) is not None
+    jobs = {job.step: job for job in services.adapters.store.jobs_for(rid)}
     assert jobs["response_event"].status == "pending"
     assert jobs["response_event"].last_error == "NotFound"
     assert jobs["response_event"].attempts == 1
@@ -316,7 +316,7 @@ def test_urdu_answer_keeps_its_zwnj_and_is_stored_nfc(chalice_client: Any, aws: 
 
     assert answer.status_code == 303
     assert answer.headers["Location"] == "/ur/c/wishlist/thanks"
-    response = aws.store.get_response(response_id("wishlist", token))
+    response = aws.adapters.store.get_response(response_id("wishlist", token))
     assert response is not None
     assert response.locale == "ur"
     assert response.answers == {"product": "tawa", "reason": URDU_REASON_NFC}
@@ -397,7 +397,7 @@ def test_index_and_unsubscribe_pages_in_urdu(chalice_client: Any, aws: Any) -> N
         headers=FORM,
         body=form(form_token="token-urdu-stop1", product="tawa", phone="9876500005", consent="yes"),
     )
-    jobs = aws.store.jobs_for(response_id("wishlist", "token-urdu-stop1"))
+    jobs = aws.adapters.store.jobs_for(response_id("wishlist", "token-urdu-stop1"))
     [reminder] = [job for job in jobs if job.step == "reminder"]
     path = aws.links.unsubscribe(reminder.contact_id, "ur").removeprefix(aws.links.base_url)
 

@@ -14,7 +14,7 @@ from chalicelib.campaigns.deployment import deploy_text
 from chalicelib.campaigns.loader import definition_of, parse_campaign
 from chalicelib.campaigns.registry import CampaignRegistry
 from chalicelib.errors import InvalidCampaignDefinition
-from chalicelib.storage.dynamodb import dump_item
+from chalicelib.storage.items import dump_item
 from tests.samples import WISHLIST
 
 TEXT = WISHLIST.read_text(encoding="utf-8")
@@ -24,12 +24,12 @@ HINDI_TITLE = "हम आपकी रसोई के लिए आगे क�
 
 def fresh_registry(services: Services) -> CampaignRegistry:
     """One that has cached nothing yet, as in a cold Lambda."""
-    return CampaignRegistry(services.campaign_store, services.clock, timedelta(seconds=30))
+    return CampaignRegistry(services.adapters.campaign_store, services.clock, timedelta(seconds=30))
 
 
 def put_version(services: Services, version: int, **attributes: str) -> None:
     """A version item as an earlier deploy wrote it (or one that only this test can write)."""
-    services.dynamodb.put_item(
+    services.adapters.dynamodb.put_item(
         TableName=services.settings.table_name,
         Item=dump_item(
             {
@@ -50,9 +50,9 @@ def put_version(services: Services, version: int, **attributes: str) -> None:
 def test_a_deployed_version_keeps_what_was_validated_and_pages_build_from_it(
     aws: Services,
 ) -> None:
-    deployed = deploy_text(aws.campaign_store, TEXT, "wishlist.yaml", aws.clock(), "test")
+    deployed = deploy_text(aws.adapters.campaign_store, TEXT, "wishlist.yaml", aws.clock(), "test")
 
-    stored = aws.campaign_store.version("wishlist", deployed.stored.version)
+    stored = aws.adapters.campaign_store.version("wishlist", deployed.stored.version)
     built = fresh_registry(aws).version("wishlist", stored.version)
 
     assert stored.source == TEXT
@@ -85,7 +85,7 @@ def test_customers_see_a_published_version_deployed_before_the_validated_form(
 ) -> None:
     put_version(aws, 93, source=TEXT.replace(HINDI_TITLE, "पुराना संस्करण, अब भी चालू"))
 
-    aws.campaign_store.publish("wishlist", 93, aws.clock())
+    aws.adapters.campaign_store.publish("wishlist", 93, aws.clock())
     page = chalice_client.http.get("/hi/c/wishlist")
 
     assert page.status_code == 200

@@ -11,7 +11,6 @@ from xml.etree import ElementTree
 
 import pytest
 
-from chalicelib.dialogue.service import handle_inbound
 from tests.conftest import ADMIN_KEY
 from tests.samples import DRESS_DESIGN, png_size
 
@@ -24,7 +23,7 @@ DRESS = "design-your-dress"
 @pytest.fixture
 def published(aws: Any) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
-    aws.sns.meta.events.register(
+    aws.adapters.sns.meta.events.register(
         "provide-client-params.sns.Publish", lambda params, **_: calls.append(params)
     )
     return calls
@@ -86,7 +85,7 @@ def test_the_design_is_drawn_and_priced_and_round_trips_without_javascript(
     assert "#1b7f4f" in ElementTree.tostring(svg_of(page), encoding="unicode")
     assert thanks.startswith(f"/hi/c/{DRESS}/thanks?d=")
     response_id = thanks.rsplit("=", 1)[1]
-    stored = aws.store.get_response(response_id)
+    stored = aws.adapters.store.get_response(response_id)
     assert stored.answers["colour"] == "emerald"
     assert stored.answers["length"] == "maxi"
     assert stored.design_name == "मेरी हरी ड्रेस"
@@ -351,7 +350,7 @@ def test_friends_through_a_share_earn_the_sharer_one_reward_once_their_numbers_a
     )
     assert "आपका नंबर पक्का हो गया" in confirmed
     assert forged.status_code == 404
-    stored = aws.shares.get(share_id)
+    stored = aws.adapters.shares.get(share_id)
     assert (stored.visits, stored.referred) == (1, 6)
     assert stored.reward_granted_at is not None
     funnel = json.loads(
@@ -383,9 +382,12 @@ def test_a_share_of_another_campaign_is_not_credited_nor_visited(
     response_id = car.headers["Location"].rsplit("=", 1)[1]
 
     assert car.status_code == 303
-    assert aws.store.get_response(response_id).referred_by is None
+    assert aws.adapters.store.get_response(response_id).referred_by is None
     assert confirm_links(published) == {}  # nothing to prove: no friend of anyone
-    assert (aws.shares.get(share_id).visits, aws.shares.get(share_id).referred) == (0, 0)
+    assert (
+        aws.adapters.shares.get(share_id).visits,
+        aws.adapters.shares.get(share_id).referred,
+    ) == (0, 0)
 
 
 def test_a_visitor_counts_once_however_often_they_open_the_link(
@@ -404,7 +406,7 @@ def test_a_visitor_counts_once_however_often_they_open_the_link(
     chalice_client.http.get(path, headers={"Cookie": "samvad_visitor=" + "x" * 22})  # another
     chalice_client.http.get(path, headers={"Cookie": "samvad_visitor=" + "x" * 22})
 
-    assert aws.shares.get(share_id).visits == 2
+    assert aws.adapters.shares.get(share_id).visits == 2
 
 
 def test_a_marketer_replies_and_the_customer_answers_by_sms(
@@ -419,8 +421,7 @@ def test_a_marketer_replies_and_the_customer_answers_by_sms(
         body=json.dumps({"text": "आपकी ड्रेस कल तैयार होगी।"}),
     )
     reply = published[-1]
-    outcome = handle_inbound(
-        aws,
+    outcome = aws.dialogue.handle_inbound(
         {
             "originationNumber": "+919876530000",
             "messageBody": "धन्यवाद, मैं कल आऊँगी",
@@ -429,8 +430,7 @@ def test_a_marketer_replies_and_the_customer_answers_by_sms(
         },
         aws.clock(),
     )
-    stop = handle_inbound(
-        aws,
+    stop = aws.dialogue.handle_inbound(
         {"originationNumber": "+919876530000", "messageBody": "बंद करें", "inboundMessageId": "in-2"},
         aws.clock(),
     )
@@ -471,8 +471,8 @@ def test_the_inbound_sns_handler_threads_the_answer_and_honours_stop(
         event = chalice_client.events.generate_sns_event(message=json.dumps(payload))
         chalice_client.lambda_.invoke("inbound_sms", event)
 
-    thread = aws.threads.thread(response_id)
-    contact = aws.store.contact(aws.links.contact_id("+919876530001"))
+    thread = aws.adapters.threads.thread(response_id)
+    contact = aws.adapters.store.contact(aws.links.contact_id("+919876530001"))
     assert [m.text for m in thread] == ["Kal aaungi", "STOP"]
     assert contact is not None
     assert contact.opted_out

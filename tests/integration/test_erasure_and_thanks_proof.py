@@ -21,7 +21,9 @@ CONFIRM = re.compile(r'name="confirm" value="([0-9]+\.[0-9a-f]{32})"')
 
 
 def stored(aws: Any) -> str:
-    items = aws.dynamodb.scan(TableName=aws.settings.table_name)["Items"]  # a test may Scan
+    items = aws.adapters.dynamodb.scan(TableName=aws.settings.table_name)[
+        "Items"
+    ]  # a test may Scan
     return json.dumps(items, ensure_ascii=False)
 
 
@@ -47,7 +49,7 @@ def test_the_unsubscribe_page_links_to_erasure_and_unsubscribing_stays_one_post(
     stopped = post(chalice_client, link, "unsubscribe=yes")
 
     assert stopped.status_code == 200
-    assert aws.store.contact(aws.links.contact_id("+919876571111")).opted_out
+    assert aws.adapters.store.contact(aws.links.contact_id("+919876571111")).opted_out
     assert "9876571111" in stored(aws)  # unsubscribed, not erased
 
 
@@ -180,7 +182,7 @@ def test_another_browser_with_the_thanks_url_sees_no_design_and_cannot_share(
         )
         assert refused.status_code == 403, name
         assert "आप यह डिज़ाइन साझा नहीं कर सकते" in refused.body.decode(), name
-    items = aws.dynamodb.scan(TableName=aws.settings.table_name)["Items"]
+    items = aws.adapters.dynamodb.scan(TableName=aws.settings.table_name)["Items"]
     assert not [i for i in items if i["pk"]["S"].startswith("SHARE#")]  # nothing was shared
     # the same cookie, a day later, has expired
     now = aws.clock()

@@ -50,7 +50,9 @@ def prod(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
             monkeypatch.setenv(name, value)
         bootstrap.reset()
         services = bootstrap.get_services()
-        sync_definitions(services.campaign_store, services.settings.campaigns_dir, services.clock())
+        sync_definitions(
+            services.adapters.campaign_store, services.settings.campaigns_dir, services.clock()
+        )
         bootstrap.reset()
         yield settings
         bootstrap.reset()
@@ -128,7 +130,7 @@ def test_a_deployed_function_whose_secret_is_gone_answers_503_and_logs_why_once(
 ) -> None:
     from chalicelib import bootstrap
 
-    bootstrap.get_services().secretsmanager.delete_secret(
+    bootstrap.get_services().adapters.secretsmanager.delete_secret(
         SecretId=prod["SAMVAD_SECRET_ID"], ForceDeleteWithoutRecovery=True
     )
     bootstrap.reset()
@@ -147,7 +149,7 @@ def test_a_secret_with_the_wrong_shape_is_refused_without_logging_its_values(
     from chalicelib import bootstrap
 
     old_shape = f'{{"link_secret": "{DEVELOPMENT_CONTACT_KEY.decode()}"}}'
-    bootstrap.get_services().secretsmanager.put_secret_value(
+    bootstrap.get_services().adapters.secretsmanager.put_secret_value(
         SecretId=prod["SAMVAD_SECRET_ID"], SecretString=old_shape
     )
     bootstrap.reset()
@@ -178,11 +180,11 @@ def test_other_triggers_of_a_function_without_its_secret_raise_before_any_work(
     from chalicelib import bootstrap
     from chalicelib.consent.keys import SecretUnavailable
 
-    secretsmanager = bootstrap.get_services().secretsmanager
+    secretsmanager = bootstrap.get_services().adapters.secretsmanager
     secretsmanager.delete_secret(SecretId=prod["SAMVAD_SECRET_ID"], ForceDeleteWithoutRecovery=True)
     bootstrap.reset()
     calls: list[str] = []
-    bootstrap.get_services().dynamodb.meta.events.register(
+    bootstrap.get_services().adapters.dynamodb.meta.events.register(
         "before-call", lambda event_name, **_: calls.append(event_name)
     )
 

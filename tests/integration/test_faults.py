@@ -87,8 +87,8 @@ def test_faults_lose_nothing_and_send_nothing_twice(
 
     monkeypatch.setattr(time, "sleep", lambda _: None)  # botocore's backoff, in test time
     faults = Faults(rate=0.08, seed=11)  # of calls failing after botocore's own retries
-    aws.dynamodb.meta.events.register("before-call.dynamodb", faults)
-    aws.sns.meta.events.register("before-call.sns", faults)
+    aws.adapters.dynamodb.meta.events.register("before-call.dynamodb", faults)
+    aws.adapters.sns.meta.events.register("before-call.sns", faults)
     tokens = [f"fault-answer-{n:03d}" for n in range(CUSTOMERS)]
     phones = {token: f"98765{n:05d}" for n, token in enumerate(tokens, start=80000)}
 
@@ -102,7 +102,7 @@ def test_faults_lose_nothing_and_send_nothing_twice(
             raise AssertionError(f"{token} never went through")
 
     with faults.paused():
-        created = aws.store.get_response(response_id("wishlist", tokens[0])).created_at
+        created = aws.adapters.store.get_response(response_id("wishlist", tokens[0])).created_at
     now = created
     for _ in range(60):  # the scheduler every so often, faults and all, time passing
         now += timedelta(hours=3)
@@ -128,8 +128,8 @@ def test_faults_lose_nothing_and_send_nothing_twice(
     outcomes: Counter[str] = Counter()
     for token in tokens:
         rid = response_id("wishlist", token)
-        lost += aws.store.get_response(rid) is None
-        jobs = aws.store.jobs_for(rid)
+        lost += aws.adapters.store.get_response(rid) is None
+        jobs = aws.adapters.store.jobs_for(rid)
         outcomes.update(job.status for job in jobs)
         still_open += sum(job.status in ("pending", "sending") for job in jobs)
         sent_sms = [job for job in jobs if job.channel == "sms" and job.status == "sent"]

@@ -44,14 +44,14 @@ def runner_at(aws: Any, now: datetime, **changes: Any) -> Runner:
 
 
 def jobs(aws: Any, rid: str) -> dict[str, FollowUpJob]:
-    return {job.step: job for job in aws.store.jobs_for(rid)}
+    return {job.step: job for job in aws.adapters.store.jobs_for(rid)}
 
 
 def test_a_one_day_follow_up_is_not_sent_early_and_is_sent_once_when_due(
     chalice_client: Any, aws: Any
 ) -> None:
     rid = answer(chalice_client, "due-once-0001", "9876500001")
-    created = aws.store.get_response(rid).created_at
+    created = aws.adapters.store.get_response(rid).created_at
     assert len(sms_to("+919876500001")) == 1  # the thank-you, at once
 
     early = runner_at(aws, created + timedelta(hours=23)).run_due()
@@ -75,7 +75,7 @@ def test_a_one_day_follow_up_is_not_sent_early_and_is_sent_once_when_due(
 
 def test_quiet_hours_postpone_marketing_to_the_next_morning(chalice_client: Any, aws: Any) -> None:
     rid = answer(chalice_client, "quiet-hours-01", "9876500002")
-    created = aws.store.get_response(rid).created_at
+    created = aws.adapters.store.get_response(rid).created_at
     late_evening = local_time(created, 2, 22)
 
     runner_at(aws, late_evening).run_due()
@@ -94,7 +94,7 @@ def test_a_reminder_is_skipped_when_the_customer_already_said_why(
     chalice_client: Any, aws: Any
 ) -> None:
     rid = answer(chalice_client, "skip-reason-01", "9876500003", reason="रोटी अच्छी बनती है")
-    created = aws.store.get_response(rid).created_at
+    created = aws.adapters.store.get_response(rid).created_at
 
     runner_at(aws, local_time(created, 2, 10)).run_due()
 
@@ -107,7 +107,7 @@ def test_the_unsubscribe_link_confirms_in_hindi_and_cancels_pending_jobs(
     chalice_client: Any, aws: Any
 ) -> None:
     rid = answer(chalice_client, "opt-out-00001", "9876500004")
-    created = aws.store.get_response(rid).created_at
+    created = aws.adapters.store.get_response(rid).created_at
     contact_id = jobs(aws, rid)["reminder"].contact_id
     link = aws.links.unsubscribe(contact_id, "hi")
     path = link.removeprefix(aws.links.base_url)
@@ -167,8 +167,8 @@ class CrashingPublisher:
 def test_a_runner_killed_mid_batch_loses_nothing(chalice_client: Any, aws: Any) -> None:
     numbers = [f"98765{n:05d}" for n in range(50, 56)]
     rids = [answer(chalice_client, f"crash-{n}", n, locale="en") for n in numbers]
-    now = local_time(aws.store.get_response(rids[-1]).created_at, 2, 10)
-    crashing = runner_at(aws, now, publisher=CrashingPublisher(aws.publisher, after=2))
+    now = local_time(aws.adapters.store.get_response(rids[-1]).created_at, 2, 10)
+    crashing = runner_at(aws, now, publisher=CrashingPublisher(aws.adapters.publisher, after=2))
 
     with pytest.raises(Crash):
         crashing.run_due()
@@ -192,7 +192,7 @@ def test_a_runner_publishes_nothing_once_its_lease_is_running_out(
     did not send stays claimed until the lease ends, then goes out once, from the next."""
     numbers = [f"98765{n:05d}" for n in range(60, 64)]
     rids = [answer(chalice_client, f"slow-{n}", n, locale="en") for n in numbers]
-    start = local_time(aws.store.get_response(rids[-1]).created_at, 2, 10)
+    start = local_time(aws.adapters.store.get_response(rids[-1]).created_at, 2, 10)
     times = iter([start, start, *[start + timedelta(seconds=40)] * 50])  # read, claim, then slow
     slow = runner_at(aws, start)
     slow = replace(slow, clock=lambda: next(times))
@@ -209,9 +209,9 @@ def test_a_runner_publishes_nothing_once_its_lease_is_running_out(
 
 def test_sns_failures_are_retried_with_backoff_until_sent(chalice_client: Any, aws: Any) -> None:
     rid = answer(chalice_client, "retry-sent-01", "9876500005")
-    created = aws.store.get_response(rid).created_at
+    created = aws.adapters.store.get_response(rid).created_at
     topic = aws.settings.followups_topic_arn
-    aws.sns.delete_topic(TopicArn=topic)  # SNS refuses: NotFound
+    aws.adapters.sns.delete_topic(TopicArn=topic)  # SNS refuses: NotFound
     now = local_time(created, 4, 10)
 
     runner_at(aws, now).run_due()
@@ -224,15 +224,15 @@ def test_sns_failures_are_retried_with_backoff_until_sent(chalice_client: Any, a
     assert second.attempts == 2
     assert second.due_at - first.due_at >= timedelta(minutes=1)  # the delay grows
 
-    aws.sns.create_topic(Name=topic.rsplit(":", 1)[1])  # SNS is back
+    aws.adapters.sns.create_topic(Name=topic.rsplit(":", 1)[1])  # SNS is back
     runner_at(aws, second.due_at).run_due()
     assert jobs(aws, rid)["offer_event"].status == "sent"
 
 
 def test_sns_failures_end_in_failed_after_the_limit(chalice_client: Any, aws: Any) -> None:
     rid = answer(chalice_client, "retry-fail-01", "9876500006")
-    created = aws.store.get_response(rid).created_at
-    aws.sns.delete_topic(TopicArn=aws.settings.followups_topic_arn)
+    created = aws.adapters.store.get_response(rid).created_at
+    aws.adapters.sns.delete_topic(TopicArn=aws.settings.followups_topic_arn)
     now = local_time(created, 4, 10)
 
     for _ in range(MAX_ATTEMPTS + 2):
@@ -245,12 +245,12 @@ def test_sns_failures_end_in_failed_after_the_limit(chalice_client: Any, aws: An
         MAX_ATTEMPTS,
         "NotFound",
     )
-    assert failed not in aws.store.due_jobs(now + timedelta(days=30), 100)
+    assert failed not in aws.adapters.store.due_jobs(now + timedelta(days=30), 100)
 
 
 def test_the_weekly_cap_postpones_marketing_to_next_week(chalice_client: Any, aws: Any) -> None:
     rid = answer(chalice_client, "weekly-cap-001", "9876500007")
-    created = aws.store.get_response(rid).created_at
+    created = aws.adapters.store.get_response(rid).created_at
     now = local_time(created, 4, 10)  # reminder and offer are both due
 
     runner_at(aws, now, marketing_per_week=1).run_due()
@@ -266,7 +266,7 @@ def test_the_weekly_cap_postpones_marketing_to_next_week(chalice_client: Any, aw
 
 def test_quiet_hours_follow_the_recipients_country(chalice_client: Any, aws: Any) -> None:
     rid = answer(chalice_client, "quiet-abroad-1", "+447911123456", locale="en")  # Guernsey
-    created = aws.store.get_response(rid).created_at
+    created = aws.adapters.store.get_response(rid).created_at
     ten_in_india = local_time(created, 2, 10)  # 04:30 or 05:30 on the island: still night
 
     runner_at(aws, ten_in_india).run_due()
@@ -280,7 +280,7 @@ def test_the_scheduled_function_reports_metrics_for_the_alarm(
     chalice_client: Any, aws: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
     answer(chalice_client, "scheduled-emf-01", "9876500008")
-    aws.sns.delete_topic(TopicArn=aws.settings.events_topic_arn)  # nothing due yet anyway
+    aws.adapters.sns.delete_topic(TopicArn=aws.settings.events_topic_arn)  # nothing due yet anyway
 
     event = chalice_client.events.generate_cw_event(
         source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
@@ -301,7 +301,7 @@ def test_both_senders_retry_only_within_the_lambdas_remaining_time(
     """The scheduled and the stream's functions hand the Lambda context's remaining time to
     the runner (an event handler's context is the event's, not ``app.lambda_context``)."""
     from chalicelib.followups.runner import RunReport
-    from chalicelib.storage.dynamodb import dump_item, job_item
+    from chalicelib.storage.items import dump_item, job_item
 
     seen: dict[str, float] = {}
 

@@ -275,11 +275,11 @@ def known_good(chalice_client: Any, aws: Any) -> Iterator[Response]:
     body = with_csrf(aws, urlencoded(KNOWN_ANSWER), headers, "valid")
     answer = post(chalice_client, "/hi/c/wishlist", body, headers)
     assert answer.status_code == 303
-    stored = aws.store.get_response(response_id("wishlist", KNOWN_TOKEN))
+    stored = aws.adapters.store.get_response(response_id("wishlist", KNOWN_TOKEN))
     assert stored is not None
     assert stored.answers == {"product": "tawa", "reason": KNOWN_ANSWER["reason"]}
     yield stored
-    assert aws.store.get_response(response_id("wishlist", KNOWN_TOKEN)) == stored
+    assert aws.adapters.store.get_response(response_id("wishlist", KNOWN_TOKEN)) == stored
 
 
 def headers_for(content_type: str | None, **extra: str) -> dict[str, str]:

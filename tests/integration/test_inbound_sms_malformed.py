@@ -70,10 +70,10 @@ def test_a_well_formed_stop_still_opts_out_and_a_confirmation_is_ignored(
     assert confirmation.status_code == 200
     assert answer.status_code == 200, answer.body
     assert json.loads(answer.body) == {"outcome": "stop"}
-    contact = aws.store.contact(aws.links.contact_id("+919876543219"))
+    contact = aws.adapters.store.contact(aws.links.contact_id("+919876543219"))
     assert contact is not None
     assert contact.opted_out
-    assert aws.store.get_response(response_id("wishlist", "inbound-ok-0001")) is not None
+    assert aws.adapters.store.get_response(response_id("wishlist", "inbound-ok-0001")) is not None
 
 
 @pytest.fixture

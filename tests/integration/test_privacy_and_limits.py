@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 import pytest
 
 from chalicelib import bootstrap
-from chalicelib.dialogue.service import handle_inbound
 from tests.conftest import ADMIN_KEY, send_wishlist_form
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -121,8 +120,8 @@ def test_logs_are_json_lines_with_a_request_id_and_no_personal_data(
         headers=KEY,
         body=json.dumps({"text": "Kal milte hain"}),
     )
-    handle_inbound(
-        aws, {"originationNumber": f"+91{phone}", "messageBody": "theek hai"}, aws.clock()
+    aws.dialogue.handle_inbound(
+        {"originationNumber": f"+91{phone}", "messageBody": "theek hai"}, aws.clock()
     )
 
     logger.removeHandler(captured)
@@ -149,7 +148,9 @@ def test_erasure_deletes_everything_about_a_contact(chalice_client: Any, aws: An
         headers=KEY,
         body=json.dumps({"text": "Kal milte hain"}),
     )
-    handle_inbound(aws, {"originationNumber": f"+91{phone}", "messageBody": "ok"}, aws.clock())
+    aws.dialogue.handle_inbound(
+        {"originationNumber": f"+91{phone}", "messageBody": "ok"}, aws.clock()
+    )
     # someone else's answer stays
     other = send_wishlist_form(chalice_client, "erase-other-0001", "9876575555")
     assert other.status_code == 303
@@ -164,7 +165,9 @@ def test_erasure_deletes_everything_about_a_contact(chalice_client: Any, aws: An
 
     assert erased.status_code == 200
     assert "आपका डेटा मिटा दिया गया है" in erased.body.decode()
-    items = aws.dynamodb.scan(TableName=aws.settings.table_name)["Items"]  # a test may Scan
+    items = aws.adapters.dynamodb.scan(TableName=aws.settings.table_name)[
+        "Items"
+    ]  # a test may Scan
     dump = json.dumps(items, ensure_ascii=False)
     traces = (response_id, contact_id, phone, "मिटाने वाली ड्रेस", "गोपनीय संदेश", "Kal milte hain")
     for trace in traces:
@@ -175,7 +178,7 @@ def test_erasure_deletes_everything_about_a_contact(chalice_client: Any, aws: An
     )
     assert json.loads(again.body)["deleted_items"] > 1
     assert "9876575555" not in json.dumps(
-        aws.dynamodb.scan(TableName=aws.settings.table_name)["Items"]
+        aws.adapters.dynamodb.scan(TableName=aws.settings.table_name)["Items"]
     )
 
 

@@ -23,7 +23,7 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 def count_secret_reads(services: Any) -> Callable[[], int]:
     reads: list[str] = []
-    services.secretsmanager.meta.events.register(
+    services.adapters.secretsmanager.meta.events.register(
         "before-call.secrets-manager.GetSecretValue", lambda **_: reads.append("read")
     )
     return lambda: len(reads)
@@ -33,7 +33,7 @@ def rotate(services: Any, link_key: str, previous: str) -> None:
     """What the operator does: a new link key, the old one kept as the previous one."""
     import hashlib
 
-    services.secretsmanager.put_secret_value(
+    services.adapters.secretsmanager.put_secret_value(
         SecretId=services.settings.secret_id,
         SecretString=json.dumps(
             {
@@ -70,7 +70,7 @@ def test_the_secret_is_read_once_per_container(chalice_client: Any, aws: Any) ->
 
     assert (page.status_code, answered.status_code, asked.status_code) == (200, 303, 200)
     assert admin.status_code == 200
-    assert aws.store.campaign_jobs("wishlist")  # the follow-ups were planned and sent
+    assert aws.adapters.store.campaign_jobs("wishlist")  # the follow-ups were planned and sent
     assert reads() == 1
 
 
@@ -94,7 +94,7 @@ def test_a_rotated_link_key_keeps_sent_links_working_and_every_opt_out(
     assert verify_unsubscribe(sent_after.removeprefix("/u/"), SECOND_KEY.encode()).contact_id
     assert sent_after != sent_before
     assert (asked.status_code, unsubscribed.status_code) == (200, 200)
-    assert aws.store.contact(aws.links.contact_id(PHONE)).opted_out  # found by the same id
+    assert aws.adapters.store.contact(aws.links.contact_id(PHONE)).opted_out  # found by the same id
     assert form_of_before.status_code == 303  # a form token of the previous key still counts
     assert chalice_client.http.get(forged).status_code == 404
 
@@ -104,4 +104,4 @@ def test_a_rotated_link_key_keeps_sent_links_working_and_every_opt_out(
     assert chalice_client.http.get(sent_after).status_code == 200
     assert chalice_client.http.get(sent_before).status_code == 404  # two rotations ago
     assert chalice_client.http.get(forged).status_code == 404
-    assert aws.store.contact(aws.links.contact_id(PHONE)).opted_out
+    assert aws.adapters.store.contact(aws.links.contact_id(PHONE)).opted_out

@@ -49,7 +49,7 @@ def sms_to(number: str) -> list[str]:
 
 
 def thank_you(aws: Any, token: str) -> FollowUpJob:
-    return {job.step: job for job in aws.store.jobs_for(response_id("wishlist", token))}[
+    return {job.step: job for job in aws.adapters.store.jobs_for(response_id("wishlist", token))}[
         "thank_you_sms"
     ]
 
@@ -126,8 +126,8 @@ def test_a_campaigns_own_budget_holds_back_first_and_gives_the_stages_slot_back(
     assert (held.status, held.note, held.due_at) == ("pending", CAMPAIGN_BUDGET, NEXT_HOUR)
     assert [len(sms_to(f"+9198765602{n:02d}")) for n in (1, 2)] == [1, 0]
     hour = START.replace(minute=0)
-    assert aws.store.take_sms_budget("stage", hour, 2)  # the held SMS took no stage slot
-    assert not aws.store.take_sms_budget("stage", hour, 2)
+    assert aws.adapters.store.take_sms_budget("stage", hour, 2)  # the held SMS took no stage slot
+    assert not aws.adapters.store.take_sms_budget("stage", hour, 2)
 
     runner_at(aws, NEXT_HOUR).run_due()
     assert thank_you(aws, "budget-campaign-2").status == "sent"

@@ -50,7 +50,7 @@ def test_each_new_item_is_handed_over_once_in_order_as_lambda_gets_it(
     numbers = [int(r["dynamodb"]["SequenceNumber"]) for r in records]
     assert numbers == sorted(numbers)
     assert len(set(numbers)) == len(numbers)
-    table = aws.dynamodb.describe_table(TableName=aws.settings.table_name)["Table"]
+    table = aws.adapters.dynamodb.describe_table(TableName=aws.settings.table_name)["Table"]
     assert {r["eventSourceARN"] for r in records} == {table["LatestStreamArn"]}
     assert isinstance(records[0]["dynamodb"]["ApproximateCreationDateTime"], float)  # as Lambda
     assert pump.pump() == 0  # nothing new, nothing again
@@ -101,5 +101,5 @@ def test_the_stream_and_the_scheduler_racing_for_new_jobs_send_each_once(
 
     sms = [p for p, _ in sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values()]
     assert sms.count("+919876530303") == 1
-    jobs = {j.step: j for j in aws.store.jobs_for(response_id("wishlist", token))}
+    jobs = {j.step: j for j in aws.adapters.store.jobs_for(response_id("wishlist", token))}
     assert (jobs["thank_you_sms"].status, jobs["response_event"].status) == ("sent", "sent")

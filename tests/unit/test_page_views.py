@@ -5,20 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from chalicelib.storage.page_views import ViewCounter
+from tests.fakes import FakeStore
 
 START = datetime(2026, 11, 25, 10, tzinfo=UTC)
 
 
-class Counts:
-    def __init__(self) -> None:
-        self.writes: list[tuple[str, str, str, str, int]] = []
-
-    def count(self, what: str, slug: str, locale: str, source: str, by: int = 1) -> None:
-        self.writes.append((what, slug, locale, source, by))
-
-
 def test_views_wait_for_the_interval_and_are_written_summed() -> None:
-    store, now = Counts(), [START]
+    store, now = FakeStore(), [START]
     counter = ViewCounter(store, lambda: now[0], timedelta(seconds=30))
 
     for _ in range(5):
@@ -35,7 +28,7 @@ def test_views_wait_for_the_interval_and_are_written_summed() -> None:
 
 
 def test_a_busy_container_writes_before_the_interval() -> None:
-    store = Counts()
+    store = FakeStore()
     counter = ViewCounter(store, lambda: START, timedelta(seconds=30), most=10)
 
     for _ in range(10):
@@ -45,7 +38,7 @@ def test_a_busy_container_writes_before_the_interval() -> None:
 
 
 def test_the_local_stage_writes_each_view_at_once() -> None:
-    store = Counts()
+    store = FakeStore()
     counter = ViewCounter(store, lambda: START, timedelta(0))
 
     counter.view("wishlist", "ur", "direct")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 
@@ -14,6 +13,7 @@ from chalicelib.consent.links import Links
 from chalicelib.errors import StorageUnavailable
 from chalicelib.followups.model import FollowUpJob
 from chalicelib.followups.runner import SAVE_ATTEMPTS, Runner
+from tests.fakes import FakePublisher, FakeStore
 
 NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)
 JOB = FollowUpJob(
@@ -29,24 +29,18 @@ JOB = FollowUpJob(
 )
 
 
-class BusyStore:
-    def __init__(self, failures: int) -> None:
-        self.failures = failures
-        self.saved: list[FollowUpJob] = []
-
-    def save_job(self, job: FollowUpJob) -> bool:
-        if self.failures:
-            self.failures -= 1
-            raise StorageUnavailable("throttled")
-        self.saved.append(job)
-        return True
+def busy_store(failures: int) -> FakeStore:
+    """A store holding JOB (ours, sending) whose next ``failures`` saves are throttled."""
+    store = FakeStore(busy=failures)
+    store.jobs[(JOB.response_id, JOB.step)] = JOB
+    return store
 
 
-def runner(store: Any, sleeps: list[float], time_left: float = float("inf")) -> Runner:
+def runner(store: FakeStore, sleeps: list[float], time_left: float = float("inf")) -> Runner:
     return Runner(
         store=store,
-        publisher=None,
-        campaigns=lambda *_: None,  # type: ignore[arg-type]
+        publisher=FakePublisher(),
+        campaigns=lambda *_: None,
         links=Links("https://x.example", Keys(contact=b"c" * 32, link=b"k" * 32)),
         clock=lambda: NOW,
         rng=random.Random(1),
@@ -56,7 +50,7 @@ def runner(store: Any, sleeps: list[float], time_left: float = float("inf")) -> 
 
 
 def test_a_busy_store_is_retried_with_growing_jittered_pauses() -> None:
-    store, sleeps = BusyStore(failures=3), []
+    store, sleeps = busy_store(3), []
 
     assert runner(store, sleeps)._save(JOB) is True
 
@@ -66,7 +60,7 @@ def test_a_busy_store_is_retried_with_growing_jittered_pauses() -> None:
 
 
 def test_retries_stop_when_the_lambda_has_no_time_left() -> None:
-    store, sleeps = BusyStore(failures=1), []
+    store, sleeps = busy_store(1), []
 
     with pytest.raises(StorageUnavailable):
         runner(store, sleeps, time_left=0.5)._save(JOB)
@@ -75,7 +69,7 @@ def test_retries_stop_when_the_lambda_has_no_time_left() -> None:
 
 
 def test_retries_are_bounded() -> None:
-    store, sleeps = BusyStore(failures=SAVE_ATTEMPTS), []
+    store, sleeps = busy_store(SAVE_ATTEMPTS), []
 
     with pytest.raises(StorageUnavailable):
         runner(store, sleeps)._save(JOB)

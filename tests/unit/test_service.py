@@ -1,4 +1,4 @@
-"""accept_response with the in-memory store and a clock that stands still."""
+"""The responses service with the fake store and a clock that stands still."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from chalicelib.consent.keys import Keys
 from chalicelib.consent.links import Links
 from chalicelib.errors import IdempotencyConflict, InvalidResponse, RateLimited
 from chalicelib.followups.model import FollowUpJob
-from chalicelib.responses.service import Accepted, accept_response
-from chalicelib.storage.limits import Limit, RateLimiter
-from chalicelib.storage.memory import InMemoryStore
+from chalicelib.responses.limits import Limit, RateLimiter
+from chalicelib.responses.service import Accepted, ResponseService
+from tests.fakes import FakeStore
 
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 LINKS = Links("https://samvad.example", Keys(contact=b"c" * 32, link=b"k" * 32))
@@ -34,22 +34,21 @@ def campaign() -> Campaign:
 
 
 @pytest.fixture
-def store() -> InMemoryStore:
-    return InMemoryStore()
+def store() -> FakeStore:
+    return FakeStore()
 
 
 def accept(
     campaign: Campaign,
-    store: InMemoryStore,
+    store: FakeStore,
     fields: dict[str, str],
     *,
     locale: str = "hi",
     key: str = "key-1",
     limits: Sequence[Limit] = (),
 ) -> Accepted:
-    return accept_response(
-        campaign, locale, fields, key, store=store, links=LINKS, clock=lambda: NOW, limits=limits
-    )
+    service = ResponseService(store=store, links=LINKS, clock=lambda: NOW, limits=lambda *_: limits)
+    return service.accept(campaign, locale, fields, key)
 
 
 def by_step(jobs: Sequence[FollowUpJob]) -> dict[str, FollowUpJob]:
@@ -57,7 +56,7 @@ def by_step(jobs: Sequence[FollowUpJob]) -> dict[str, FollowUpJob]:
 
 
 def test_valid_answer_is_stored_with_its_follow_up_plan(
-    campaign: Campaign, store: InMemoryStore
+    campaign: Campaign, store: FakeStore
 ) -> None:
     accepted = accept(campaign, store, HINDI_ANSWER)
 
@@ -100,7 +99,7 @@ def test_valid_answer_is_stored_with_its_follow_up_plan(
 
 
 def test_sms_jobs_name_the_contact_by_an_opaque_stable_id(
-    campaign: Campaign, store: InMemoryStore
+    campaign: Campaign, store: FakeStore
 ) -> None:
     first = accept(campaign, store, HINDI_ANSWER, key="key-1")
     second = accept(campaign, store, HINDI_ANSWER, locale="en", key="key-2")
@@ -119,7 +118,7 @@ def test_sms_jobs_name_the_contact_by_an_opaque_stable_id(
     assert contact_id == LINKS.contact_id("+919876543210")
 
 
-def test_without_consent_only_events_are_planned(campaign: Campaign, store: InMemoryStore) -> None:
+def test_without_consent_only_events_are_planned(campaign: Campaign, store: FakeStore) -> None:
     accepted = accept(campaign, store, {"product": "tawa"})
     assert accepted.response.phone is None
     assert accepted.response.consent is None
@@ -130,7 +129,7 @@ def test_without_consent_only_events_are_planned(campaign: Campaign, store: InMe
 
 
 def test_a_retry_returns_the_first_response_and_plans_nothing_more(
-    campaign: Campaign, store: InMemoryStore
+    campaign: Campaign, store: FakeStore
 ) -> None:
     first = accept(campaign, store, HINDI_ANSWER)
     jobs_before = store.jobs_for(first.response.id)
@@ -142,7 +141,7 @@ def test_a_retry_returns_the_first_response_and_plans_nothing_more(
 
 
 def test_same_key_with_a_different_answer_is_a_conflict(
-    campaign: Campaign, store: InMemoryStore
+    campaign: Campaign, store: FakeStore
 ) -> None:
     accept(campaign, store, HINDI_ANSWER)
     with pytest.raises(IdempotencyConflict):
@@ -151,14 +150,14 @@ def test_same_key_with_a_different_answer_is_a_conflict(
     assert len(store.jobs) == 5
 
 
-def test_another_key_is_another_response(campaign: Campaign, store: InMemoryStore) -> None:
+def test_another_key_is_another_response(campaign: Campaign, store: FakeStore) -> None:
     accept(campaign, store, HINDI_ANSWER, key="key-1")
     accept(campaign, store, HINDI_ANSWER, key="key-2")
     assert len(store.responses) == 2
     assert len(store.jobs) == 10
 
 
-def test_an_invalid_answer_stores_nothing(campaign: Campaign, store: InMemoryStore) -> None:
+def test_an_invalid_answer_stores_nothing(campaign: Campaign, store: FakeStore) -> None:
     with pytest.raises(InvalidResponse):
         accept(campaign, store, {"product": "toaster"})
     assert store.responses == {}
@@ -166,7 +165,7 @@ def test_an_invalid_answer_stores_nothing(campaign: Campaign, store: InMemorySto
 
 
 def test_a_full_rate_limit_stores_nothing_and_a_repeat_is_not_limited(
-    campaign: Campaign, store: InMemoryStore
+    campaign: Campaign, store: FakeStore
 ) -> None:
     limiter = RateLimiter(b"salt")
     client = limiter.limit("client", "203.0.113.9", 2, timedelta(minutes=1), NOW)

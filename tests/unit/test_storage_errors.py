@@ -207,7 +207,7 @@ def test_a_refusal_a_call_did_not_ask_for_is_storage_unavailable() -> None:
 
 
 def test_a_full_rate_counter_is_rate_limited_from_the_cancelled_transaction() -> None:
-    from chalicelib.storage.limits import Limit
+    from chalicelib.responses.limits import Limit
 
     limit = Limit("RATE#client#x", 0, 600, 5)
     # Items: the response, the funnel count, then the limit's counter.

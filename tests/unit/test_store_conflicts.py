@@ -14,7 +14,8 @@ from botocore.stub import ANY, Stubber
 
 from chalicelib.errors import StorageUnavailable
 from chalicelib.responses.model import Response
-from chalicelib.storage.dynamodb import CONFLICT_ATTEMPTS, DynamoStore, dump_item, response_item
+from chalicelib.storage.dynamodb import CONFLICT_ATTEMPTS, DynamoStore
+from chalicelib.storage.items import dump_item, response_item
 
 NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)
 RESPONSE = Response(

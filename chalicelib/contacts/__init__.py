@@ -1,0 +1,1 @@
+"""Contacts: a phone number's opaque id, its opt-out, and its erasure."""
