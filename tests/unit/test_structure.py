@@ -8,10 +8,6 @@ folder of ``chalicelib`` (``campaigns``, ``storage``); a first-level module (``b
 Every import counts, those inside functions and under ``TYPE_CHECKING`` too: an import is put
 off to keep a cold start light, or kept to the type checker, not because the dependency is any
 less real. A package typed against another's adapter is still bound to it.
-
-The ``KNOWN_*`` lists are violations that were there when these tests came (other work was
-restructuring those rooms at the time): each entry is one to remove, and the test fails on
-any new one, and on an entry that no longer happens (delete it then).
 """
 
 from __future__ import annotations
@@ -28,20 +24,6 @@ PACKAGE = ROOT / "chalicelib"
 MAX_MODULE_LINES = 600
 MAX_FUNCTION_LINES = 60
 MAX_BRANCHES = 15
-
-# (importing module, imported package): imports that close a cycle between packages today,
-# each in a room being restructured (issue 15). Cut the import, then delete its entry.
-KNOWN_CYCLE_IMPORTS: set[tuple[str, str]] = {
-    # followups reads Response (responses/model.py) and responses.service plans follow-ups: one
-    # of the two has to go (a Response value below both, or planning behind a port).
-    ("chalicelib/responses/service.py", "followups"),
-}
-
-# Modules over MAX_MODULE_LINES lines today.
-KNOWN_LONG_MODULES: set[str] = set()
-
-# (module, function) over MAX_FUNCTION_LINES lines or MAX_BRANCHES branches today.
-KNOWN_LONG_FUNCTIONS: set[tuple[str, str]] = set()
 
 
 @functools.cache
@@ -127,14 +109,7 @@ def find_cycle(edges: dict[str, set[str]]) -> list[str] | None:
 
 def test_no_import_cycle_between_chalicelib_packages() -> None:
     graph = import_graph()
-    edges = {
-        source: {
-            target
-            for target, by in targets.items()
-            if not all((module, target) in KNOWN_CYCLE_IMPORTS for module in by)
-        }
-        for source, targets in graph.items()
-    }
+    edges = {source: set(targets) for source, targets in graph.items()}
     cycle = find_cycle(edges)
     assert cycle is None, (
         "import cycle: "
@@ -143,16 +118,6 @@ def test_no_import_cycle_between_chalicelib_packages() -> None:
         )
         + f" -> {cycle[-1]}"
     )
-
-
-def test_every_known_cycle_import_still_happens() -> None:
-    graph = import_graph()
-    stale = {
-        (module, target)
-        for module, target in KNOWN_CYCLE_IMPORTS
-        if module not in graph.get(unit_of_file(module), {}).get(target, set())
-    }
-    assert not stale, f"gone, delete from KNOWN_CYCLE_IMPORTS: {sorted(stale)}"
 
 
 def branches(body: list[ast.stmt]) -> int:
@@ -209,15 +174,10 @@ def oversized() -> dict[tuple[str, str], str]:
 
 
 def test_no_function_over_60_lines_or_15_branches() -> None:
-    new = {key: size for key, size in oversized().items() if key not in KNOWN_LONG_FUNCTIONS}
+    new = oversized()
     assert not new, (
         f"split these (at most {MAX_FUNCTION_LINES} lines, {MAX_BRANCHES} branches): {new}"
     )
-
-
-def test_every_known_long_function_is_still_long() -> None:
-    stale = KNOWN_LONG_FUNCTIONS - set(oversized())
-    assert not stale, f"now small enough, delete from KNOWN_LONG_FUNCTIONS: {sorted(stale)}"
 
 
 def long_modules() -> dict[str, int]:
@@ -229,13 +189,8 @@ def long_modules() -> dict[str, int]:
 
 
 def test_no_module_over_600_lines() -> None:
-    new = {name: n for name, n in long_modules().items() if name not in KNOWN_LONG_MODULES}
+    new = long_modules()
     assert not new, f"split these (at most {MAX_MODULE_LINES} lines): {new}"
-
-
-def test_every_known_long_module_is_still_long() -> None:
-    stale = KNOWN_LONG_MODULES - set(long_modules())
-    assert not stale, f"now short enough, delete from KNOWN_LONG_MODULES: {sorted(stale)}"
 
 
 # The checks themselves, on small made-up sources, so that a broken check cannot pass quietly.
