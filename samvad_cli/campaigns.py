@@ -13,7 +13,7 @@ from typing import Any
 
 from babel.numbers import format_currency
 
-from chalicelib.campaigns import Campaign
+from chalicelib.campaigns import Campaign, translations
 from chalicelib.campaigns.loader import load_campaign_file, load_campaigns, sms_sizes
 from chalicelib.config import PACKAGE_DIR
 from chalicelib.errors import DefinitionProblem, InvalidCampaignDefinition, SamvadError
@@ -121,7 +121,7 @@ def deploy(args: argparse.Namespace) -> int:
         path = Path(raw)
         files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
         for file in files:
-            done = target.deploy(file.read_text(encoding="utf-8"), file.name)
+            done = target.deploy(translations.bundle(file), file.name)
             print(f"{done['slug']}: deployed version {done['version']}")
             if args.publish:
                 target.publish(done["slug"], done["version"])

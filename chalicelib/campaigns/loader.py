@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from chalicelib.campaigns import placeholders
+from chalicelib.campaigns import placeholders, translations
 from chalicelib.campaigns.model import (
     Campaign,
     ConsentSpec,
@@ -46,6 +46,7 @@ from chalicelib.followups.sms import (
 )
 from chalicelib.i18n import formatting
 from chalicelib.i18n.catalogs import ui_locales
+from chalicelib.i18n.tags import babel_id
 
 if TYPE_CHECKING:
     import yaml
@@ -239,16 +240,19 @@ def _unservable(locale: str) -> str | None:
     from babel.core import get_global
 
     try:
-        Locale.parse(locale)
+        Locale.parse(babel_id(locale))
         data = True
     except (UnknownLocaleError, ValueError):
         data = False
-        if locale.partition("_")[0] not in get_global("likely_subtags"):
+        if locale.partition("_")[0].partition("-")[0] not in get_global("likely_subtags"):
             return f"{locale!r} is not a CLDR locale"
+    if "_" in locale:
+        return f"{locale!r}: write the BCP 47 tag {locale.replace('_', '-')!r}"
     if locale not in ui_locales():
         return (
-            f"{locale!r} cannot be served: no UI translation "
-            f"(locales/{locale}/LC_MESSAGES/messages.po, compiled by make i18n)"
+            f"{locale!r} cannot be served: no UI catalog for it "
+            f"(locales/{babel_id(locale)}/LC_MESSAGES/messages.po, compiled by make i18n; "
+            "README: Languages)"
         )
     if not data:
         return f"{locale!r} cannot be served: this package has no Babel data for it"
@@ -523,7 +527,7 @@ def _check_plurals(doc: _Document, at: Path_, step: dict[str, Any], texts: dict[
             doc.problem((*at, "plural"), "texts with plural forms need plural: <number name>")
             return
         try:
-            needed = set(Locale.parse(locale).plural_form.tags) | {"other"}
+            needed = set(Locale.parse(babel_id(locale)).plural_form.tags) | {"other"}
         except (UnknownLocaleError, ValueError):
             continue
         missing = needed - set(value)
@@ -664,7 +668,9 @@ def _build(data: dict[str, Any], version: int) -> Campaign:
 def _checked(text: str, file: str, file_slug: str | None) -> dict[str, Any]:
     """The data of a definition that passes every check; else InvalidCampaignDefinition
     listing every problem."""
+    text, translated = translations.split(text)
     doc = _Document(file, text)
+    doc.problems += translations.merge(doc.data, translated, _Document)
     if not doc.problems:
         if not isinstance(doc.data, dict):
             doc.problem((), "a campaign definition is a mapping of fields")
@@ -729,7 +735,7 @@ def campaign_from_validated(validated: str, version: int) -> Campaign:
 def load_campaign_file(path: Path) -> Campaign:
     """A definition file checked as a deploy checks it (so ``samvad validate`` says what a
     deploy would refuse, its stored size included)."""
-    text = path.read_text(encoding="utf-8")
+    text = translations.bundle(path)
     return campaign_from_validated(definition_of(text, path.name, file_slug=path.stem).validated, 0)
 
 

@@ -19,6 +19,7 @@ from chalicelib.consent.tokens import contact_id_for, sign_unsubscribe
 from chalicelib.followups.model import RESPONSE_EVENT, FollowUpJob
 from chalicelib.followups.sms import matches_dlt_template
 from chalicelib.i18n import formatting
+from chalicelib.i18n.tags import babel_id
 from chalicelib.responses.model import Response
 from chalicelib.sharing.tokens import sign_referral
 
@@ -128,7 +129,7 @@ def render(step: FollowUpStep, locale: str, values: dict[str, str | int]) -> str
     if not isinstance(text, str):
         count = values.get(step.plural or "", 0)
         count = count if isinstance(count, int) else 0
-        category = Locale.parse(locale).plural_form(count)
+        category = Locale.parse(babel_id(locale)).plural_form(count)
         text = text.get(category, text["other"])
     # An answer the customer did not give renders as nothing, not as an error.
     shown = {

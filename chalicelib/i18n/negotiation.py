@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from chalicelib.i18n.tags import babel_id, direction, script
+
 if TYPE_CHECKING:
     from babel import Locale
 
@@ -36,36 +38,84 @@ def parse_accept_language(header: str | None) -> list[str]:
     return [tag for _, _, tag in sorted(weighted)]
 
 
+# Where a language's readers are best served when a campaign lacks it: Maithili, Bhojpuri,
+# Dogri and Bodo readers read Hindi (all Devanagari); Sindhi and Kashmiri in Devanagari are
+# written in India by readers of Hindi, not of the Arabic-script Sindhi or Kashmiri (Pakistan's
+# and the Valley's), so they fall back to Hindi, never to the other script.
+FALLBACKS = {
+    "mai": "hi",
+    "bho": "hi",
+    "doi": "hi",
+    "brx": "hi",
+    "hi-Latn": "hi",  # Hinglish readers read Devanagari too (not the other way round)
+    "sd-Deva": "hi",
+    "ks-Deva": "hi",
+}
+
+
 def negotiate(preferred: Iterable[str], offered: Sequence[str]) -> str | None:
-    """The offered locale that best fits the preferences (``hi-IN`` → ``hi``), or None.
+    """The offered locale (a BCP 47 tag) that best fits the preferences, or None: region
+    subtags do not matter (``bn-IN`` → ``bn``, ``pa-Guru-IN`` → ``pa``), a script does
+    (``sd-Deva`` never gets Arabic-script ``sd``), and a language the campaign lacks falls
+    back to its readers' second language right after it (``mai`` → ``hi``).
 
     >>> negotiate(["fr", "hi-IN"], ["en", "hi"])
     'hi'
+    >>> negotiate(["sat-Olck", "en"], ["en", "sat"]), negotiate(["mai", "en"], ["en", "hi"])
+    ('sat', 'hi')
+    >>> negotiate(["sd-Deva", "en"], ["en", "sd", "hi"]), negotiate(["mai"], ["mai", "hi"])
+    ('hi', 'mai')
     """
-    from babel import Locale
-
     for tag in preferred:
-        tag = tag.replace("-", "_")
-        try:
-            match = Locale.negotiate([tag], list(offered))
-        except (ValueError, TypeError):
-            continue
+        match = _match(tag, offered)
+        if match is None:
+            fallback = _fallback(tag)
+            match = _match(fallback, offered) if fallback else None
         if match is not None:
-            return str(match) if str(match) in offered else _offered_form(match, offered)
+            return match
     return None
+
+
+def _fallback(tag: str) -> str | None:
+    from babel import UnknownLocaleError
+
+    parts = tag.replace("_", "-").split("-")
+    language = parts[0].lower()
+    try:
+        written = f"{language}-{script(tag)}"
+    except (UnknownLocaleError, ValueError):
+        written = language
+    return FALLBACKS.get(written) or FALLBACKS.get(language)
+
+
+def _match(tag: str, offered: Sequence[str]) -> str | None:
+    from babel import Locale, UnknownLocaleError
+
+    ids = {babel_id(o): o for o in offered}
+    try:
+        match = Locale.negotiate([babel_id(tag)], list(ids))
+        wanted = script(tag)
+    except (ValueError, TypeError, UnknownLocaleError):
+        return None
+    if match is None:
+        return None
+    found = ids.get(str(match)) or _offered_form(match, offered)
+    # Babel matches on the language alone: sd-Deva would get Arabic-script sd.
+    return found if found is not None and script(found) == wanted else None
 
 
 def _offered_form(match: Locale, offered: Sequence[str]) -> str | None:
     from babel import Locale
 
     for locale in offered:
-        if Locale.parse(locale) == match:
-            return locale
+        try:
+            if Locale.parse(babel_id(locale)) == match:
+                return locale
+        except (ValueError, TypeError):
+            continue
     return None
 
 
 def text_direction(locale: str) -> str:
-    """``rtl`` for right-to-left scripts (Urdu, Arabic), else ``ltr``."""
-    from babel import Locale
-
-    return "rtl" if Locale.parse(locale).character_order == "right-to-left" else "ltr"
+    """``rtl`` for right-to-left scripts (Urdu, Kashmiri and Sindhi in Arabic script)."""
+    return direction(locale)

@@ -31,6 +31,7 @@ from chalicelib.web.pages import (
     not_found,
     note_page,
     page_text,
+    serves,
     thanks_page,
     ui_locale,
 )
@@ -113,7 +114,7 @@ def submit_share(
         return not_found(request, locale)
     try:
         campaign = services.registry.find(response.campaign, response.campaign_version)
-        if campaign is None or campaign.sharing is None or not campaign.offers(locale):
+        if campaign is None or campaign.sharing is None or not serves(campaign, locale):
             raise CampaignNotFound(response.campaign)
         fields = request.form()
         if not csrf.valid(request, fields, services.keys().link_keys):
@@ -164,7 +165,7 @@ def share_page(services: Services, locale: str, share_id: str, request: WebReque
     )
     if campaign is None or response is None:
         return not_found(request, locale)
-    if not campaign.offers(locale):
+    if not serves(campaign, locale):
         return WebResponse.redirect(f"/{campaign.default_locale}/s/{share.id}")
     _ = translations_for(locale).gettext
     suffix = f"/s/{share.id}"
@@ -256,7 +257,7 @@ def thanks(services: Services, locale: str, slug: str, request: WebRequest) -> W
             campaign = services.campaign(slug)
         except CampaignNotFound:
             return not_found(request, locale)
-        if campaign.offers(locale):
+        if serves(campaign, locale):
             answer = share_form(services, campaign, locale, design_id, request)
             if answer is not None:
                 return answer

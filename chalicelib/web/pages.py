@@ -21,6 +21,7 @@ from chalicelib.errors import (
 from chalicelib.i18n import formatting
 from chalicelib.i18n.catalogs import translations_for, ui_locales
 from chalicelib.i18n.negotiation import negotiate, parse_accept_language
+from chalicelib.i18n.tags import babel_id, script
 from chalicelib.responses.service import accept_response
 from chalicelib.sharing.service import count_visit, referrer
 from chalicelib.web import answered, csrf
@@ -46,7 +47,7 @@ def language_name(locale: str) -> str:
     """The language's own name for itself, as a switcher shows it (हिन्दी, اردو)."""
     from babel import Locale
 
-    name = Locale.parse(locale).get_display_name(locale) or locale
+    name = Locale.parse(babel_id(locale)).get_display_name(babel_id(locale)) or locale
     return name[:1].upper() + name[1:]
 
 
@@ -57,8 +58,22 @@ def preferences(request: WebRequest, *first: str) -> list[str]:
     return [*first, *remembered, *parse_accept_language(request.header("accept-language"))]
 
 
+def served_locales(campaign: Campaign) -> tuple[str, ...]:
+    """The campaign's locales this code can show: a version deployed from another tree may
+    name a language whose UI catalog this package lacks, and that page is never a 500."""
+    ui = ui_locales()
+    return tuple(locale for locale in campaign.locales if locale in ui)
+
+
+def serves(campaign: Campaign, locale: str) -> bool:
+    return locale in served_locales(campaign)
+
+
 def best_locale(campaign: Campaign, request: WebRequest, *first: str) -> str:
-    return negotiate(preferences(request, *first), campaign.locales) or campaign.default_locale
+    served = served_locales(campaign)
+    default = campaign.default_locale
+    fallback = default if default in served or not served else served[0]
+    return negotiate(preferences(request, *first), served) or fallback
 
 
 def ui_locale(request: WebRequest, *first: str) -> str:
@@ -71,8 +86,9 @@ def alternates(campaign: Campaign, suffix: str = "") -> list[dict[str, str]]:
             "locale": loc,
             "href": campaign_path(loc, campaign.slug) + suffix,
             "name": language_name(loc),
+            "script": script(loc),
         }
-        for loc in campaign.locales
+        for loc in served_locales(campaign)
     ]
 
 
@@ -269,7 +285,9 @@ def campaign_page(services: Services, locale: str, slug: str, request: WebReques
         campaign = services.campaign(slug)
     except CampaignNotFound:
         return not_found(request, locale)
-    if not campaign.offers(locale):
+    if not served_locales(campaign):  # no catalog for any of its languages: nothing to show
+        return not_found(request, locale)
+    if not serves(campaign, locale):
         return WebResponse.redirect(campaign_path(best_locale(campaign, request, locale), slug))
     window = campaign.window(services.clock())
     if window != "open":
@@ -351,7 +369,7 @@ def submit_form(services: Services, locale: str, slug: str, request: WebRequest)
         campaign = services.campaign(slug)
     except CampaignNotFound:
         return not_found(request, locale)
-    if not campaign.offers(locale):
+    if not serves(campaign, locale):
         # 307 keeps the method and body: the answer goes to the page in an offered language.
         return WebResponse.redirect(
             campaign_path(best_locale(campaign, request, locale), slug), 307
@@ -419,7 +437,7 @@ def thanks_page(services: Services, locale: str, slug: str, request: WebRequest)
         campaign = services.campaign(slug)
     except CampaignNotFound:
         return not_found(request, locale)
-    if not campaign.offers(locale):
+    if not serves(campaign, locale):
         return WebResponse.redirect(
             campaign_path(best_locale(campaign, request, locale), slug) + "/thanks"
         )
