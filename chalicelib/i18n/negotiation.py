@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 
 from chalicelib.i18n.tags import babel_id, direction, script
-
-if TYPE_CHECKING:
-    from babel import Locale
 
 
 def parse_accept_language(header: str | None) -> list[str]:
@@ -50,6 +46,7 @@ FALLBACKS = {
     "hi-Latn": "hi",  # Hinglish readers read Devanagari too (not the other way round)
     "sd-Deva": "hi",
     "ks-Deva": "hi",
+    "mni-Mtei": "mni",  # Manipuri was taught in Bengali script until the 2000s
 }
 
 
@@ -89,31 +86,17 @@ def _fallback(tag: str) -> str | None:
 
 
 def _match(tag: str, offered: Sequence[str]) -> str | None:
-    from babel import Locale, UnknownLocaleError
-
-    ids = {babel_id(o): o for o in offered}
-    try:
-        match = Locale.negotiate([babel_id(tag)], list(ids))
-        wanted = script(tag)
-    except (ValueError, TypeError, UnknownLocaleError):
+    """The offered tag of the same language and script (regions do not matter), the exact
+    one first; Babel's own negotiation drops the script (``sd-Deva`` would get ``sd``)."""
+    language = babel_id(tag).split("_")[0].lower()
+    if not language.isalpha():
         return None
-    if match is None:
-        return None
-    found = ids.get(str(match)) or _offered_form(match, offered)
-    # Babel matches on the language alone: sd-Deva would get Arabic-script sd.
-    return found if found is not None and script(found) == wanted else None
-
-
-def _offered_form(match: Locale, offered: Sequence[str]) -> str | None:
-    from babel import Locale
-
-    for locale in offered:
-        try:
-            if Locale.parse(babel_id(locale)) == match:
-                return locale
-        except (ValueError, TypeError):
-            continue
-    return None
+    wanted = script(tag)
+    same = [
+        o for o in offered if babel_id(o).split("_")[0].lower() == language and script(o) == wanted
+    ]
+    exact = [o for o in same if babel_id(o).lower() == babel_id(tag).lower()]
+    return (exact or same or [None])[0]
 
 
 def text_direction(locale: str) -> str:
