@@ -96,7 +96,8 @@ def _match(tag: str, offered: Sequence[str]) -> str | None:
         o for o in offered if babel_id(o).split("_")[0].lower() == language and script(o) == wanted
     ]
     exact = [o for o in same if babel_id(o).lower() == babel_id(tag).lower()]
-    return (exact or same or [None])[0]
+    found = exact or same
+    return found[0] if found else None
 
 
 def text_direction(locale: str) -> str:
