@@ -12,6 +12,7 @@ from chalicelib.bootstrap import Services
 from chalicelib.campaigns import Campaign
 from chalicelib.campaigns.deployment import deploy_text
 from chalicelib.errors import CampaignNotFound, InvalidCursor, VersionProblem
+from chalicelib.i18n.catalogs import ui_locales
 from chalicelib.sharing.service import decide as decide_share
 
 MAX_PAGE = 100
@@ -59,6 +60,16 @@ def deploy(services: Services, text: str, file: str, by: str) -> dict[str, Any]:
 
 
 def publish(services: Services, slug: str, version: int) -> dict[str, Any]:
+    """Make ``version`` live, unless it names a language this code has no catalog for (a
+    version deployed from another tree): its pages could not be shown."""
+    campaign = services.registry.version(slug, version)
+    missing = [locale for locale in campaign.locales if locale not in ui_locales()]
+    if missing:
+        raise VersionProblem(
+            f"version {version} of {slug} offers {', '.join(missing)}, which this deployment "
+            "has no UI catalog for (locales/<language>/LC_MESSAGES/messages.po): deploy the "
+            "code with the catalog first"
+        )
     services.campaign_store.publish(slug, version, services.clock())
     return {"slug": slug, "published": version}
 

@@ -250,9 +250,9 @@ def _unservable(locale: str) -> str | None:
         return f"{locale!r}: write the BCP 47 tag {locale.replace('_', '-')!r}"
     if locale not in ui_locales():
         return (
-            f"{locale!r} cannot be served: no UI catalog for it "
-            f"(locales/{babel_id(locale)}/LC_MESSAGES/messages.po, compiled by make i18n; "
-            "README: Languages)"
+            f"{locale!r} cannot be served: no UI translation "
+            f"(locales/{babel_id(locale)}/LC_MESSAGES/messages.po, compiled by make i18n); "
+            "README, Languages: how to add one"
         )
     if not data:
         return f"{locale!r} cannot be served: this package has no Babel data for it"

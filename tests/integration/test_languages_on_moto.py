@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
+from chalicelib.admin import operations
 from chalicelib.campaigns.loader import definition_of
 from chalicelib.campaigns.model import Definition
+from chalicelib.errors import VersionProblem
 from chalicelib.i18n.catalogs import ui_locales
 from tests.samples import WISHLIST
 
@@ -29,8 +31,7 @@ def with_bengali(data: Any) -> Any:
     return data
 
 
-@pytest.fixture
-def bengali_published(aws: Any) -> None:
+def deploy_bengali(aws: Any) -> int:
     assert "bn" not in ui_locales()  # the premise: this tree has no Bengali catalog
     checked = definition_of(WISHLIST.read_text(encoding="utf-8"), "wishlist.yaml")
     data = with_bengali(json.loads(checked.validated))
@@ -40,7 +41,21 @@ def bengali_published(aws: Any) -> None:
     stored = aws.campaign_store.deploy(
         Definition("wishlist", checked.source, validated), aws.clock(), "other-tree"
     )
-    aws.campaign_store.publish("wishlist", stored.version, aws.clock())
+    version: int = stored.version
+    return version
+
+
+@pytest.fixture
+def bengali_published(aws: Any) -> None:
+    # The store's own publish, as another tree's code (with the catalog) would have done.
+    aws.campaign_store.publish("wishlist", deploy_bengali(aws), aws.clock())
+
+
+def test_publishing_a_language_without_a_catalog_is_refused(aws: Any) -> None:
+    version = deploy_bengali(aws)
+    with pytest.raises(VersionProblem, match=r"offers bn, which this deployment has no UI cat"):
+        operations.publish(aws, "wishlist", version)
+    assert aws.campaign_store.state("wishlist").published != version
 
 
 @pytest.mark.usefixtures("bengali_published")
