@@ -71,7 +71,7 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def samvad(tree: Path, *args: str, env: dict[str, str] | None = None) -> str:
     """``samvad ARGS`` run from ``tree`` (its code, its catalogs, its campaigns)."""
-    done = subprocess.run(  # noqa: S603
+    done = subprocess.run(
         [sys.executable, "-m", "samvad_cli", *args],
         cwd=tree,
         env={**os.environ, **FAKE_CREDENTIALS, **(env or {})},
