@@ -19,6 +19,7 @@ from chalicelib.config import PACKAGE_DIR
 from chalicelib.errors import DefinitionProblem, InvalidCampaignDefinition, SamvadError
 from samvad_cli.backend import ApiBackend, Backend, CommandFailed, LocalBackend
 from samvad_cli.context import services
+from samvad_cli.sms_report import language_lines
 
 DEFINITIONS = PACKAGE_DIR / "campaigns" / "definitions"
 # What one SMS segment costs, in USD, by country (AWS End User Messaging list prices, 2026;
@@ -76,6 +77,8 @@ def validate(args: argparse.Namespace) -> int:
                 f"  SMS {label}: {size.encoding}, {size.units} units,"
                 f" {size.segments} segment(s), about {cost} per 1,000 recipients"
             )
+        for line in language_lines(campaign, price):
+            print(line)
     return 1 if late else 0
 
 
