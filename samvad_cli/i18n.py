@@ -282,7 +282,8 @@ def check(locales_dir: Path = LOCALES_DIR, only: Sequence[str] = ()) -> int:
 def register(commands: Any) -> None:
     i18n = commands.add_parser(
         "i18n",
-        help="UI string catalogs: extract, update, compile, check",
+        help="UI string catalogs and languages: extract, update, compile, check, init,"
+        " campaign-texts, mark-reviewed, status",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -347,3 +348,7 @@ def register(commands: Any) -> None:
     locales_dir(checking)
     pick(checking)
     checking.set_defaults(func=lambda a: check(a.locales_dir, a.locale))
+
+    from samvad_cli import languages  # imports this module: registered last
+
+    languages.register(sub)
