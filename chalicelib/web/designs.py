@@ -169,10 +169,7 @@ def share_page(services: Services, locale: str, share_id: str, request: WebReque
         return WebResponse.redirect(f"/{campaign.default_locale}/s/{share.id}")
     _ = translations_for(locale).gettext
     suffix = f"/s/{share.id}"
-    links = [
-        {"locale": a["locale"], "href": f"/{a['locale']}{suffix}", "name": a["name"]}
-        for a in alternates(campaign)
-    ]
+    links = [{**a, "href": f"/{a['locale']}{suffix}"} for a in alternates(campaign)]
     if not share.public:
         # Pending or rejected: nothing the customer wrote is shown, and nothing is indexed.
         if share.status == "pending":
