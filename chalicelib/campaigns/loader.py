@@ -670,7 +670,8 @@ def _checked(text: str, file: str, file_slug: str | None) -> dict[str, Any]:
     listing every problem."""
     text, translated = translations.split(text)
     doc = _Document(file, text)
-    doc.problems += translations.merge(doc.data, translated, _Document)
+    merged = translations.merge(doc.data, translated, _Document)
+    doc.problems += merged.problems
     if not doc.problems:
         if not isinstance(doc.data, dict):
             doc.problem((), "a campaign definition is a mapping of fields")
@@ -682,7 +683,8 @@ def _checked(text: str, file: str, file_slug: str | None) -> dict[str, Any]:
         if file_slug is not None and file_slug != doc.data["slug"]:
             doc.problem(("slug",), f"the file must be named {doc.data['slug']}.yaml")
     if doc.problems:
-        problems = sorted(doc.problems, key=lambda p: (p.line or 0, p.field))
+        found = merged.relocate(doc.problems)  # translated texts: the translator's file
+        problems = sorted(found, key=lambda p: (p.file != file, p.file, p.line or 0, p.field))
         raise InvalidCampaignDefinition(problems)
     data: dict[str, Any] = doc.data
     return data

@@ -38,6 +38,29 @@ class Document(Protocol):
 
     def problem(self, path: Path_, message: str, line: int | None = None) -> None: ...
 
+    def line(self, path: Path_) -> int | None: ...
+
+
+class Merged:
+    """The translation files' own problems, and where each merged text came from, so that a
+    problem the campaign's checks find in a translated text names the translator's file."""
+
+    def __init__(self) -> None:
+        self.problems: list[DefinitionProblem] = []
+        self.origins: dict[str, tuple[str, int | None, str]] = {}
+
+    def relocate(self, problems: list[DefinitionProblem]) -> list[DefinitionProblem]:
+        """``wishlist.yaml: questions[0].label.bn: …`` as
+        ``translations/wishlist/bn.yaml:12: questions[0].label: …``."""
+        out = []
+        for problem in problems:
+            origin = self.origins.get(problem.field)
+            if origin is None:
+                out.append(problem)
+            else:
+                out.append(DefinitionProblem(origin[0], origin[1], origin[2], problem.message))
+        return out
+
 
 def files_for(definition: Path) -> list[Path]:
     """The translation files of the campaign file ``definition`` (named after its slug)."""
@@ -81,23 +104,22 @@ def status_of(text: str) -> str | None:
     return match.group(1) if match else None
 
 
-def merge(
-    data: Any, parts: list[tuple[str, str]], parse: Callable[[str, str], Document]
-) -> list[DefinitionProblem]:
-    """Merge each translation file into the campaign's ``data`` (in place); the problems of
-    every file, each with its file, line and field."""
+def merge(data: Any, parts: list[tuple[str, str]], parse: Callable[[str, str], Document]) -> Merged:
+    """Merge each translation file into the campaign's ``data`` (in place): the problems of
+    every file, each with its file, line and field, and where each text came from."""
+    merged = Merged()
     if not parts or not isinstance(data, dict):
-        return []
-    problems: list[DefinitionProblem] = []
+        return merged
     for file, text in parts:
         doc = parse(file, text)
         if not doc.problems:
-            _merge_one(doc, data, tag_of(file))
-        problems.extend(doc.problems)
-    return problems
+            _merge_one(doc, data, _Context(tag_of(file), data.get("default_locale"), file, merged))
+        merged.problems.extend(doc.problems)
+    return merged
 
 
-def _merge_one(doc: Document, data: dict[str, Any], tag: str) -> None:
+def _merge_one(doc: Document, data: dict[str, Any], ctx: _Context) -> None:
+    tag, default = ctx.tag, ctx.default
     texts = doc.data
     if not isinstance(texts, dict):
         doc.problem((), "a translation file is a mapping of fields, starting with status:")
@@ -105,7 +127,6 @@ def _merge_one(doc: Document, data: dict[str, Any], tag: str) -> None:
     if texts.get("status") not in STATUSES:
         doc.problem(("status",), f"say status: {' or '.join(STATUSES)} (first line)", 1)
     locales = data.get("locales")
-    default = data.get("default_locale")
     if "_" in tag:
         doc.problem((), f"name the file with the BCP 47 tag: {tag.replace('_', '-')}.yaml", 1)
         return
@@ -117,7 +138,7 @@ def _merge_one(doc: Document, data: dict[str, Any], tag: str) -> None:
     if not isinstance(default, str):
         return
     body = {k: v for k, v in texts.items() if k != "status"}
-    _walk(doc, data, body, (), _Context(tag, default))
+    _walk(doc, data, body, (), (), ctx)
     for path, node in _localized(data, default):
         if tag not in node:
             sample = node[default]
@@ -126,9 +147,28 @@ def _merge_one(doc: Document, data: dict[str, Any], tag: str) -> None:
 
 
 class _Context:
-    def __init__(self, tag: str, default: str) -> None:
+    def __init__(self, tag: str, default: Any, file: str, merged: Merged) -> None:
         self.tag = tag
         self.default = default
+        self.file = file
+        self.merged = merged
+
+    def came_from(self, doc: Document, at: Path_, here: Path_, variant: str | None = None) -> None:
+        """The campaign's ``at`` + the tag (+ a plural ``variant``) is the text at ``here`` in
+        this file."""
+        if variant is None:
+            key = _dotted((*at, self.tag))
+        else:  # at ends with the plural category: the loader names it after the tag
+            key = _dotted((*at[:-1], self.tag, at[-1]))
+        self.merged.origins[key] = (self.file, doc.line(here), _dotted(here))
+
+
+def _dotted(path: Path_) -> str:
+    """The loader's way of naming a field: ``questions[0].options[1].label``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top)"
 
 
 def _short(text: str) -> str:
@@ -152,65 +192,71 @@ def _localized(data: Any, default: str, path: Path_ = ()) -> Iterator[tuple[Path
             yield from _localized(value, default, (*path, i))
 
 
-def _walk(doc: Document, campaign: Any, texts: Any, path: Path_, ctx: _Context) -> None:
+def _walk(doc: Document, campaign: Any, texts: Any, here: Path_, at: Path_, ctx: _Context) -> None:
+    """Merge ``texts`` (at ``here`` in the translation file) into ``campaign`` (at ``at`` in
+    the campaign: list indexes differ when a translation leaves items out)."""
     if _is_localized(campaign, ctx.default):
-        _set_text(doc, campaign, texts, path, ctx)
+        _set_text(doc, campaign, texts, (here, at), ctx)
     elif isinstance(campaign, dict):
         if not isinstance(texts, dict):
-            doc.problem(path, "expected the fields of this part of the campaign")
+            doc.problem(here, "expected the fields of this part of the campaign")
             return
         for key, value in texts.items():
             if key not in campaign:
                 known = ", ".join(sorted(k for k in campaign if _has(campaign[k], ctx.default)))
-                doc.problem((*path, key), f"unknown field (fields with texts here: {known})")
+                doc.problem((*here, key), f"unknown field (fields with texts here: {known})")
             else:
-                _walk(doc, campaign[key], value, (*path, key), ctx)
+                _walk(doc, campaign[key], value, (*here, key), (*at, key), ctx)
     elif isinstance(campaign, list):
         if not isinstance(texts, list):
-            doc.problem(path, "expected a list, as in the campaign")
+            doc.problem(here, "expected a list, as in the campaign")
             return
         by_id = {item.get("id"): item for item in campaign if isinstance(item, dict)}
         for i, item in enumerate(texts):
             item_id = item.get("id") if isinstance(item, dict) else None
             if item_id not in by_id:
                 ids = ", ".join(str(k) for k in by_id)
-                doc.problem((*path, i, "id"), f"unknown id {item_id!r} (the campaign has: {ids})")
+                doc.problem((*here, i, "id"), f"unknown id {item_id!r} (the campaign has: {ids})")
                 continue
             rest = {k: v for k, v in item.items() if k != "id"}
             # The copy shares the item's text maps, so texts land in the campaign's own.
-            at = (*path, campaign.index(by_id[item_id]))
-            _walk(doc, {k: v for k, v in by_id[item_id].items() if k != "id"}, rest, at, ctx)
+            own = {k: v for k, v in by_id[item_id].items() if k != "id"}
+            _walk(doc, own, rest, (*here, i), (*at, campaign.index(by_id[item_id])), ctx)
     else:
-        doc.problem(path, "not a text: only the campaign's texts belong in a translation file")
+        doc.problem(here, "not a text: only the campaign's texts belong in a translation file")
 
 
-def _set_text(doc: Document, node: dict[str, Any], text: Any, path: Path_, ctx: _Context) -> None:
+def _set_text(
+    doc: Document, node: dict[str, Any], text: Any, where: tuple[Path_, Path_], ctx: _Context
+) -> None:
+    here, at = where
     source = node[ctx.default]
     if ctx.tag in node:
-        doc.problem(path, f"the campaign file already has the {ctx.tag!r} text: keep one")
+        doc.problem(here, f"the campaign file already has the {ctx.tag!r} text: keep one")
         return
     if isinstance(source, dict):
         if not isinstance(text, dict):
-            doc.problem(path, f"plural texts: one per CLDR category of {ctx.tag}")
+            doc.problem(here, f"plural texts: one per CLDR category of {ctx.tag}")
             return
         needed = _plural_categories(ctx.tag)
         if needed is not None:
             extra, missing = set(text) - needed, needed - set(text)
             if extra or missing:
                 doc.problem(
-                    path,
+                    here,
                     f"{ctx.tag} plural categories are {', '.join(sorted(needed))}"
                     + (f"; not {', '.join(sorted(extra))}" if extra else "")
                     + (f"; missing {', '.join(sorted(missing))}" if missing else ""),
                 )
                 return
         model = source.get("other", next(iter(source.values()), ""))
-        for category, variant in text.items():
-            if _same_slots(doc, (*path, category), model, variant):
-                continue
+        if not all(_same_slots(doc, (*here, c), model, v) for c, v in text.items()):
             return
-    elif not _same_slots(doc, path, source, text):
+        for category in text:
+            ctx.came_from(doc, (*at, category), (*here, category), variant=category)
+    elif not _same_slots(doc, here, source, text):
         return
+    ctx.came_from(doc, at, here)
     node[ctx.tag] = text
 
 

@@ -178,3 +178,27 @@ def test_a_bundle_splits_back_into_its_files(tmp_path: Path) -> None:
     assert own == campaign.read_text(encoding="utf-8")
     assert parts == [(TR, (campaign.parent / TR).read_text(encoding="utf-8"))]
     assert translations.split("slug: x\n") == ("slug: x\n", [])
+
+
+def test_the_campaigns_own_checks_name_the_translators_file_for_a_translated_text(
+    tmp_path: Path,
+) -> None:
+    """A product name too long for an SMS {#var#} is found by the campaign's DLT check, on the
+    merged campaign; the problem still names the file and line the translator wrote it on."""
+    long_name = "बहुत बड़ा स्टील प्रेशर कुकर, पाँच लीटर"
+
+    def edit(texts: dict[str, Any]) -> None:
+        texts["questions"][0]["options"][0]["label"] = long_name
+        texts["followups"][2]["text"]["one"] = "{brand}: {product} {product_price} {ends} "
+        texts["followups"][2]["text"]["one"] += "{days_left} {link} {unsubscribe}"
+
+    campaign = split_tree(tmp_path, edit=edit)
+    found = problems_of(campaign)
+    label = line_of(campaign.parent / TR, long_name)
+    assert f"{TR}:{label}: questions[0].options[0].label: 38 characters: too long" in "\n".join(
+        found
+    )
+    offer = line_of(campaign.parent / TR, "{brand}: {product} {product_price}")
+    assert any(
+        p.startswith(f"{TR}:{offer}: followups[2].text.one: does not match the DLT") for p in found
+    ), found
