@@ -156,10 +156,9 @@ class _Context:
     def came_from(self, doc: Document, at: Path_, here: Path_, variant: str | None = None) -> None:
         """The campaign's ``at`` + the tag (+ a plural ``variant``) is the text at ``here`` in
         this file."""
-        if variant is None:
-            key = _dotted((*at, self.tag))
-        else:  # at ends with the plural category: the loader names it after the tag
-            key = _dotted((*at[:-1], self.tag, at[-1]))
+        # With a variant, ``at`` ends with the plural category: the loader names it after the tag.
+        named = (*at, self.tag) if variant is None else (*at[:-1], self.tag, at[-1])
+        key = _dotted(named)
         self.merged.origins[key] = (self.file, doc.line(here), _dotted(here))
 
 
