@@ -22,6 +22,7 @@ from chalicelib.campaigns import translations
 from chalicelib.i18n.catalogs import SOURCE_LOCALE
 from chalicelib.i18n.tags import babel_id, bcp47
 from samvad_cli.i18n import LOCALES_DIR, PROJECT_DIR, _pybabel, po_path, template_path
+from samvad_cli.sms_report import script_name
 
 DEFINITIONS = PROJECT_DIR / "chalicelib" / "campaigns" / "definitions"
 STATUS_DOC = PROJECT_DIR / "docs" / "translations.md"
@@ -126,8 +127,8 @@ def status_document(locales_dir: Path = LOCALES_DIR, definitions: Path = DEFINIT
         "fails when it is stale. *drafted* texts are offered to customers all the same, but",
         "need a native speaker's review; *reviewed* ones have had it. English is the source.",
         "",
-        "| Language | Tag | UI catalog | " + " | ".join(campaigns) + " |",
-        "| --- | --- | --- | " + " | ".join("---" for _ in campaigns) + " |",
+        "| Language | Tag | Script | UI catalog | " + " | ".join(campaigns) + " |",
+        "| --- | --- | --- | --- | " + " | ".join("---" for _ in campaigns) + " |",
     ]
     for tag in tags:
         try:
@@ -136,7 +137,7 @@ def status_document(locales_dir: Path = LOCALES_DIR, definitions: Path = DEFINIT
             name = tag
         catalog = catalogs.get(tag, "missing") if tag in catalogs else "missing"
         cells = [campaigns[slug].get(tag, "not offered") for slug in campaigns]
-        row = [name, f"`{tag}`", catalog or "not marked", *cells]
+        row = [name, f"`{tag}`", script_name(tag), catalog or "not marked", *cells]
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines) + "\n"
 

@@ -54,9 +54,9 @@ def test_adding_then_reviewing_a_language_shows_in_the_status(tree: tuple[Path, 
     texts.parent.mkdir(parents=True)
     texts.write_text("status: drafted\ntitle: ᱪᱮᱫ\n", "utf-8")
 
-    row = "| Santali | `sat` | drafted | drafted |"
+    row = "| Santali | `sat` | Ol Chiki | drafted | drafted |"
     assert row in languages.status_document(locales, definitions)
     assert languages.mark_reviewed("sat", locales, definitions) == 0
     document = languages.status_document(locales, definitions)
-    assert "| Santali | `sat` | reviewed | reviewed |" in document
-    assert "| Hindi | `hi` | missing | in the campaign file |" in document
+    assert "| Santali | `sat` | Ol Chiki | reviewed | reviewed |" in document
+    assert "| Hindi | `hi` | Devanagari | missing | in the campaign file |" in document
