@@ -116,3 +116,23 @@ def test_negotiation_from_real_headers(
     header: str, offered: list[str], expected: str | None
 ) -> None:
     assert negotiate(parse_accept_language(header), offered) == expected
+
+
+def switcher(tags: list[str], current: str) -> str:
+    from chalicelib.web.pages import language_name
+    from chalicelib.web.rendering import render
+
+    links = [
+        {"locale": t, "href": f"/{t}/c/x", "name": language_name(t), "script": script(t)}
+        for t in tags
+    ]
+    return render("message.html", current, base="", alternates=links, heading="h", text="t")
+
+
+def test_many_languages_fold_behind_the_current_one_and_each_name_has_its_script() -> None:
+    few = switcher(["en", "hi", "ur"], "hi")
+    assert "<details>" not in few
+    assert '<li data-script="Arab"><a href="/ur/c/x" hreflang="ur" lang="ur">اردو</a></li>' in few
+    many = switcher(["en", "hi", "ur", "bn", "ta", "sat"], "ur")
+    assert "<details><summary>اردو</summary>" in many
+    assert '<body data-script="Arab">' in many
