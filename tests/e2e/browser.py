@@ -108,33 +108,21 @@ def tab_order(page: Page, presses: int = 80) -> list[dict[str, Any]]:
     return stops
 
 
-# Every distinct letter of an element's text drawn alone in the element's font, and an
-# unassigned code point (U+0378), which every font draws as its .notdef box ("tofu").
-TEXT_GLYPHS = """([selector]) => {
-  const element = document.querySelector(selector);
-  const style = getComputedStyle(element);
-  const font = style.fontSize + " " + style.fontFamily;
-  const canvas = document.createElement("canvas");
-  canvas.width = 96; canvas.height = 96;
-  const ctx = canvas.getContext("2d", { willReadFrequently: true });
-  const draw = (text) => {
-    ctx.clearRect(0, 0, 96, 96);
-    ctx.font = font; ctx.textBaseline = "middle"; ctx.fillStyle = "#000";
-    ctx.fillText(text, 16, 48);
-    return Array.from(ctx.getImageData(0, 0, 96, 96).data.filter((_, i) => i % 4 === 3)).join();
-  };
-  const letters = [...new Set(Array.from(element.innerText))].filter((c) => /\\p{L}/u.test(c));
-  const tofu = draw("\\u0378");
-  return { family: style.fontFamily,
-           tofu: letters.filter((c) => draw(c) === tofu) };
-}"""
-
-
 def missing_glyphs(page: Page, selector: str) -> tuple[str, list[str]]:
     """The CSS font stack of ``selector`` and the letters of its text that Chromium can only
-    draw as the .notdef box."""
-    found: dict[str, Any] = page.evaluate(TEXT_GLYPHS, [selector])
-    return found["family"], found["tofu"]
+    draw as the .notdef box (each drawn alone in the element's font, as ``GLYPHS`` does)."""
+    found: dict[str, str] = page.eval_on_selector(
+        selector,
+        """e => { const s = getComputedStyle(e);
+                  return { family: s.fontFamily, font: s.fontSize + " " + s.fontFamily,
+                           text: e.innerText }; }""",
+    )
+    letters = sorted({c for c in found["text"] if c.isalpha()})
+    drawn: dict[str, Any] = page.evaluate(GLYPHS, ["".join(letters), found["font"]])
+    boxes = [
+        c for c, pixels in zip(letters, drawn["letters"], strict=True) if pixels == drawn["tofu"]
+    ]
+    return found["family"], boxes
 
 
 def platform_fonts(page: Page, selector: str) -> dict[str, int]:
