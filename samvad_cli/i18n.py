@@ -279,7 +279,8 @@ def check(locales_dir: Path = LOCALES_DIR, only: Sequence[str] = ()) -> int:
     return 0
 
 
-def register(commands: Any) -> None:
+def register(commands: Any) -> Any:
+    """The ``i18n`` commands; returns their subparsers (languages.py adds its own)."""
     i18n = commands.add_parser(
         "i18n",
         help="UI string catalogs and languages: extract, update, compile, check, init,"
@@ -348,7 +349,4 @@ def register(commands: Any) -> None:
     locales_dir(checking)
     pick(checking)
     checking.set_defaults(func=lambda a: check(a.locales_dir, a.locale))
-
-    from samvad_cli import languages  # imports this module: registered last
-
-    languages.register(sub)
+    return sub
