@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from chalicelib.i18n.tags import babel_id
 from samvad_cli.template import PROJECT
 
 LOCK = PROJECT / "requirements.lock"
@@ -36,23 +37,26 @@ OURS = ("app.py", "chalicelib", "chalice")  # shipped with their source
 UNUSED = ("yaml/_yaml.*.so", "_yaml")
 
 
-def build_code(out: Path, platform: str = "arm64", name: str = "samvad.zip") -> Path:
-    """The code package for ``platform`` (a key of PLATFORMS), written to ``out / name``."""
+def build_code(
+    out: Path, platform: str = "arm64", name: str = "samvad.zip", project: Path = PROJECT
+) -> Path:
+    """The code package for ``platform`` (a key of PLATFORMS), written to ``out / name``, of
+    the tree at ``project`` (its app, campaigns, catalogs and their languages)."""
     site = site_dir(out, platform)
     shutil.rmtree(site, ignore_errors=True)
     install_locked(site, PLATFORMS[platform])
-    shutil.copy2(PROJECT / "app.py", site)
+    shutil.copy2(project / "app.py", site)
     shutil.copytree(
-        PROJECT / "chalicelib",
+        project / "chalicelib",
         site / "chalicelib",
         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
     )
     # The local stack (emulator, /_local routes, outbox) never runs on AWS.
     shutil.rmtree(site / "chalicelib" / "local")
     add_chalice_runtime(site)
-    check_catalogs(site)
+    check_catalogs(site, project)
     removed = remove_clutter(site)
-    locales = locales_in_use()
+    locales = locales_in_use(project)
     trimmed = trim_babel(site, babel_locales(locales))
     compiled = precompile(site)
     archive = out / name
@@ -124,11 +128,11 @@ def add_chalice_runtime(site: Path) -> None:
             shutil.copy2(Path(str(text.locate())), licences / text.name)
 
 
-def check_catalogs(site: Path) -> None:
+def check_catalogs(site: Path, project: Path = PROJECT) -> None:
     """Every translation of ``locales/`` compiled into the package (else its pages would be
     refused, or English)."""
     catalogs = site / "chalicelib" / "i18n" / "catalogs"
-    sources = (PROJECT / "locales").glob("*/LC_MESSAGES/messages.po")
+    sources = (project / "locales").glob("*/LC_MESSAGES/messages.po")
     missing = [
         p.parent.parent.name
         for p in sources
@@ -168,16 +172,17 @@ def remove_clutter(site: Path) -> int:
     return count
 
 
-def locales_in_use() -> set[str]:
-    """The locales of the UI catalogs (``locales/``, plus the source language) and of the
-    sample campaign definitions."""
+def locales_in_use(project: Path = PROJECT) -> set[str]:
+    """The locales, as Babel names them (``hi_Latn``), of the UI catalogs (``locales/``, plus
+    the source language), of the sample campaign definitions and of their translation files."""
     found = {"en"}
-    found |= {p.parent.parent.name for p in (PROJECT / "locales").glob("*/LC_MESSAGES/*.po")}
-    definitions = PROJECT / "chalicelib" / "campaigns" / "definitions"
+    found |= {p.parent.parent.name for p in (project / "locales").glob("*/LC_MESSAGES/*.po")}
+    definitions = project / "chalicelib" / "campaigns" / "definitions"
     for path in sorted(definitions.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         if isinstance(data, dict):
-            found |= {str(locale) for locale in data.get("locales", [])}
+            found |= {babel_id(str(locale)) for locale in data.get("locales", [])}
+    found |= {babel_id(p.stem) for p in definitions.glob("translations/*/*.yaml")}
     return found
 
 

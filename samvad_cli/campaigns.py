@@ -13,12 +13,13 @@ from typing import Any
 
 from babel.numbers import format_currency
 
-from chalicelib.campaigns import Campaign
+from chalicelib.campaigns import Campaign, translations
 from chalicelib.campaigns.loader import load_campaign_file, load_campaigns, sms_sizes
 from chalicelib.config import PACKAGE_DIR
 from chalicelib.errors import DefinitionProblem, InvalidCampaignDefinition, SamvadError
 from samvad_cli.backend import ApiBackend, Backend, CommandFailed, LocalBackend
 from samvad_cli.context import services
+from samvad_cli.sms_report import language_lines
 
 DEFINITIONS = PACKAGE_DIR / "campaigns" / "definitions"
 # What one SMS segment costs, in USD, by country (AWS End User Messaging list prices, 2026;
@@ -76,6 +77,8 @@ def validate(args: argparse.Namespace) -> int:
                 f"  SMS {label}: {size.encoding}, {size.units} units,"
                 f" {size.segments} segment(s), about {cost} per 1,000 recipients"
             )
+        for line in language_lines(campaign, price):
+            print(line)
     return 1 if late else 0
 
 
@@ -121,7 +124,7 @@ def deploy(args: argparse.Namespace) -> int:
         path = Path(raw)
         files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
         for file in files:
-            done = target.deploy(file.read_text(encoding="utf-8"), file.name)
+            done = target.deploy(translations.bundle(file), file.name)
             print(f"{done['slug']}: deployed version {done['version']}")
             if args.publish:
                 target.publish(done["slug"], done["version"])

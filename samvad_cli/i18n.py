@@ -279,10 +279,12 @@ def check(locales_dir: Path = LOCALES_DIR, only: Sequence[str] = ()) -> int:
     return 0
 
 
-def register(commands: Any) -> None:
+def register(commands: Any) -> Any:
+    """The ``i18n`` commands; returns their subparsers (languages.py adds its own)."""
     i18n = commands.add_parser(
         "i18n",
-        help="UI string catalogs: extract, update, compile, check",
+        help="UI string catalogs and languages: extract, update, compile, check, init,"
+        " campaign-texts, mark-reviewed, status",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -347,3 +349,4 @@ def register(commands: Any) -> None:
     locales_dir(checking)
     pick(checking)
     checking.set_defaults(func=lambda a: check(a.locales_dir, a.locale))
+    return sub

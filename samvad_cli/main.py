@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from samvad_cli import campaigns, deploy, followups, i18n, package, qr
+from samvad_cli import campaigns, deploy, followups, i18n, languages, package, qr
 
 
 def parser() -> argparse.ArgumentParser:
@@ -16,7 +16,7 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="area", required=True)
     campaigns.register(commands)
     followups.register(commands)
-    i18n.register(commands)
+    languages.register(i18n.register(commands))
     qr.register(commands)
     package.register(commands)
     deploy.register(commands)

@@ -326,16 +326,18 @@ class RunningStack:
         return self.process.wait(timeout=30)
 
 
-def start_stack(env: dict[str, str], log: Path, timeout: float = 90.0) -> RunningStack:
-    """``python -m chalicelib.local.stack`` (what ``make run`` starts) on a free port.
-    Output goes to a file: a pipe nobody reads would block the server once full."""
+def start_stack(
+    env: dict[str, str], log: Path, timeout: float = 90.0, tree: Path = PROJECT_DIR
+) -> RunningStack:
+    """``python -m chalicelib.local.stack`` (what ``make run`` starts) on a free port, from
+    the source ``tree``. Output goes to a file: a pipe nobody reads would block the server."""
     port = free_port()
     inherited = {k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"}
     full_env = {**inherited, **env, "PORT": str(port), "PYTHONUNBUFFERED": "1"}
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "chalicelib.local.stack"],
-            cwd=PROJECT_DIR,
+            cwd=tree,
             env=full_env,
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -19,6 +19,7 @@ from chalicelib.contacts.service import ContactService
 from chalicelib.dialogue.service import DialogueService
 from chalicelib.errors import InvalidCursor, VersionProblem
 from chalicelib.followups.model import FollowUpJob
+from chalicelib.i18n.catalogs import ui_locales
 from chalicelib.sharing.service import SharingService
 
 MAX_PAGE = 100
@@ -125,6 +126,17 @@ class AdminService:
         return {"slug": deployed.campaign.slug, "version": deployed.stored.version}
 
     def publish(self, slug: str, version: int) -> dict[str, Any]:
+        """Make ``version`` live, unless it names a language this code has no catalog for (a
+        version deployed from another tree): its pages could not be shown."""
+        campaign = self._registry.find(slug, version)  # None: the store refuses it below
+        offered = campaign.locales if campaign is not None else ()
+        missing = [locale for locale in offered if locale not in ui_locales()]
+        if missing:
+            raise VersionProblem(
+                f"version {version} of {slug} offers {', '.join(missing)}, which this deployment "
+                "has no UI catalog for (locales/<language>/LC_MESSAGES/messages.po): deploy the "
+                "code with the catalog first"
+            )
         self._campaigns.publish(slug, version, self._clock())
         return {"slug": slug, "published": version}
 

@@ -19,6 +19,7 @@ from chalicelib.campaigns import placeholders
 from chalicelib.campaigns.document import Document, Path_
 from chalicelib.campaigns.followup_checks import check_followups
 from chalicelib.i18n.catalogs import ui_locales
+from chalicelib.i18n.tags import babel_id
 
 URL = re.compile(r"\bhttps?://[^\s<>\"']+", re.IGNORECASE)
 # Names a marketer's text may use, by where the text is shown.
@@ -89,16 +90,19 @@ def _unservable(locale: str) -> str | None:
     from babel.core import get_global
 
     try:
-        Locale.parse(locale)
+        Locale.parse(babel_id(locale))
         data = True
     except (UnknownLocaleError, ValueError):
         data = False
-        if locale.partition("_")[0] not in get_global("likely_subtags"):
+        if locale.partition("_")[0].partition("-")[0] not in get_global("likely_subtags"):
             return f"{locale!r} is not a CLDR locale"
+    if "_" in locale:
+        return f"{locale!r}: write the BCP 47 tag {locale.replace('_', '-')!r}"
     if locale not in ui_locales():
         return (
             f"{locale!r} cannot be served: no UI translation "
-            f"(locales/{locale}/LC_MESSAGES/messages.po, compiled by make i18n)"
+            f"(locales/{babel_id(locale)}/LC_MESSAGES/messages.po, compiled by make i18n); "
+            "README, Languages: how to add one"
         )
     if not data:
         return f"{locale!r} cannot be served: this package has no Babel data for it"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from chalicelib.campaigns import translations
 from chalicelib.campaigns.loader import (
     campaign_from_validated,
     definition_of,
@@ -35,7 +36,7 @@ def deploy_text(store: CampaignStore, text: str, file: str, at: datetime, by: st
 
 def deploy_file(store: CampaignStore, path: Path, at: datetime, by: str) -> Deployed:
     load_campaign_file(path)  # the file name must match the slug
-    return deploy_text(store, path.read_text(encoding="utf-8"), path.name, at, by)
+    return deploy_text(store, translations.bundle(path), path.name, at, by)
 
 
 def sync_definitions(store: CampaignStore, directory: Path, at: datetime) -> list[Deployed]:
@@ -44,7 +45,7 @@ def sync_definitions(store: CampaignStore, directory: Path, at: datetime) -> lis
     load_campaigns(directory)  # every problem in every file at once, before anything is stored
     changed = []
     for path in sorted(directory.glob("*.yaml")):
-        text = path.read_text(encoding="utf-8")
+        text = translations.bundle(path)  # a changed translation file redeploys too
         slug = load_campaign_file(path).slug
         if _published_text(store, slug) == text:
             continue

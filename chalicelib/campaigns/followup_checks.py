@@ -11,6 +11,7 @@ from typing import Any
 
 from chalicelib.campaigns import placeholders
 from chalicelib.campaigns.document import Document, Path_
+from chalicelib.i18n.tags import babel_id
 from chalicelib.sms import DLT_VARIABLE_MAX_CHARS, DltTemplateError, matches_dlt_template
 
 PLACEHOLDER = placeholders.FIELD
@@ -99,7 +100,7 @@ def _check_plurals(doc: Document, at: Path_, step: dict[str, Any], texts: dict[s
             doc.problem((*at, "plural"), "texts with plural forms need plural: <number name>")
             return
         try:
-            needed = set(Locale.parse(locale).plural_form.tags) | {"other"}
+            needed = set(Locale.parse(babel_id(locale)).plural_form.tags) | {"other"}
         except (UnknownLocaleError, ValueError):
             continue
         missing = needed - set(value)

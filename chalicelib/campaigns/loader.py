@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from chalicelib.campaigns import translations
 from chalicelib.campaigns.build import build_campaign, parse_duration
 from chalicelib.campaigns.checks import LOCALIZED_KEYS, VERBATIM, check_semantics
 from chalicelib.campaigns.document import STORED_MAX_BYTES, Document
@@ -49,7 +50,10 @@ __all__ = [
 def _checked(text: str, file: str, file_slug: str | None) -> dict[str, Any]:
     """The data of a definition that passes every check; else InvalidCampaignDefinition
     listing every problem."""
+    text, translated = translations.split(text)
     doc = Document(file, text)
+    merged = translations.merge(doc.data, translated, Document)
+    doc.problems += merged.problems
     if not doc.problems:
         check_schema(doc)
     if not doc.problems:
@@ -57,7 +61,8 @@ def _checked(text: str, file: str, file_slug: str | None) -> dict[str, Any]:
         if file_slug is not None and file_slug != doc.data["slug"]:
             doc.problem(("slug",), f"the file must be named {doc.data['slug']}.yaml")
     if doc.problems:
-        problems = sorted(doc.problems, key=lambda p: (p.line or 0, p.field))
+        found = merged.relocate(doc.problems)  # translated texts: the translator's file
+        problems = sorted(found, key=lambda p: (p.file != file, p.file, p.line or 0, p.field))
         raise InvalidCampaignDefinition(problems)
     data: dict[str, Any] = doc.data
     return data
@@ -111,7 +116,7 @@ def campaign_from_validated(validated: str, version: int) -> Campaign:
 def load_campaign_file(path: Path) -> Campaign:
     """A definition file checked as a deploy checks it (so ``samvad validate`` says what a
     deploy would refuse, its stored size included)."""
-    text = path.read_text(encoding="utf-8")
+    text = translations.bundle(path)
     return campaign_from_validated(definition_of(text, path.name, file_slug=path.stem).validated, 0)
 
 

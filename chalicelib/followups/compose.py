@@ -18,6 +18,7 @@ from chalicelib.consent.links import Links
 from chalicelib.followups.model import RESPONSE_EVENT, FollowUpJob
 from chalicelib.followups.ports import Answer
 from chalicelib.i18n import formatting
+from chalicelib.i18n.tags import babel_id
 from chalicelib.sms import matches_dlt_template
 
 
@@ -100,7 +101,7 @@ def render(step: FollowUpStep, locale: str, values: dict[str, str | int]) -> str
     if not isinstance(text, str):
         count = values.get(step.plural or "", 0)
         count = count if isinstance(count, int) else 0
-        category = Locale.parse(locale).plural_form(count)
+        category = Locale.parse(babel_id(locale)).plural_form(count)
         text = text.get(category, text["other"])
     # An answer the customer did not give renders as nothing, not as an error.
     shown = {

@@ -10,6 +10,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from chalicelib.i18n.tags import babel_id, bcp47
+
 if TYPE_CHECKING:
     from babel.support import NullTranslations
 
@@ -23,8 +25,10 @@ class MissingCatalog(LookupError):
 
 
 def ui_locales() -> tuple[str, ...]:
-    """The locales with compiled UI strings, the source language first."""
-    compiled = sorted(p.parent.parent.name for p in CATALOG_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.mo"))
+    """The locales with compiled UI strings as BCP 47 tags (``hi-Latn``; their folders are
+    Babel's ``hi_Latn``), the source language first."""
+    mos = CATALOG_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")
+    compiled = sorted(bcp47(p.parent.parent.name) for p in mos)
     return (SOURCE_LOCALE, *[loc for loc in compiled if loc != SOURCE_LOCALE])
 
 
@@ -32,7 +36,7 @@ def ui_locales() -> tuple[str, ...]:
 def translations_for(locale: str) -> NullTranslations:
     from babel.support import NullTranslations, Translations
 
-    path = CATALOG_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    path = CATALOG_DIR / babel_id(locale) / "LC_MESSAGES" / f"{DOMAIN}.mo"
     if not path.is_file():
         if locale == SOURCE_LOCALE:
             return NullTranslations()  # the msgids are the English text

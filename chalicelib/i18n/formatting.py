@@ -7,6 +7,8 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from chalicelib.i18n.tags import babel_id
+
 
 def number(value: int | float | Decimal, locale: str) -> str:
     """Hindi groups digits in twos after the first thousand.
@@ -16,7 +18,7 @@ def number(value: int | float | Decimal, locale: str) -> str:
     """
     from babel.numbers import format_decimal
 
-    return format_decimal(value, locale=locale)
+    return format_decimal(value, locale=babel_id(locale))
 
 
 def money(value: int | float | Decimal, currency: str, locale: str) -> str:
@@ -24,10 +26,12 @@ def money(value: int | float | Decimal, currency: str, locale: str) -> str:
 
     >>> money(Decimal("1899"), "INR", "hi")
     '₹1,899.00'
+    >>> money(Decimal("1234567.5"), "INR", "bn"), money(Decimal("1899"), "INR", "hi-Latn")
+    ('12,34,567.50₹', '₹1,899.00')
     """
     from babel.numbers import format_currency
 
-    return format_currency(value, currency, locale=locale)
+    return format_currency(value, currency, locale=babel_id(locale))
 
 
 def long_date(value: datetime, timezone: str, locale: str) -> str:
@@ -38,4 +42,5 @@ def long_date(value: datetime, timezone: str, locale: str) -> str:
     """
     from babel.dates import format_date
 
-    return format_date(value.astimezone(ZoneInfo(timezone)).date(), format="long", locale=locale)
+    day = value.astimezone(ZoneInfo(timezone)).date()
+    return format_date(day, format="long", locale=babel_id(locale))

@@ -21,6 +21,7 @@ from chalicelib.errors import (
 from chalicelib.i18n import formatting
 from chalicelib.i18n.catalogs import translations_for, ui_locales
 from chalicelib.i18n.negotiation import negotiate, parse_accept_language
+from chalicelib.i18n.tags import babel_id, script
 from chalicelib.web import answered, csrf
 from chalicelib.web.configurator_form import configurator_form
 from chalicelib.web.http import (
@@ -51,7 +52,7 @@ def language_name(locale: str) -> str:
     """The language's own name for itself, as a switcher shows it (हिन्दी, اردو)."""
     from babel import Locale
 
-    name = Locale.parse(locale).get_display_name(locale) or locale
+    name = Locale.parse(babel_id(locale)).get_display_name(babel_id(locale)) or locale
     return name[:1].upper() + name[1:]
 
 
@@ -62,8 +63,22 @@ def preferences(request: WebRequest, *first: str) -> list[str]:
     return [*first, *remembered, *parse_accept_language(request.header("accept-language"))]
 
 
+def served_locales(campaign: Campaign) -> tuple[str, ...]:
+    """The campaign's locales this code can show: a version deployed from another tree may
+    name a language whose UI catalog this package lacks, and that page is never a 500."""
+    ui = ui_locales()
+    return tuple(locale for locale in campaign.locales if locale in ui)
+
+
+def serves(campaign: Campaign, locale: str) -> bool:
+    return locale in served_locales(campaign)
+
+
 def best_locale(campaign: Campaign, request: WebRequest, *first: str) -> str:
-    return negotiate(preferences(request, *first), campaign.locales) or campaign.default_locale
+    served = served_locales(campaign)
+    default = campaign.default_locale
+    fallback = default if default in served or not served else served[0]
+    return negotiate(preferences(request, *first), served) or fallback
 
 
 def ui_locale(request: WebRequest, *first: str) -> str:
@@ -76,8 +91,9 @@ def alternates(campaign: Campaign, suffix: str = "") -> list[dict[str, str]]:
             "locale": loc,
             "href": campaign_path(loc, campaign.slug) + suffix,
             "name": language_name(loc),
+            "script": script(loc),
         }
-        for loc in campaign.locales
+        for loc in served_locales(campaign)
     ]
 
 
@@ -354,7 +370,9 @@ def offered_campaign(
     (``suffix``) in the best locale it does."""
     campaign = services.campaign(slug)
     call.campaign = campaign
-    if call.locale is not None and not campaign.offers(call.locale):
+    if not served_locales(campaign):  # no catalog for any of its languages: nothing to show
+        raise CampaignNotFound(slug)
+    if call.locale is not None and not serves(campaign, call.locale):
         best = best_locale(campaign, call.request, call.locale)
         raise Redirect(campaign_path(best, slug) + suffix, status)
     return campaign

@@ -9,7 +9,7 @@ from chalicelib.consent.referral_tokens import InvalidReferralToken, verify_refe
 from chalicelib.i18n.catalogs import translations_for
 from chalicelib.responses.model import Response
 from chalicelib.web.http import WebRequest, WebResponse
-from chalicelib.web.pages import not_found, note_page
+from chalicelib.web.pages import best_locale, not_found, note_page
 
 HIDDEN = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer"}
 
@@ -25,7 +25,8 @@ def _friend(services: Services, token: str) -> tuple[Campaign, Response] | None:
 def _page(
     campaign: Campaign, response: Response, request: WebRequest, *, action: str | None
 ) -> WebResponse:
-    locale = response.locale
+    # The answer's language, or the nearest this deployment can show (never a 500).
+    locale = best_locale(campaign, request, response.locale)
     _ = translations_for(locale).gettext
     if action:
         heading = _("Is this your number?")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.i18n import formatting
 from chalicelib.i18n.catalogs import translations_for
 from chalicelib.i18n.negotiation import text_direction
+from chalicelib.i18n.tags import script
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -35,7 +36,7 @@ def environment_for(locale: str) -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(translations_for(locale), newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(locale=locale, dir=text_direction(locale))
+    env.globals.update(locale=locale, dir=text_direction(locale), script=script(locale))
     # Pages link to app paths (/hi/c/wishlist); the client reaches them under the app's mount.
     env.globals["url"] = pass_context(lambda context, path: context["base"] + path)
     env.filters["number"] = lambda value: formatting.number(value, locale)

@@ -13,6 +13,7 @@ from chalicelib.bootstrap import Services
 from chalicelib.campaigns import Campaign, placeholders
 from chalicelib.configurator.choices import from_answers
 from chalicelib.configurator.drawing import CARD_HEIGHT, CARD_WIDTH, card
+from chalicelib.errors import CampaignNotFound
 from chalicelib.i18n import formatting
 from chalicelib.i18n.catalogs import translations_for
 from chalicelib.web import answered, csrf
@@ -29,6 +30,7 @@ from chalicelib.web.pages import (
     note_page,
     offered_campaign,
     page_text,
+    serves,
     thanks_page,
     ui_locale,
 )
@@ -99,6 +101,8 @@ def submit_share(
     if not answered.answered(services, request, response_id):
         return not_yours(request, locale)
     campaign, response = services.sharing.to_share(response_id, locale)
+    if not serves(campaign, locale):
+        raise CampaignNotFound(campaign.slug)
     fields = request.form()
     if not csrf.valid(request, fields, services.keys().link_keys):
         return forbidden(request, locale)
@@ -129,14 +133,11 @@ def share_page(services: Services, locale: str, share_id: str, request: WebReque
     if found is None:
         return not_found(request, locale)
     share, response, campaign = found.share, found.response, found.campaign
-    if not campaign.offers(locale):
+    if not serves(campaign, locale):
         return WebResponse.redirect(f"/{campaign.default_locale}/s/{share.id}")
     _ = translations_for(locale).gettext
     suffix = f"/s/{share.id}"
-    links = [
-        {"locale": a["locale"], "href": f"/{a['locale']}{suffix}", "name": a["name"]}
-        for a in alternates(campaign)
-    ]
+    links = [{**a, "href": f"/{a['locale']}{suffix}"} for a in alternates(campaign)]
     if not share.public:
         # Pending or rejected: nothing the customer wrote is shown, and nothing is indexed.
         if share.status == "pending":

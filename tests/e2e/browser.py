@@ -106,3 +106,38 @@ def tab_order(page: Page, presses: int = 80) -> list[dict[str, Any]]:
             break
         stops.append(stop)
     return stops
+
+
+def missing_glyphs(page: Page, selector: str) -> tuple[str, list[str]]:
+    """The CSS font stack of ``selector`` and the letters of its text that Chromium can only
+    draw as the .notdef box (each drawn alone in the element's font, as ``GLYPHS`` does)."""
+    found: dict[str, str] = page.eval_on_selector(
+        selector,
+        """e => { const s = getComputedStyle(e);
+                  return { family: s.fontFamily, font: s.fontSize + " " + s.fontFamily,
+                           text: e.innerText }; }""",
+    )
+    letters = sorted({c for c in found["text"] if c.isalpha()})
+    drawn: dict[str, Any] = page.evaluate(GLYPHS, ["".join(letters), found["font"]])
+    boxes = [
+        c for c, pixels in zip(letters, drawn["letters"], strict=True) if pixels == drawn["tofu"]
+    ]
+    return found["family"], boxes
+
+
+def platform_fonts(page: Page, selector: str) -> dict[str, int]:
+    """The fonts Chromium really used for ``selector``'s text (family: glyphs drawn), as its
+    DevTools protocol reports them (CSS.getPlatformFontsForNode)."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    finally:
+        cdp.detach()
+    used: dict[str, int] = {}
+    for font in fonts:
+        used[font["familyName"]] = used.get(font["familyName"], 0) + int(font["glyphCount"])
+    return used
