@@ -50,3 +50,22 @@ def png_size(data: bytes) -> tuple[int, int]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert data[12:16] == b"IHDR"
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def sample_text(name: str = "wishlist") -> str:
+    """A sample campaign as ``samvad deploy`` sends it: its YAML, then its language files."""
+    from chalicelib.campaigns.translations import bundle
+
+    return bundle(DEFINITIONS / f"{name}.yaml")
+
+
+def inline_text(name: str = "wishlist") -> str:
+    """A sample campaign's own YAML, offering only the languages written in it (en, hi, ur):
+    what tests that change one field and expect one problem start from."""
+    import re
+
+    import yaml
+
+    text = (DEFINITIONS / f"{name}.yaml").read_text(encoding="utf-8")
+    inline = list(yaml.safe_load(text)["title"])
+    return re.sub(r"(?m)^locales: \[.*\]$", f"locales: [{', '.join(inline)}]", text, count=1)

@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from tests.conftest import ADMIN_KEY, PROJECT_DIR, Emulator, RunningStack
+from tests.samples import inline_text
 
 pytestmark = pytest.mark.http
 WISHLIST = PROJECT_DIR / "chalicelib" / "campaigns" / "definitions" / "wishlist.yaml"
@@ -47,7 +48,7 @@ def test_deploy_publish_rollback_with_two_deploys_racing(
     first, second = tmp_path / "a", tmp_path / "b"
     for folder, title in ((first, "पहला नया शीर्षक"), (second, "दूसरा नया शीर्षक")):
         folder.mkdir()
-        text = WISHLIST.read_text(encoding="utf-8").replace(HINDI_TITLE, title)
+        text = inline_text("wishlist").replace(HINDI_TITLE, title)
         (folder / "wishlist.yaml").write_text(text, encoding="utf-8")
 
     racing = [

@@ -10,13 +10,13 @@ import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
 from tests.conftest import ADMIN_KEY, CSRF_COOKIE_VALUE, RunningStack, csrf_token
+from tests.samples import inline_text
 
 pytestmark = pytest.mark.http
 ADMIN = "/admin/api/v1"
@@ -185,7 +185,7 @@ def test_admin_deploy_refuses_yaml_bombs_and_unsafe_placeholders(tally: Tally) -
     for source in hostile_yaml:
         answer = deploy(tally, source)
         assert 400 <= answer.status_code < 500, source[:40]
-    dress = Path(DRESS).read_text(encoding="utf-8")
+    dress = inline_text("design-your-dress")
     for placeholder in [
         "{x.__class__}",
         "{name:>3000000}",

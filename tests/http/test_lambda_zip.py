@@ -39,7 +39,7 @@ from samvad_cli.build import (
     locales_in_use,
 )
 from tests.conftest import FAKE_CREDENTIALS, REGION, Emulator
-from tests.samples import DEFINITIONS, WISHLIST
+from tests.samples import DEFINITIONS, inline_text
 
 pytestmark = pytest.mark.http
 ADMIN_KEY = "zip-test-admin-key-not-a-secret"
@@ -284,7 +284,7 @@ def test_a_page_in_a_locale_the_package_has_no_data_for_is_no_error(
 
 
 def test_the_admin_api_refuses_a_campaign_in_a_locale_it_cannot_serve(function: Function) -> None:
-    source = WISHLIST.read_text(encoding="utf-8")
+    source = inline_text("wishlist")
     source = source.replace("locales: [en, hi, ur]", "locales: [en, hi, ur, si]")
     headers = {"Authorization": f"Bearer {ADMIN_KEY}", "Content-Type": "application/json"}
     body = json.dumps({"file": "wishlist.yaml", "source": source})

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,12 +12,13 @@ import pytest
 from openapi_spec_validator import validate as validate_openapi
 
 from tests.conftest import ADMIN_KEY
+from tests.samples import inline_text
 
 ADMIN = "/admin/api/v1"
 KEY = {"Authorization": f"Bearer {ADMIN_KEY}"}
 JSON = {"Content-Type": "application/json"}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
-WISHLIST = Path("chalicelib/campaigns/definitions/wishlist.yaml").read_text(encoding="utf-8")
+WISHLIST = inline_text("wishlist")
 NOTHING = {
     "views": 0,
     "responses": 0,

@@ -15,9 +15,9 @@ from chalicelib.campaigns.loader import definition_of, parse_campaign
 from chalicelib.campaigns.registry import CampaignRegistry
 from chalicelib.errors import InvalidCampaignDefinition
 from chalicelib.storage.items import dump_item
-from tests.samples import WISHLIST
+from tests.samples import inline_text
 
-TEXT = WISHLIST.read_text(encoding="utf-8")
+TEXT = inline_text("wishlist")
 NOT_YAML = "title: [no parser accepts this"
 HINDI_TITLE = "हम आपकी रसोई के लिए आगे क्या बनाएँ?"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from samvad_cli.main import main
-from tests.samples import WISHLIST, definition
+from tests.samples import definition, inline_text
 
 
 def test_campaigns_check_reports_sms_encoding_and_segments_per_locale(
@@ -46,7 +46,7 @@ def test_validate_prints_sms_cost_per_thousand_recipients(
 def test_validate_names_a_missing_hindi_string(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    text = WISHLIST.read_text(encoding="utf-8")
+    text = inline_text("wishlist")
     (tmp_path / "wishlist.yaml").write_text(
         text.replace("  hi: हम आपकी रसोई के लिए आगे क्या बनाएँ?\n", "", 1), encoding="utf-8"
     )
@@ -72,7 +72,7 @@ PAST_END = (f'ends_at: "{definition()["ends_at"]}"', 'ends_at: "2026-01-31T23:59
 def test_validate_checks_links_and_dates(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, message: str
 ) -> None:
-    text = WISHLIST.read_text(encoding="utf-8")
+    text = inline_text("wishlist")
     assert old in text
     (tmp_path / "wishlist.yaml").write_text(text.replace(old, new, 1), encoding="utf-8")
 
@@ -101,7 +101,7 @@ def test_preview_renders_the_page_and_follow_ups_in_a_locale(
 def test_a_campaign_in_a_locale_the_code_cannot_serve_is_refused_by_validate_and_deploy(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    text = WISHLIST.read_text(encoding="utf-8")
+    text = inline_text("wishlist")
     path = tmp_path / "wishlist.yaml"
     path.write_text(text.replace("locales: [en, hi, ur]", "locales: [en, hi, ur, si]"), "utf-8")
     line = text[: text.index("locales: [")].count("\n") + 1

@@ -14,7 +14,7 @@ from chalicelib.campaigns.loader import definition_of
 from chalicelib.campaigns.model import Definition
 from chalicelib.errors import VersionProblem
 from chalicelib.i18n.catalogs import ui_locales
-from tests.samples import WISHLIST
+from tests.samples import inline_text
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -33,7 +33,7 @@ def with_bengali(data: Any) -> Any:
 
 def deploy_bengali(aws: Any) -> int:
     assert "bn" not in ui_locales()  # the premise: this tree has no Bengali catalog
-    checked = definition_of(WISHLIST.read_text(encoding="utf-8"), "wishlist.yaml")
+    checked = definition_of(inline_text("wishlist"), "wishlist.yaml")
     data = with_bengali(json.loads(checked.validated))
     data["locales"] = ["bn", "en", "hi", "ur"]
     data["default_locale"] = "bn"

@@ -20,7 +20,7 @@ from chalice.test import Client
 from samvad_cli.template import FUNCTIONS
 from tests.conftest import ADMIN_KEY, send_wishlist_form
 from tests.permissions import CallRecorder, emulator_roles, judge, listening, packaged_template
-from tests.samples import DRESS_DESIGN
+from tests.samples import DRESS_DESIGN, inline_text
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 KEY = {"Authorization": f"Bearer {ADMIN_KEY}", "Content-Type": "application/json"}
@@ -154,7 +154,7 @@ def run_journey(client: Any, aws: Any, clock: Clock) -> None:
     assert moderated.status_code == 200
     assert admin(client, "GET", "/campaigns").status_code == 200
     # A version whose CRM event goes out at once: from the stream, to the follow-ups topic.
-    source = WISHLIST.read_text(encoding="utf-8").replace(
+    source = inline_text("wishlist").replace(
         "  - id: offer_event\n    after: P3D", "  - id: offer_event\n    after: PT0S"
     )
     deployed = admin(client, "POST", "/campaigns", {"file": "wishlist.yaml", "source": source})

@@ -26,6 +26,7 @@ from tests.fakes import (
     FakeStore,
     FakeThreads,
 )
+from tests.samples import inline_text
 
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 LINKS = Links("https://samvad.example", Keys(contact=b"c" * 32, link=b"k" * 32))
@@ -78,7 +79,7 @@ def world() -> World:
 
 
 def test_a_deployed_version_is_live_once_published(world: World) -> None:
-    text = WISHLIST.read_text(encoding="utf-8")
+    text = inline_text("wishlist")
     assert world.admin.deploy(text, "wishlist.yaml", "test") == {"slug": "wishlist", "version": 1}
     with pytest.raises(CampaignNotFound):
         world.registry.published("wishlist")
@@ -88,7 +89,7 @@ def test_a_deployed_version_is_live_once_published(world: World) -> None:
 
 
 def test_the_funnel_and_failed_follow_ups(world: World) -> None:
-    world.admin.deploy(WISHLIST.read_text(encoding="utf-8"), "wishlist.yaml", "test")
+    world.admin.deploy(inline_text("wishlist"), "wishlist.yaml", "test")
     world.admin.publish("wishlist", 1)
     accepted = world.responses.accept(world.registry.published("wishlist"), "hi", ANSWER, "k-1")
     assert world.admin.stats("wishlist")["responses"] == 1
@@ -104,7 +105,7 @@ def test_the_funnel_and_failed_follow_ups(world: World) -> None:
 
 
 def test_erasing_a_number_deletes_its_answers(world: World) -> None:
-    world.admin.deploy(WISHLIST.read_text(encoding="utf-8"), "wishlist.yaml", "test")
+    world.admin.deploy(inline_text("wishlist"), "wishlist.yaml", "test")
     world.admin.publish("wishlist", 1)
     accepted = world.responses.accept(world.registry.published("wishlist"), "hi", ANSWER, "k-1")
     with pytest.raises(VersionProblem):

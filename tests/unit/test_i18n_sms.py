@@ -8,7 +8,7 @@ from typing import Any
 
 from chalicelib.campaigns.loader import campaign_from_validated, definition_of
 from samvad_cli.sms_report import language_lines, script_name
-from tests.samples import WISHLIST
+from tests.samples import inline_text
 
 HINGLISH = {
     "thank_you_sms": "{brand} ko batane ke liye dhanyavaad. Hum har jawab padhte hain. "
@@ -21,7 +21,7 @@ HINGLISH = {
 
 
 def wishlist_with_hinglish(*steps: str) -> Any:
-    checked = definition_of(WISHLIST.read_text(encoding="utf-8"), "wishlist.yaml")
+    checked = definition_of(inline_text("wishlist"), "wishlist.yaml")
     data = json.loads(checked.validated)
     data["locales"].append("hi-Latn")
     data["followups"] = [s for s in data["followups"] if s["id"] in (*steps, "offer_event")]

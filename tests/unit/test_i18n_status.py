@@ -10,7 +10,7 @@ import pytest
 
 from samvad_cli import languages
 from samvad_cli.i18n import LOCALES_DIR, template_path
-from tests.samples import DEFINITIONS
+from tests.samples import inline_text
 
 
 def test_the_status_document_is_not_stale() -> None:
@@ -38,7 +38,7 @@ def tree(tmp_path: Path) -> tuple[Path, Path]:
     shutil.copy2(template_path(LOCALES_DIR), template_path(locales))
     definitions = tmp_path / "definitions"
     definitions.mkdir()
-    text = (DEFINITIONS / "wishlist.yaml").read_text("utf-8")
+    text = inline_text("wishlist")
     (definitions / "wishlist.yaml").write_text(
         text.replace("locales: [", "locales: [sat, ", 1), "utf-8"
     )

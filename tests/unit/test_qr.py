@@ -20,6 +20,7 @@ import yaml
 from samvad_cli import qr
 from samvad_cli.campaigns import DEFINITIONS
 from samvad_cli.main import main
+from tests.samples import inline_text
 
 SVG = "{http://www.w3.org/2000/svg}"
 Matrix = list[list[bool]]
@@ -196,7 +197,7 @@ def test_refuses_with_a_message_and_writes_nothing(
 
 
 def test_definitions_from_another_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    text = (DEFINITIONS / "wishlist.yaml").read_text(encoding="utf-8")
+    text = inline_text("wishlist")
     (tmp_path / "wishlist.yaml").write_text(text, encoding="utf-8")
     argv = ["qr", "wishlist", "--locale", "ur", "--source", "shop", "--dir", str(tmp_path)]
     assert main([*argv, "--out-dir", str(tmp_path / "out"), "--format", "png"]) == 0

@@ -10,6 +10,7 @@ from chalicelib.campaigns import Campaign
 from chalicelib.campaigns.loader import load_campaign_file
 from chalicelib.errors import FieldError, InvalidCampaignDefinition, InvalidResponse
 from chalicelib.responses.validation import parse_phone, validate_answer
+from tests.samples import inline_text
 
 WISHLIST = Path("chalicelib/campaigns/definitions/wishlist.yaml")
 
@@ -119,7 +120,7 @@ def test_only_mobile_numbers_of_the_campaigns_countries_are_taken(
 
 
 def test_the_countries_default_to_the_phone_region(campaign: Campaign, tmp_path: Path) -> None:
-    text = WISHLIST.read_text(encoding="utf-8").replace("sms_countries: [IN, GB, GG, JE, IM]\n", "")
+    text = inline_text("wishlist").replace("sms_countries: [IN, GB, GG, JE, IM]\n", "")
     (tmp_path / "wishlist.yaml").write_text(text, encoding="utf-8")
     india_only = load_campaign_file(tmp_path / "wishlist.yaml")
     british = {"product": "tawa", "phone": "+44 7400 123456", "consent": "yes"}
@@ -131,7 +132,7 @@ def test_the_countries_default_to_the_phone_region(campaign: Campaign, tmp_path:
 
 
 def test_a_country_without_phone_numbers_is_refused_at_its_line(tmp_path: Path) -> None:
-    text = WISHLIST.read_text(encoding="utf-8").replace("[IN, GB, GG, JE, IM]", "[IN, XX]")
+    text = inline_text("wishlist").replace("[IN, GB, GG, JE, IM]", "[IN, XX]")
     (tmp_path / "wishlist.yaml").write_text(text, encoding="utf-8")
 
     with pytest.raises(InvalidCampaignDefinition) as caught:
