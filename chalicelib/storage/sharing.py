@@ -97,7 +97,8 @@ class ShareStore:
             }
         }
         writes = [put, *(count_update(self._table, count) for count in counts)]
-        self._call("transact_write_items", TransactItems=writes)
+        with aws_failures():
+            self._client.transact_write_items(TransactItems=writes)
 
     def get(self, share_id: str) -> Share | None:
         answer = self._call("get_item", Key=self._key(share_id), ConsistentRead=True)
