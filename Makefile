@@ -6,7 +6,9 @@ BIN    := $(VENV)/bin
 # installs what running the local stack needs; test, lint, bench and the rest add the dev tools.
 RUN_STAMP := $(VENV)/.run-$(shell cat requirements.txt requirements-run.txt pyproject.toml | cksum | cut -d' ' -f1)
 DEV_STAMP := $(VENV)/.dev-$(shell cat requirements.txt requirements-run.txt requirements-dev.txt pyproject.toml | cksum | cut -d' ' -f1)
-PIP := $(BIN)/python -m pip install --disable-pip-version-check -q
+# --no-compile: byte-compiling every installed module took half of the install; Python compiles
+# what it imports on first use.
+PIP := $(BIN)/python -m pip install --disable-pip-version-check -q --no-compile
 LOCALES := $(patsubst locales/%/LC_MESSAGES/messages.po,%,$(wildcard locales/*/LC_MESSAGES/messages.po))
 CATALOGS := $(foreach l,$(LOCALES),chalicelib/i18n/catalogs/$(l)/LC_MESSAGES/messages.mo)
 
