@@ -106,16 +106,25 @@ format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# pytest-xdist: a worker per core, each taking whole files (a module's fixtures stay in one
+# process); then the files marked serial (tests/conftest.py: SERIAL) alone.
+WORKERS ?= auto
+PARALLEL = -n $(WORKERS) --dist loadfile
+
 test: $(DEV_STAMP) i18n lint i18n-check infra-check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PARALLEL) -m "not serial"
+	$(BIN)/python -m pytest -m serial
 
 # The time-dependent tests (marker "clock", tests/conftest.py) once more with the wall clock
 # of pytest and of every Python process it starts at 03:00 IST (21:30 UTC) on a fixed date
 # (tests/clock/sitecustomize.py).
 CLOCK_AT = 2026-12-01T21:30:00+00:00
+CLOCK_PYTEST = PYTHONPATH=tests/clock SAMVAD_TEST_CLOCK_AT=$(CLOCK_AT) \
+  $(BIN)/python -m pytest -p no:cacheprovider -W ignore::pytest.PytestAssertRewriteWarning
+# pytest exits 5 when its marker selects nothing (no clock test is serial today).
 test-clock: $(DEV_STAMP) i18n
-	PYTHONPATH=tests/clock SAMVAD_TEST_CLOCK_AT=$(CLOCK_AT) \
-	  $(BIN)/python -m pytest -m clock -p no:cacheprovider -W ignore::pytest.PytestAssertRewriteWarning
+	$(CLOCK_PYTEST) $(PARALLEL) -m "clock and not serial"
+	$(CLOCK_PYTEST) -m "clock and serial" || [ $$? -eq 5 ]
 
 clean:
 	rm -rf $(VENV) chalicelib/i18n/catalogs .pytest_cache .mypy_cache .ruff_cache
