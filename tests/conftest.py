@@ -343,15 +343,18 @@ class RunningStack:
         return self.process.wait(timeout=30)
 
 
-def start_stack(env: dict[str, str], log: Path, timeout: float = 90.0) -> RunningStack:
-    """``python -m chalicelib.local.stack`` (what ``make run`` starts) on a free port.
+def start_stack(
+    env: dict[str, str], log: Path, timeout: float = 90.0, module: str = "chalicelib.local.stack"
+) -> RunningStack:
+    """``python -m chalicelib.local.stack`` (what ``make run`` starts) on a free port
+    (``module="tests.lean_run"``: with only what ``make run`` installs importable).
     Output goes to a file: a pipe nobody reads would block the server once full."""
     port = free_port()
     inherited = {k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"}
     full_env = {**inherited, **env, "PORT": str(port), "PYTHONUNBUFFERED": "1"}
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "chalicelib.local.stack"],
+            [sys.executable, "-m", module],
             cwd=PROJECT_DIR,
             env=full_env,
             stdout=out,
