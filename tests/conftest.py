@@ -47,10 +47,21 @@ CLOCK_DEPENDENT = {
 }
 
 
+# Tests that `make test` runs alone after the others (which run on every core, pytest-xdist):
+# a load test, and a stop that must finish within five seconds.
+SERIAL = {
+    "tests/http/test_load.py",
+    "tests/http/test_make_run.py",
+}
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if item.path.relative_to(PROJECT_DIR).as_posix() in CLOCK_DEPENDENT:
+        path = item.path.relative_to(PROJECT_DIR).as_posix()
+        if path in CLOCK_DEPENDENT:
             item.add_marker(pytest.mark.clock)
+        if path in SERIAL:
+            item.add_marker(pytest.mark.serial)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -257,19 +268,27 @@ class Emulator:
         return list(sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values())
 
 
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    """A moto server in this process on a free port, so tests can read its records."""
+@pytest.fixture(scope="session")
+def _emulator_server() -> Iterator[Emulator]:
+    """One moto server per test process (each xdist worker has its own): the first start
+    imports moto for seconds, a reset takes milliseconds."""
     from chalicelib.local.emulator import serialized_emulator
 
-    saved = {name: os.environ.get(name) for name in FAKE_CREDENTIALS}
-    os.environ.update(FAKE_CREDENTIALS)
     port = free_port()
     server = serialized_emulator(port)
     server.start()
-    requests.post(f"http://127.0.0.1:{port}/moto-api/reset", timeout=10)
     yield Emulator(f"http://127.0.0.1:{port}", server.stop)
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def emulator(_emulator_server: Emulator) -> Iterator[Emulator]:
+    """A moto server in this process on a free port, so tests can read its records; reset
+    for each module, so a module sees only what its own tests did."""
+    saved = {name: os.environ.get(name) for name in FAKE_CREDENTIALS}
+    os.environ.update(FAKE_CREDENTIALS)
+    requests.post(f"{_emulator_server.endpoint}/moto-api/reset", timeout=10)
+    yield _emulator_server
     for name, value in saved.items():
         if value is None:
             os.environ.pop(name, None)
@@ -327,16 +346,21 @@ class RunningStack:
 
 
 def start_stack(
-    env: dict[str, str], log: Path, timeout: float = 90.0, tree: Path = PROJECT_DIR
+    env: dict[str, str],
+    log: Path,
+    timeout: float = 90.0,
+    tree: Path = PROJECT_DIR,
+    module: str = "chalicelib.local.stack",
 ) -> RunningStack:
     """``python -m chalicelib.local.stack`` (what ``make run`` starts) on a free port, from
-    the source ``tree``. Output goes to a file: a pipe nobody reads would block the server."""
+    the source ``tree`` (``module="tests.lean_run"``: with only what ``make run`` installs
+    importable). Output goes to a file: a pipe nobody reads would block the server once full."""
     port = free_port()
     inherited = {k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"}
     full_env = {**inherited, **env, "PORT": str(port), "PYTHONUNBUFFERED": "1"}
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "chalicelib.local.stack"],
+            [sys.executable, "-m", module],
             cwd=tree,
             env=full_env,
             stdout=out,

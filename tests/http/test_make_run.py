@@ -1,4 +1,5 @@
-"""What ``make run`` does on a fresh machine: its own emulator, then Ctrl-C stops it all."""
+"""What ``make run`` does on a fresh machine: its own emulator, then Ctrl-C stops it all; with
+only what ``make run`` installs (``tests/lean_run.py``)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ pytestmark = pytest.mark.http
 def test_stack_starts_its_own_emulator_and_stops_cleanly(tmp_path: Path) -> None:
     emulator_port = free_port()
     endpoint = f"http://127.0.0.1:{emulator_port}"
-    stack = start_stack({"EMULATOR_PORT": str(emulator_port)}, tmp_path / "stack.log")
+    stack = start_stack(
+        {"EMULATOR_PORT": str(emulator_port)}, tmp_path / "stack.log", module="tests.lean_run"
+    )
     try:
         page = stack.get("/hi/c/wishlist")
         tables = boto3.client(
