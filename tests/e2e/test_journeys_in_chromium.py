@@ -22,7 +22,8 @@ def open_page(browser: Browser, locale: str = "hi-IN", js: bool = True) -> Page:
 
 
 @pytest.mark.parametrize(
-    ("accept", "shown"), [("hi-IN", "hi"), ("ur-PK", "ur"), ("en-GB", "en"), ("ta-IN", "en")]
+    ("accept", "shown"),
+    [("hi-IN", "hi"), ("ur-PK", "ur"), ("en-GB", "en"), ("ta-IN", "ta"), ("fr-FR", "en")],
 )
 def test_the_short_link_opens_the_customers_language(
     stack: RunningStack, browser: Browser, accept: str, shown: str

@@ -118,6 +118,7 @@ def with_payloads(name: str, slug: str) -> dict[str, object]:
     is refused at deploy, and texts that go into a DLT SMS slot hold 30 characters at most."""
     definition = yaml.safe_load((DEFINITIONS / f"{name}.yaml").read_text(encoding="utf-8"))
     definition["slug"] = slug
+    definition["locales"] = list(definition["title"])  # the languages written in the file
     marketer = [p for p in PAYLOADS if "{" not in p]
     definition["brand"]["hi"] = "'><svg onload=window.__xss=1>"
     for n, field in enumerate(["title", "intro", "thanks"]):
