@@ -29,6 +29,7 @@ from chalicelib.responses.limits import AnswerLimits, RateLimiter
 from chalicelib.responses.model import Response
 from chalicelib.responses.service import ResponseService
 from chalicelib.sharing.service import SharingService
+from chalicelib.sharing.visits import PageVisits
 from chalicelib.storage.campaigns import CampaignStore
 from chalicelib.storage.dynamodb import DynamoStore
 from chalicelib.storage.erasure import Eraser
@@ -209,6 +210,10 @@ class Services:
             limits=limits,
             referrer=self.sharing.referrer,
         )
+
+    @cached_property
+    def visits(self) -> PageVisits:
+        return PageVisits(count_view=self.views.view, sharing=self.sharing)
 
     @cached_property
     def sharing(self) -> SharingService:

@@ -8,13 +8,15 @@ tests/unit/test_i18n.py.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
 from babel.dates import format_date
+
+from chalicelib.responses.model import Response
 
 DEFINITIONS = Path(__file__).resolve().parents[1] / "chalicelib" / "campaigns" / "definitions"
 WISHLIST = DEFINITIONS / "wishlist.yaml"
@@ -69,3 +71,18 @@ def inline_text(name: str = "wishlist") -> str:
     text = (DEFINITIONS / f"{name}.yaml").read_text(encoding="utf-8")
     inline = list(yaml.safe_load(text)["title"])
     return re.sub(r"(?m)^locales: \[.*\]$", f"locales: [{', '.join(inline)}]", text, count=1)
+
+
+NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)
+PLAIN_ANSWER = Response(
+    id="r" * 32,
+    campaign="wishlist",
+    campaign_version=1,
+    locale="hi",
+    answers={"product": "tawa"},
+    phone=None,
+    consent=None,
+    created_at=NOW,
+    request_hash="h",
+)
+"""An answer with nothing optional, as the storage tests write it."""

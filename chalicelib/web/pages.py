@@ -387,19 +387,15 @@ def campaign_page(
     if window != "open":
         return window_page(request, campaign, locale, window)
     source = source_of(request.query.get("src"))
-    services.views.view(slug, locale, source)
-    values = {"src": source}
     ref = share_ref(request.query.get("ref"))
+    seen = request.cookie(VISITOR_COOKIE)
+    visitor = services.visits.visit(campaign, locale, source, ref, seen)
+    values = {"src": source} if ref is None else {"src": source, "ref": ref}
     visitor_cookie = None
-    if ref is not None:
-        seen = request.cookie(VISITOR_COOKIE)
-        visitor = services.sharing.count_visit(campaign, ref, seen)
-        if visitor != seen:
-            visitor_cookie = (
-                f"{VISITOR_COOKIE}={visitor}; Path=/; Max-Age={COOKIE_MAX_AGE}; HttpOnly;"
-                " SameSite=Lax"
-            )
-        values["ref"] = ref
+    if visitor is not None and visitor != seen:
+        visitor_cookie = (
+            f"{VISITOR_COOKIE}={visitor}; Path=/; Max-Age={COOKIE_MAX_AGE}; HttpOnly; SameSite=Lax"
+        )
     pair = csrf_pair(services, request)
     page = _form_page(campaign, locale, values, {}, csrf_pair=pair, base=request.base)
     return replace(page, cookies=(*page.cookies, visitor_cookie)) if visitor_cookie else page

@@ -5,7 +5,6 @@ from the botocore error, whichever store and call it came from."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -14,7 +13,6 @@ from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeou
 from chalicelib.campaigns.model import Definition
 from chalicelib.errors import RateLimited, StorageUnavailable
 from chalicelib.followups.model import FollowUpJob
-from chalicelib.responses.model import Response
 from chalicelib.storage.campaigns import CampaignStore
 from chalicelib.storage.dynamodb import DynamoStore
 from chalicelib.storage.erasure import Eraser
@@ -27,19 +25,9 @@ from chalicelib.storage.errors import (
 )
 from chalicelib.storage.sharing import Share, ShareStore
 from chalicelib.storage.threads import Message, ThreadStore
+from tests.samples import NOW
+from tests.samples import PLAIN_ANSWER as RESPONSE
 
-NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)
-RESPONSE = Response(
-    id="r" * 32,
-    campaign="wishlist",
-    campaign_version=1,
-    locale="hi",
-    answers={"product": "tawa"},
-    phone=None,
-    consent=None,
-    created_at=NOW,
-    request_hash="h",
-)
 JOB = FollowUpJob(
     response_id="r" * 32,
     step="thanks",

@@ -5,7 +5,6 @@ the answer is never a 503 for a race it can win a moment later."""
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime
 from typing import Any
 
 import boto3
@@ -13,22 +12,9 @@ import pytest
 from botocore.stub import ANY, Stubber
 
 from chalicelib.errors import StorageUnavailable
-from chalicelib.responses.model import Response
 from chalicelib.storage.dynamodb import CONFLICT_ATTEMPTS, DynamoStore
 from chalicelib.storage.items import dump_item, response_item
-
-NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)
-RESPONSE = Response(
-    id="r" * 32,
-    campaign="wishlist",
-    campaign_version=1,
-    locale="hi",
-    answers={"product": "tawa"},
-    phone=None,
-    consent=None,
-    created_at=NOW,
-    request_hash="h",
-)
+from tests.samples import PLAIN_ANSWER as RESPONSE
 
 
 def cancelled(*codes: str) -> dict[str, Any]:
