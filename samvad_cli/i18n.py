@@ -116,16 +116,26 @@ def extract(root: Path = PROJECT_DIR, locales_dir: Path | None = None) -> int:
 
 def update(locales_dir: Path = LOCALES_DIR) -> int:
     """``pybabel update``: merge the .pot into every locale's .po (no fuzzy guesses)."""
-    if not catalog_locales(locales_dir):
+    from samvad_cli.languages import mark, review_status
+
+    locales = catalog_locales(locales_dir)
+    if not locales:
         print(f"no {DOMAIN}.po under {_shown(locales_dir)}", file=sys.stderr)
         return 1
-    return _pybabel(
+    # pybabel drops headers it does not know: a drafted catalog must stay marked as one.
+    statuses = {loc: review_status(po_path(locales_dir, loc).read_text("utf-8")) for loc in locales}
+    status = _pybabel(
         "update",
         "-i", str(template_path(locales_dir)),
         "-d", str(locales_dir),
         "-D", DOMAIN,
         "--no-fuzzy-matching",
     )  # fmt: skip
+    for locale, review in statuses.items():
+        path = po_path(locales_dir, locale)
+        if review is not None and review_status(path.read_text("utf-8")) != review:
+            path.write_text(mark(path.read_text("utf-8"), review), "utf-8")
+    return status
 
 
 def compile_catalogs(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from babel.support import Translations
 
+from samvad_cli.languages import mark, review_status
 from samvad_cli.main import main
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -273,6 +274,8 @@ def test_extract_and_update_from_any_directory(
         encoding="utf-8",
     )
     monkeypatch.chdir(tmp_path / "locales" / "hi")  # not the root
+    hindi_po = locales / "hi" / "LC_MESSAGES" / "messages.po"
+    hindi_po.write_text(mark(hindi_po.read_text(encoding="utf-8"), "drafted"), encoding="utf-8")
 
     status, out = run(capsys, "extract", "--root", str(root))
     assert status == 0, out
@@ -287,6 +290,8 @@ def test_extract_and_update_from_any_directory(
     hindi = (locales / "hi" / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
     assert 'msgid "Thank you!"' in hindi
     assert 'msgstr "भाषा"' in hindi  # translations kept
+    assert review_status(hindi) == "drafted"  # and still marked as a draft
+    assert hindi.startswith("# Drafted; needs review by a native speaker.\n")
     assert 'msgid "Thank you!"' in (locales / "en" / "LC_MESSAGES" / "messages.po").read_text()
 
     status, out = run(capsys, "check", "--locales-dir", str(locales))
