@@ -24,9 +24,11 @@ class MissingCatalog(LookupError):
     pass
 
 
+@cache
 def ui_locales() -> tuple[str, ...]:
     """The locales with compiled UI strings as BCP 47 tags (``hi-Latn``; their folders are
-    Babel's ``hi_Latn``), the source language first."""
+    Babel's ``hi_Latn``), the source language first. Read once per process: the catalogs
+    ship with the code, and a page asks several times (offered, alternates, negotiation)."""
     mos = CATALOG_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")
     compiled = sorted(bcp47(p.parent.parent.name) for p in mos)
     return (SOURCE_LOCALE, *[loc for loc in compiled if loc != SOURCE_LOCALE])
