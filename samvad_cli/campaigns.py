@@ -19,6 +19,7 @@ from chalicelib.config import PACKAGE_DIR
 from chalicelib.errors import DefinitionProblem, InvalidCampaignDefinition, SamvadError
 from samvad_cli.backend import ApiBackend, Backend, CommandFailed, LocalBackend
 from samvad_cli.context import services
+from samvad_cli.question_stats import print_questions
 from samvad_cli.sms_report import language_lines
 
 DEFINITIONS = PACKAGE_DIR / "campaigns" / "definitions"
@@ -214,6 +215,7 @@ def stats(args: argparse.Namespace) -> int:
             print(
                 f"  {title} {name:16} {counts['views']:>6} views {counts['responses']:>6} responses"
             )
+    print_questions(found)
     return 0
 
 

@@ -8,8 +8,9 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
-from chalicelib.admin.export import columns, row
+from chalicelib.admin.export import columns, numeric_columns, row
 from chalicelib.admin.ports import AnswerReader, JobDesk
+from chalicelib.admin.question_stats import summarize
 from chalicelib.campaigns import Campaign
 from chalicelib.campaigns.deployment import deploy_text
 from chalicelib.campaigns.ports import CampaignStore
@@ -20,6 +21,7 @@ from chalicelib.dialogue.service import DialogueService
 from chalicelib.errors import InvalidCursor, VersionProblem
 from chalicelib.followups.model import FollowUpJob
 from chalicelib.i18n.catalogs import ui_locales
+from chalicelib.responses.model import Response
 from chalicelib.sharing.service import SharingService
 
 MAX_PAGE = 100
@@ -153,25 +155,27 @@ class AdminService:
 
     def responses(self, slug: str, limit: int = 50, cursor: str | None = None) -> dict[str, Any]:
         """One page of answers, oldest first; ``next`` is the cursor of the following page."""
-        names = columns(self.every_version(slug))
+        versions = self.every_version(slug)
+        names, numeric = columns(versions), numeric_columns(versions)
         page, last = self._answers.responses_page(
             slug, max(1, min(limit, MAX_PAGE)), decode_cursor(cursor, slug)
         )
         return {
             "columns": names,
-            "items": [row(response, names) for response in page],
+            "items": [row(response, names, numeric) for response in page],
             "next": encode_cursor(last),
         }
 
     def all_responses(self, slug: str) -> tuple[list[str], Iterator[dict[str, Any]]]:
         """Every answer, page by page, for an export."""
-        names = columns(self.every_version(slug))
+        versions = self.every_version(slug)
+        names, numeric = columns(versions), numeric_columns(versions)
 
         def rows() -> Iterator[dict[str, Any]]:
             cursor = None
             while True:
                 page, cursor = self._answers.responses_page(slug, MAX_PAGE, cursor)
-                yield from (row(response, names) for response in page)
+                yield from (row(response, names, numeric) for response in page)
                 if not cursor:
                     return
 
@@ -189,7 +193,27 @@ class AdminService:
                 bucket[what] = bucket.get(what, 0) + count
         for funnel in (totals, *totals["by_locale"].values(), *totals["by_source"].values()):
             funnel["unverified"] = max(0, funnel["referred"] - funnel["verified"])
+        totals["questions"] = self.question_stats(slug)
         return totals
+
+    def question_stats(self, slug: str) -> list[dict[str, Any]]:
+        """A summary per question of the published version (``admin.question_stats``).
+
+        Cost: it reads every answer of the campaign, as an export does (one Query page of
+        ``MAX_PAGE`` responses at a time, so a read capacity unit per 4 KB of answers) and
+        holds only the answers' values in memory; the funnel counts above cost one Query.
+        """
+        campaign = self._registry.published(slug)
+
+        def every_answer() -> Iterator[Response]:
+            cursor = None
+            while True:
+                page, cursor = self._answers.responses_page(slug, MAX_PAGE, cursor)
+                yield from page
+                if not cursor:
+                    return
+
+        return summarize(campaign, every_answer())
 
     def moderation_queue(self, slug: str, status: str = "pending") -> dict[str, Any]:
         """Customer texts waiting for a decision (or the decided ones, by ``status``)."""

@@ -23,6 +23,7 @@ from chalicelib.campaigns.model import (
     Question,
     Replies,
     Sharing,
+    ShowIf,
 )
 
 DURATION = re.compile(r"P(?!\Z)(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
@@ -62,7 +63,38 @@ def _question(q: dict[str, Any]) -> Question:
         max_length=int(q.get("max_length", 500)),
         hint=_text(q.get("hint")),
         options=options,
+        **_question_extras(q),
     )
+
+
+def _number(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _show_if(data: dict[str, Any]) -> ShowIf:
+    return ShowIf(
+        question=data["question"],
+        equals=str(data["equals"]) if "equals" in data else None,
+        of=tuple(str(v) for v in data.get("in", ())),
+        includes=data.get("includes"),
+        at_most=_number(data.get("at_most")),
+        at_least=_number(data.get("at_least")),
+    )
+
+
+def _question_extras(q: dict[str, Any]) -> dict[str, Any]:
+    """The fields of the newer question types (bounds, end labels, show_if)."""
+    dated = q["type"] == "date"
+    return {
+        "minimum": None if dated else _number(q.get("min")),
+        "maximum": None if dated else _number(q.get("max")),
+        "step": _number(q.get("step")),
+        "earliest": q.get("min") if dated else None,
+        "latest": q.get("max") if dated else None,
+        "min_label": _text(q.get("min_label")),
+        "max_label": _text(q.get("max_label")),
+        "show_if": _show_if(q["show_if"]) if "show_if" in q else None,
+    }
 
 
 def _step(step: dict[str, Any]) -> FollowUpStep:

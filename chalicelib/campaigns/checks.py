@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from chalicelib.campaigns import placeholders
 from chalicelib.campaigns.document import Document, Path_
 from chalicelib.campaigns.followup_checks import check_followups
+from chalicelib.campaigns.question_checks import OPTION_TYPES, check_question_types
 from chalicelib.i18n.catalogs import ui_locales
 from chalicelib.i18n.tags import babel_id
 
@@ -44,6 +45,7 @@ FOLLOWUP_PLACEHOLDERS = {
 VERBATIM = {"dlt_registered", "dlt_template_id"}
 LOCALIZED_KEYS = {
     *("brand", "title", "intro", "thanks", "label", "hint", "notice", "text"),
+    *("min_label", "max_label"),
     *("share_text", "template", *VERBATIM),
 }
 RESERVED_FIELD_IDS = {"phone", "consent", "form_token", "locale", "src"}
@@ -142,7 +144,7 @@ def _check_texts(doc: Document, data: dict[str, Any]) -> None:
     followup_names = FOLLOWUP_PLACEHOLDERS | {
         name
         for q in data["questions"]
-        if q["type"] == "choice"
+        if q["type"] in ("choice", "single_choice", "dropdown")
         for name in (q["id"], f"{q['id']}_price")
     }
     for path, text in _texts(data):
@@ -171,10 +173,11 @@ def _check_questions(doc: Document, data: dict[str, Any]) -> None:
             doc.problem(("questions", i, "id"), f"{qid!r} is used twice or reserved")
         seen.add(qid)
         options = question.get("options", [])
-        if question["type"] == "choice" and len(options) < 2:
+        if question["type"] in OPTION_TYPES and len(options) < 2:
             doc.problem(("questions", i, "options"), "a choice needs at least two options")
-        if question["type"] == "text" and options:
-            doc.problem(("questions", i, "options"), "a text question has no options")
+        if question["type"] not in OPTION_TYPES and options:
+            kind = question["type"]
+            doc.problem(("questions", i, "options"), f"a {kind} question has no options")
         ids = [o["id"] for o in options]
         for j, oid in enumerate(ids):
             if oid in ids[:j]:
@@ -253,6 +256,7 @@ BEFORE_THE_WINDOW: tuple[Check, ...] = (
     _check_locales,
     _check_texts,
     _check_questions,
+    check_question_types,
     _check_timezone,
 )
 AFTER_THE_WINDOW: tuple[Check, ...] = (

@@ -11,7 +11,21 @@ from typing import Literal
 LocalizedText = Mapping[str, str]
 """A marketer's text in every locale the campaign offers (the loader guarantees all are there)."""
 
-QuestionKind = Literal["choice", "text"]
+QuestionKind = Literal[
+    "choice",  # = single_choice (kept for older campaigns)
+    "text",  # = short_text if max_length <= 100, else long_text
+    "single_choice",
+    "multi_choice",
+    "dropdown",
+    "rating",
+    "nps",
+    "scale",
+    "number",
+    "email",
+    "date",
+    "short_text",
+    "long_text",
+]
 ContactMode = Literal["none", "optional", "required"]
 
 
@@ -23,6 +37,20 @@ class Option:
 
 
 @dataclass(frozen=True)
+class ShowIf:
+    """A question is shown only if an earlier question's answer matches: it ``equals`` a
+    value, is one ``of`` several, ``includes`` an option (multi_choice), or is ``at_most`` /
+    ``at_least`` a number. ``chalicelib.campaigns.questions.shown`` decides."""
+
+    question: str
+    equals: str | None = None
+    of: tuple[str, ...] = ()
+    includes: str | None = None
+    at_most: Decimal | None = None
+    at_least: Decimal | None = None
+
+
+@dataclass(frozen=True)
 class Question:
     id: str
     kind: QuestionKind
@@ -31,6 +59,19 @@ class Question:
     max_length: int = 500
     hint: LocalizedText | None = None
     options: tuple[Option, ...] = ()
+    minimum: Decimal | None = None
+    """Smallest number (number, scale, rating, nps) or fewest choices (multi_choice)."""
+    maximum: Decimal | None = None
+    """Largest number or most choices, as ``minimum``."""
+    step: Decimal | None = None
+    """A number's or scale's step (1: whole numbers only)."""
+    earliest: str | None = None
+    """A date question's first allowed day (ISO), or None."""
+    latest: str | None = None
+    min_label: LocalizedText | None = None
+    """The label of a scale's (or NPS, rating) low end."""
+    max_label: LocalizedText | None = None
+    show_if: ShowIf | None = None
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)

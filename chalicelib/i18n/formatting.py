@@ -44,3 +44,16 @@ def long_date(value: datetime, timezone: str, locale: str) -> str:
 
     day = value.astimezone(ZoneInfo(timezone)).date()
     return format_date(day, format="long", locale=babel_id(locale))
+
+
+def calendar_day(iso_day: str, locale: str) -> str:
+    """A day (``YYYY-MM-DD``) as the locale writes it, for messages about date bounds.
+
+    >>> calendar_day("2026-11-01", "en")
+    'Nov 1, 2026'
+    """
+    from datetime import date
+
+    from babel.dates import format_date
+
+    return format_date(date.fromisoformat(iso_day), format="medium", locale=babel_id(locale))

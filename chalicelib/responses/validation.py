@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from chalicelib.campaigns import Campaign, Question
+from chalicelib.campaigns import Campaign
+from chalicelib.campaigns.questions import shown
 from chalicelib.configurator.choices import as_answers, parse_choices
 from chalicelib.errors import FieldError, InvalidResponse
+from chalicelib.responses.question_answers import parse_answer
 from chalicelib.responses.text import TextRejected, clean_text
 
 PHONE_MAX_CHARS = 32
@@ -35,17 +37,25 @@ def _clean(errors: list[FieldError], name: str, raw: str, max_chars: int, multil
         return ""
 
 
-def _answer(errors: list[FieldError], question: Question, raw: str) -> str:
-    if question.kind == "choice":
-        value = raw.strip()
-        if value and question.option(value) is None:
-            errors.append(FieldError(question.id, "invalid_choice"))
-            return ""
-    else:
-        value = _clean(errors, question.id, raw, question.max_length, multiline=True)
-    if question.required and not value and not any(e.field == question.id for e in errors):
-        errors.append(FieldError(question.id, "required"))
-    return value
+def answers_of(
+    campaign: Campaign,
+    fields: Mapping[str, str],
+    errors: list[FieldError],
+    asked: Collection[str] | None = None,
+) -> dict[str, str]:
+    """The answers to the questions shown, in order (a question's ``show_if`` reads the
+    valid answers before it). A hidden question is never required and its posted answer
+    never kept. ``asked``: only these questions (one step of the form), else all."""
+    answers: dict[str, str] = {}
+    for question in campaign.questions:
+        if asked is not None and question.id not in asked:
+            continue
+        if not shown(question, answers):
+            continue
+        value = parse_answer(errors, question, fields)
+        if value:
+            answers[question.id] = value
+    return answers
 
 
 def parse_phone(raw: str, region: str) -> str | None:
@@ -97,11 +107,7 @@ def checked_phone(
 def validate_answer(campaign: Campaign, fields: Mapping[str, str]) -> ValidAnswer:
     """Normalise and check every field; raise InvalidResponse with all problems at once."""
     errors: list[FieldError] = []
-    answers = {}
-    for question in campaign.questions:
-        value = _answer(errors, question, fields.get(question.id, ""))
-        if value:
-            answers[question.id] = value
+    answers = answers_of(campaign, fields, errors)
     design_name = None
     if campaign.product is not None:
         answers.update(as_answers(parse_choices(campaign.product, fields, errors)))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from chalicelib.errors import FieldError
-from chalicelib.i18n.formatting import number
+from chalicelib.i18n.formatting import calendar_day, number
 
 if TYPE_CHECKING:
     from babel.support import NullTranslations
@@ -36,7 +37,22 @@ FIELD_MESSAGES = {
     ),
     "phone_needs_consent": N_("Tick the box to get the SMS, or leave the phone number empty."),
     "consent_needs_phone": N_("Please enter your mobile number to get the SMS."),
+    "email_invalid": N_("Enter a valid e-mail address."),
+    "date_invalid": N_("Enter a valid date."),
 }
+# Codes whose message names numbers or days (FieldError.params), in the customer's locale.
+COUNTED_MESSAGES = {
+    "choose_at_least": N_("Choose at least %(num)s."),
+    "choose_at_most": N_("Choose at most %(num)s."),
+    "number_range": N_("Enter a number from %(min)s to %(max)s."),
+    "date_range": N_("Enter a date from %(min)s to %(max)s."),
+}
+
+
+def _shown(code: str, value: int | str, locale: str) -> str:
+    if code == "date_range":
+        return calendar_day(str(value), locale)
+    return number(Decimal(str(value)), locale)
 
 
 def field_message(error: FieldError, translations: NullTranslations, locale: str) -> str:
@@ -46,4 +62,7 @@ def field_message(error: FieldError, translations: NullTranslations, locale: str
             "Please use at most %(num)s character.", "Please use at most %(num)s characters.", num
         )
         return text % {"num": number(num, locale)}
+    if error.code in COUNTED_MESSAGES:
+        params = {k: _shown(error.code, v, locale) for k, v in error.params.items()}
+        return translations.gettext(COUNTED_MESSAGES[error.code]) % params
     return translations.gettext(FIELD_MESSAGES.get(error.code, FIELD_MESSAGES["required"]))

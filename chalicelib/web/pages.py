@@ -24,6 +24,7 @@ from chalicelib.i18n.negotiation import negotiate, parse_accept_language
 from chalicelib.i18n.tags import babel_id, script
 from chalicelib.web import answered, csrf
 from chalicelib.web.configurator_form import configurator_form
+from chalicelib.web.form_steps import advance, form_step, question_view
 from chalicelib.web.http import (
     LOCALE_COOKIE,
     BadRequest,
@@ -131,20 +132,7 @@ def page_text(campaign: Campaign, locale: str) -> PageText:
         consent={"label": consent.label[locale], "notice": consent.notice[locale]}
         if consent
         else None,
-        questions=[
-            {
-                "id": q.id,
-                "kind": q.kind,
-                "label": q.label[locale],
-                "hint": q.hint[locale] if q.hint else None,
-                "required": q.required,
-                "max_length": q.max_length,
-                "options": [
-                    {"id": o.id, "label": o.label[locale], "price": o.price} for o in q.options
-                ],
-            }
-            for q in campaign.questions
-        ],
+        questions=[question_view(q, locale) for q in campaign.questions],
     )
 
 
@@ -257,6 +245,7 @@ def _form_page(
         values=values,
         errors=errors,
         csrf=csrf_pair[0],
+        step=form_step(campaign, values, errors),
     )
     cookie = f"{LOCALE_COOKIE}={locale}; Path=/; Max-Age={COOKIE_MAX_AGE}; SameSite=Lax"
     page = WebResponse.html(body, status, **{"Cache-Control": "no-store"})
@@ -480,6 +469,9 @@ def submit_form(
         )
 
     call.form = again
+    if fields.get("action") in ("next", "back"):  # the form in steps, without JavaScript
+        fields["step"] = str(advance(campaign, fields))
+        return again({}, 200)
     accepted = services.responses.accept(
         campaign,
         locale,
