@@ -100,6 +100,24 @@ class Theme:
         return None
 
 
+def describe(theme: Theme) -> list[str]:
+    """What ``samvad validate`` prints of a theme: each colour's ratios, each image's size."""
+    lines, seen = [], set()
+    for key, used_for, other, minimum in CONTRAST_RULES:
+        colour = getattr(theme, key)
+        if colour is not None and (key, other) not in seen:
+            seen.add((key, other))
+            ratio = contrast(colour, other)
+            lines.append(f"  theme {key} {colour}: {ratio:.2f}:1 with {used_for} (AA: {minimum}:1)")
+    for key, image in (("logo", theme.logo), ("hero", theme.hero)):
+        if image is not None:
+            lines.append(
+                f"  theme {key}: {image.media_type}, {len(image.body):,} bytes (at most "
+                f"{MAX_BYTES[key]:,}), {image.width}×{image.height}"
+            )
+    return lines
+
+
 def relative_luminance(colour: str) -> float:
     """WCAG's relative luminance of ``#rgb`` or ``#rrggbb`` (0 black to 1 white).
 

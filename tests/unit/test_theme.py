@@ -12,7 +12,7 @@ import pytest
 
 from chalicelib.campaigns import translations
 from chalicelib.campaigns.loader import campaign_from_validated, definition_of, load_campaign_file
-from chalicelib.campaigns.theme import MAX_BYTES, contrast
+from chalicelib.campaigns.theme import MAX_BYTES, contrast, describe
 from chalicelib.errors import CampaignNotFound, DefinitionProblem, InvalidCampaignDefinition
 from chalicelib.web.theming import theme_file, theme_view
 from tests.samples import DEFINITIONS
@@ -212,3 +212,14 @@ def test_a_plain_campaign_has_no_theme() -> None:
     campaign = load_campaign_file(DEFINITIONS / "wishlist.yaml")
     assert campaign.theme is None
     assert theme_view(campaign) is None
+
+
+def test_validate_describes_each_colour_and_image(tmp_path: Path) -> None:
+    campaign = load_campaign_file(car_tree(tmp_path, logo_svg=LOGO.encode()))
+    assert campaign.theme is not None
+    lines = describe(campaign.theme)
+    assert lines[0] == "  theme primary #a4161a: 7.75:1 with white button text (AA: 4.5:1)"
+    assert lines[1].startswith("  theme accent #d9e4ec: 13.34:1 with the page's dark text")
+    size = len(campaign.theme.logo.body) if campaign.theme.logo else 0
+    assert lines[2] == f"  theme logo: image/svg+xml, {size} bytes (at most 30,000), 64×40"
+    assert len(lines) == 3
