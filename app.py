@@ -19,7 +19,7 @@ from chalicelib.bootstrap import get_services
 from chalicelib.followups.metrics import emf_line
 from chalicelib.logs import bind_request
 from chalicelib.logs import event as log_event
-from chalicelib.web import admin, api, pages, referrals, shares, unsubscribe
+from chalicelib.web import admin, api, pages, referrals, shares, theming, unsubscribe
 from chalicelib.web.gateway import any_type_when_unsaid
 from chalicelib.web.http import (
     OUTAGE,
@@ -94,6 +94,11 @@ def index() -> Response:
 @app.route("/static/{name}")
 def static(name: str) -> Response:
     return _serve(lambda: pages.static_asset(name))
+
+
+@app.route("/static/theme/{name}")
+def theme_file(name: str) -> Response:
+    return _serve(lambda: theming.theme_file(get_services().campaign, name))
 
 
 @app.route("/c/{slug}")

@@ -2,9 +2,11 @@
 
 Starts the local stack in this process (its own emulator, free ports, no scheduler), fetches
 each sample page and what it links to, and prints bytes: the HTML (the drawing is inline SVG),
-the stylesheets and images it needs, and the optional JavaScript on its own line; gzip sizes
-beside them for what a compressing CDN would send. A benchmark prints figures; it asserts
-nothing.
+the stylesheets and images it needs (the campaign's theme stylesheet and logo included), and
+apart what a page can do without: lazy images (a theme's hero) and the JavaScript; gzip sizes
+beside them for what a compressing CDN would send. The budget of a page's required bytes is
+``BUDGET`` gzipped; a page over it is marked. A benchmark prints figures; it asserts nothing
+(tests/http/test_themes_over_http.py holds the sample pages to the budget).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import requests
 import yaml
 
 DEFINITIONS = Path(__file__).resolve().parents[1] / "chalicelib" / "campaigns" / "definitions"
+BUDGET = 20_000  # gzip bytes a branded page needs before it is usable on 2G
 
 
 def sample_pages() -> list[tuple[str, str]]:
@@ -41,11 +44,13 @@ def free_port() -> int:
 
 
 class Assets(HTMLParser):
-    """What the page makes the browser fetch: stylesheets, images, icons; scripts apart."""
+    """What the page makes the browser fetch: stylesheets, images, icons; lazy images and
+    scripts apart."""
 
     def __init__(self) -> None:
         super().__init__()
         self.required: list[str] = []
+        self.lazy: list[str] = []
         self.scripts: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -54,7 +59,8 @@ class Assets(HTMLParser):
         if tag == "link" and ({"stylesheet", "icon", "preload"} & set(rel)) and a.get("href"):
             self.required.append(str(a["href"]))
         elif tag in ("img", "image", "source") and (a.get("src") or a.get("href")):
-            self.required.append(str(a.get("src") or a.get("href")))
+            found = self.lazy if a.get("loading") == "lazy" else self.required
+            found.append(str(a.get("src") or a.get("href")))
         elif tag == "script" and a.get("src"):
             self.scripts.append(str(a["src"]))
 
@@ -67,21 +73,30 @@ def weigh(session: requests.Session, url: str) -> tuple[int, int]:
     return len(body), len(gzip.compress(body, 6))
 
 
+def page_weight(session: requests.Session, url: str) -> dict[str, tuple[int, int]]:
+    """(bytes, gzip bytes) of the page's HTML, of what it requires (``assets``), of its lazy
+    images and of its JavaScript."""
+    html = session.get(url, timeout=30)
+    html.raise_for_status()
+    found = Assets()
+    found.feed(html.text)
+    sizes = {"html": (len(html.content), len(gzip.compress(html.content, 6)))}
+    for kind, links in (("assets", found.required), ("lazy", found.lazy), ("js", found.scripts)):
+        weights = [weigh(session, urljoin(url, link)) for link in dict.fromkeys(links)]
+        sizes[kind] = (sum(w[0] for w in weights), sum(w[1] for w in weights))
+    return sizes
+
+
+def required(sizes: dict[str, tuple[int, int]]) -> tuple[int, int]:
+    return sizes["html"][0] + sizes["assets"][0], sizes["html"][1] + sizes["assets"][1]
+
+
 def measure(base: str) -> list[tuple[str, dict[str, tuple[int, int]]]]:
-    rows = []
     with requests.Session() as session:
-        for slug, locale in sample_pages():
-            url = f"{base}/{locale}/c/{slug}"
-            html = session.get(url, timeout=30)
-            html.raise_for_status()
-            found = Assets()
-            found.feed(html.text)
-            sizes = {"html": (len(html.content), len(gzip.compress(html.content, 6)))}
-            for kind, links in (("assets", found.required), ("js", found.scripts)):
-                weights = [weigh(session, urljoin(url, link)) for link in dict.fromkeys(links)]
-                sizes[kind] = (sum(w[0] for w in weights), sum(w[1] for w in weights))
-            rows.append((f"/{locale}/c/{slug}", sizes))
-    return rows
+        return [
+            (f"/{locale}/c/{slug}", page_weight(session, f"{base}/{locale}/c/{slug}"))
+            for slug, locale in sample_pages()
+        ]
 
 
 def cell(size: tuple[int, int], width: int = 17) -> str:
@@ -91,12 +106,16 @@ def cell(size: tuple[int, int], width: int = 17) -> str:
 
 def report(rows: list[tuple[str, dict[str, tuple[int, int]]]]) -> None:
     print("Page weight in bytes (gzip in brackets). Required: the HTML with its inline SVG, the")
-    print("CSS and any other asset it links. The JavaScript is optional: pages work without it.")
-    titles = ["HTML", "CSS+assets", "required", "optional JS"]
-    print("page".ljust(28) + "".join(t.rjust(17) for t in titles))
+    print("CSS (the theme's too), the logo and any other asset it links. Lazy images (a hero) and")
+    print(f"the JavaScript are optional: pages work without them. Budget: {BUDGET:,} gzip bytes")
+    print("required (* over it).")
+    titles = ["HTML", "CSS+assets", "required", "lazy images", "optional JS"]
+    print("page".ljust(30) + "".join(t.rjust(17) for t in titles))
     for path, s in rows:
-        required = (s["html"][0] + s["assets"][0], s["html"][1] + s["assets"][1])
-        print(path.ljust(28) + "".join(map(cell, [s["html"], s["assets"], required, s["js"]])))
+        need = required(s)
+        over = " *" if need[1] > BUDGET else ""
+        columns = [s["html"], s["assets"], need, s["lazy"], s["js"]]
+        print(path.ljust(30) + "".join(map(cell, columns)) + over)
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from babel.numbers import format_currency
 
 from chalicelib.campaigns import Campaign, translations
 from chalicelib.campaigns.loader import load_campaign_file, load_campaigns, sms_sizes
+from chalicelib.campaigns.theme import describe
 from chalicelib.config import PACKAGE_DIR
 from chalicelib.errors import DefinitionProblem, InvalidCampaignDefinition, SamvadError
 from samvad_cli.backend import ApiBackend, Backend, CommandFailed, LocalBackend
@@ -79,6 +80,8 @@ def validate(args: argparse.Namespace) -> int:
                 f" {size.segments} segment(s), about {cost} per 1,000 recipients"
             )
         for line in language_lines(campaign, price):
+            print(line)
+        for line in describe(campaign.theme) if campaign.theme else []:
             print(line)
     return 1 if late else 0
 

@@ -63,14 +63,19 @@ def sample_text(name: str = "wishlist") -> str:
 
 def inline_text(name: str = "wishlist") -> str:
     """A sample campaign's own YAML, offering only the languages written in it (en, hi, ur):
-    what tests that change one field and expect one problem start from."""
+    what tests that change one field and expect one problem start from. Its theme's images
+    ride along at the end, as in a bundle."""
     import re
 
     import yaml
 
-    text = (DEFINITIONS / f"{name}.yaml").read_text(encoding="utf-8")
+    from chalicelib.campaigns.theme import bundle_assets
+
+    path = DEFINITIONS / f"{name}.yaml"
+    text = path.read_text(encoding="utf-8")
     inline = list(yaml.safe_load(text)["title"])
-    return re.sub(r"(?m)^locales: \[.*\]$", f"locales: [{', '.join(inline)}]", text, count=1)
+    text = re.sub(r"(?m)^locales: \[.*\]$", f"locales: [{', '.join(inline)}]", text, count=1)
+    return text + bundle_assets(path)
 
 
 NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)

@@ -25,6 +25,7 @@ from chalicelib.campaigns.model import (
     Sharing,
     ShowIf,
 )
+from chalicelib.campaigns.theme import build_theme
 
 DURATION = re.compile(r"P(?!\Z)(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
 
@@ -196,4 +197,5 @@ def build_campaign(data: dict[str, Any], version: int) -> Campaign:
         sharing=_sharing(data["sharing"]) if "sharing" in data else None,
         moderation=data.get("moderation", "flagged"),
         replies=_replies(data["replies"]) if "replies" in data else None,
+        theme=build_theme(data.get("theme")),
     )

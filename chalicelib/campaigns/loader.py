@@ -21,7 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from chalicelib.campaigns import translations
+from chalicelib.campaigns import theme, translations
 from chalicelib.campaigns.build import build_campaign, parse_duration
 from chalicelib.campaigns.checks import LOCALIZED_KEYS, VERBATIM, check_semantics
 from chalicelib.campaigns.document import STORED_MAX_BYTES, Document
@@ -50,14 +50,17 @@ __all__ = [
 def _checked(text: str, file: str, file_slug: str | None) -> dict[str, Any]:
     """The data of a definition that passes every check; else InvalidCampaignDefinition
     listing every problem."""
+    text, assets = theme.split_assets(text)
     text, translated = translations.split(text)
     doc = Document(file, text)
     merged = translations.merge(doc.data, translated, Document)
     doc.problems += merged.problems
+    embedded: dict[str, Any] = {}
     if not doc.problems:
         check_schema(doc)
     if not doc.problems:
         check_semantics(doc, doc.data)
+        embedded = theme.check_theme(doc, doc.data, assets)
         if file_slug is not None and file_slug != doc.data["slug"]:
             doc.problem(("slug",), f"the file must be named {doc.data['slug']}.yaml")
     if doc.problems:
@@ -65,6 +68,8 @@ def _checked(text: str, file: str, file_slug: str | None) -> dict[str, Any]:
         problems = sorted(found, key=lambda p: (p.file != file, p.file, p.line or 0, p.field))
         raise InvalidCampaignDefinition(problems)
     data: dict[str, Any] = doc.data
+    if embedded:
+        data["theme"] = embedded  # the checked images themselves: pages never read files
     return data
 
 

@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Literal
 
+from chalicelib.campaigns.theme import Theme
+
 LocalizedText = Mapping[str, str]
 """A marketer's text in every locale the campaign offers (the loader guarantees all are there)."""
 
@@ -234,6 +236,8 @@ class Campaign:
     sharing: Sharing | None = None
     moderation: Literal["flagged", "all"] = "flagged"
     replies: Replies | None = None
+    theme: Theme | None = None
+    """The campaign's logo, colours and hero image (``theme.py``); None: the plain look."""
 
     def window(self, now: datetime) -> Literal["coming", "open", "closed"]:
         """Where ``now`` falls in the campaign's window (``starts_at``, ``ends_at``)."""

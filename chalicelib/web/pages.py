@@ -36,6 +36,7 @@ from chalicelib.web.http import (
 )
 from chalicelib.web.messages import field_message
 from chalicelib.web.rendering import render
+from chalicelib.web.theming import theme_view
 
 STATIC_DIR = Path(__file__).with_name("static")
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
@@ -111,6 +112,7 @@ class PageText:
     phone: str | None
     consent: dict[str, str] | None
     questions: list[dict[str, Any]]
+    theme: dict[str, Any] | None = None  # the campaign's look (web/theming.py)
 
 
 def page_text(campaign: Campaign, locale: str) -> PageText:
@@ -133,6 +135,7 @@ def page_text(campaign: Campaign, locale: str) -> PageText:
         if consent
         else None,
         questions=[question_view(q, locale) for q in campaign.questions],
+        theme=theme_view(campaign),
     )
 
 
