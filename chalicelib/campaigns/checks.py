@@ -47,7 +47,7 @@ LOCALIZED_KEYS = {
     *("brand", "title", "intro", "thanks", "label", "hint", "notice", "text"),
     *("share_text", "template", *VERBATIM),
 }
-RESERVED_FIELD_IDS = {"phone", "consent", "form_token", "locale", "src"}
+RESERVED_FIELD_IDS = {"phone", "consent", "form_token", "locale", "src", "preview"}
 # Marketers write plain text; template syntax is refused, never evaluated.
 TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#(?!var#\}|url#\})|\$\{")
 
