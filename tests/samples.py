@@ -69,13 +69,13 @@ def inline_text(name: str = "wishlist") -> str:
 
     import yaml
 
-    from chalicelib.campaigns.theme import bundle_assets
+    from chalicelib.campaigns import assets
 
     path = DEFINITIONS / f"{name}.yaml"
     text = path.read_text(encoding="utf-8")
     inline = list(yaml.safe_load(text)["title"])
     text = re.sub(r"(?m)^locales: \[.*\]$", f"locales: [{', '.join(inline)}]", text, count=1)
-    return text + bundle_assets(path)
+    return assets.bundle(path, text)
 
 
 NOW = datetime(2026, 11, 25, 10, tzinfo=UTC)

@@ -15,9 +15,11 @@ from chalicelib.campaigns.model import (
     Campaign,
     ConsentSpec,
     FollowUpStep,
+    Layer,
     LocalizedText,
     Option,
     OptionGroup,
+    Pattern,
     Product,
     ProductOption,
     Question,
@@ -113,24 +115,37 @@ def _step(step: dict[str, Any]) -> FollowUpStep:
     )
 
 
+def _option(o: dict[str, Any]) -> ProductOption:
+    return ProductOption(
+        id=o["id"],
+        label=dict(o["label"]),
+        price=Decimal(str(o.get("price", 0))),
+        show=tuple(o.get("show", ())),
+        hide=tuple(o.get("hide", ())),
+        fill=dict(o.get("fill", {})),
+        stroke=dict(o.get("stroke", {})),
+        pattern=dict(o.get("pattern", {})),
+    )
+
+
 def _product(data: dict[str, Any]) -> Product:
+    """The product of checked data: every layer's and pattern's SVG is inline by now (the
+    loader read the brand's files, sanitized them and put their text in ``svg``)."""
     return Product(
-        kind=data["kind"],
         base_price=Decimal(str(data["base_price"])),
+        width=int(data.get("width", 320)),
+        height=int(data.get("height", 240)),
+        layers=tuple(
+            Layer(id=la["id"], svg=la["svg"], hidden=bool(la.get("hidden", False)))
+            for la in data.get("layers", [])
+        ),
+        patterns=tuple(Pattern(id=p["id"], svg=p["svg"]) for p in data.get("patterns", [])),
         groups=tuple(
             OptionGroup(
                 id=g["id"],
                 label=dict(g["label"]),
                 choose=g.get("choose", "one"),
-                options=tuple(
-                    ProductOption(
-                        id=o["id"],
-                        label=dict(o["label"]),
-                        price=Decimal(str(o.get("price", 0))),
-                        look=dict(o.get("look", {})),
-                    )
-                    for o in g["options"]
-                ),
+                options=tuple(_option(o) for o in g["options"]),
             )
             for g in data["groups"]
         ),

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from chalicelib.campaigns import placeholders
 from chalicelib.campaigns.document import Document, Path_
 from chalicelib.campaigns.followup_checks import check_followups
+from chalicelib.campaigns.product_checks import check_layers
 from chalicelib.campaigns.question_checks import OPTION_TYPES, check_question_types
 from chalicelib.i18n.catalogs import ui_locales
 from chalicelib.i18n.tags import babel_id
@@ -48,7 +49,7 @@ LOCALIZED_KEYS = {
     *("min_label", "max_label"),
     *("share_text", "template", *VERBATIM),
 }
-RESERVED_FIELD_IDS = {"phone", "consent", "form_token", "locale", "src"}
+RESERVED_FIELD_IDS = {"phone", "consent", "form_token", "locale", "src", "preview"}
 # Marketers write plain text; template syntax is refused, never evaluated.
 TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\{#(?!var#\}|url#\})|\$\{")
 
@@ -216,8 +217,6 @@ def _check_consent(doc: Document, data: dict[str, Any]) -> None:
 
 
 def _check_product(doc: Document, data: dict[str, Any]) -> None:
-    from chalicelib.campaigns.looks import look_problems
-
     product = data.get("product")
     if product is None:
         if "sharing" in data:
@@ -234,8 +233,7 @@ def _check_product(doc: Document, data: dict[str, Any]) -> None:
             at: Path_ = ("product", "groups", i, "options", j)
             if option["id"] in ids[:j]:
                 doc.problem((*at, "id"), f"{option['id']!r} is used twice")
-            for problem in look_problems(product["kind"], option.get("look", {})):
-                doc.problem((*at, "look"), problem)
+    check_layers(doc, product)
     sharing = data.get("sharing", {})
     if ("reward_threshold" in sharing) != ("reward" in sharing):
         doc.problem(("sharing",), "reward_threshold and reward go together")

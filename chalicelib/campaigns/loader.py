@@ -21,12 +21,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from chalicelib.campaigns import theme, translations
+from chalicelib.campaigns import assets, theme, translations
 from chalicelib.campaigns.build import build_campaign, parse_duration
 from chalicelib.campaigns.checks import LOCALIZED_KEYS, VERBATIM, check_semantics
 from chalicelib.campaigns.document import STORED_MAX_BYTES, Document
 from chalicelib.campaigns.followup_checks import PLACEHOLDER, sample_value
 from chalicelib.campaigns.model import Campaign, Definition
+from chalicelib.campaigns.product_checks import inline_assets
 from chalicelib.campaigns.schema import check_schema, schema_validator
 from chalicelib.errors import DefinitionProblem, InvalidCampaignDefinition
 from chalicelib.i18n import formatting
@@ -50,7 +51,7 @@ __all__ = [
 def _checked(text: str, file: str, file_slug: str | None) -> dict[str, Any]:
     """The data of a definition that passes every check; else InvalidCampaignDefinition
     listing every problem."""
-    text, assets = theme.split_assets(text)
+    text, files = assets.split(text)
     text, translated = translations.split(text)
     doc = Document(file, text)
     merged = translations.merge(doc.data, translated, Document)
@@ -59,8 +60,9 @@ def _checked(text: str, file: str, file_slug: str | None) -> dict[str, Any]:
     if not doc.problems:
         check_schema(doc)
     if not doc.problems:
+        inline_assets(doc, doc.data, files)
         check_semantics(doc, doc.data)
-        embedded = theme.check_theme(doc, doc.data, assets)
+        embedded = theme.check_theme(doc, doc.data, files)
         if file_slug is not None and file_slug != doc.data["slug"]:
             doc.problem(("slug",), f"the file must be named {doc.data['slug']}.yaml")
     if doc.problems:

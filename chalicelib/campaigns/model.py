@@ -125,10 +125,36 @@ class FollowUpStep:
 
 @dataclass(frozen=True)
 class ProductOption:
+    """An option and what choosing it does to the drawing: layers it shows or hides, colours
+    it gives named parts (``fill``, ``stroke``), patterns it lays on parts (``pattern``)."""
+
     id: str
     label: LocalizedText
     price: Decimal = Decimal(0)
-    look: Mapping[str, str] = field(default_factory=dict)
+    show: tuple[str, ...] = ()
+    hide: tuple[str, ...] = ()
+    fill: Mapping[str, str] = field(default_factory=dict)
+    stroke: Mapping[str, str] = field(default_factory=dict)
+    pattern: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One SVG part of a product's drawing (sanitized ``<svg>`` text; its children are drawn
+    in the product's coordinates), hidden until an option shows it when ``hidden``."""
+
+    id: str
+    svg: str
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A brand's print: ``svg`` is one tile (its viewBox is the tile's size) repeated over a
+    part, on the part's colour."""
+
+    id: str
+    svg: str
 
 
 @dataclass(frozen=True)
@@ -148,11 +174,15 @@ Choices = Mapping[str, tuple[str, ...]]
 
 @dataclass(frozen=True)
 class Product:
-    """What the customer personalizes: a drawing ``kind`` and priced option groups."""
+    """What the customer personalizes: a drawing of layers (``width`` × ``height`` units) and
+    priced option groups whose options show, hide, colour and pattern the layers' parts."""
 
-    kind: str
     base_price: Decimal
     groups: tuple[OptionGroup, ...]
+    width: int = 320
+    height: int = 240
+    layers: tuple[Layer, ...] = ()
+    patterns: tuple[Pattern, ...] = ()
 
     def defaults(self) -> dict[str, tuple[str, ...]]:
         return {g.id: (g.options[0].id,) if g.choose == "one" else () for g in self.groups}
@@ -168,12 +198,8 @@ class Product:
     def price(self, choices: Choices) -> Decimal:
         return self.base_price + sum((o.price for _, o in self.chosen(choices)), Decimal(0))
 
-    def look(self, choices: Choices) -> dict[str, str]:
-        """The drawing parameters of the chosen options, later groups winning."""
-        look: dict[str, str] = {}
-        for _, option in self.chosen(choices):
-            look.update(option.look)
-        return look
+    def pattern(self, pattern_id: str) -> Pattern | None:
+        return next((p for p in self.patterns if p.id == pattern_id), None)
 
 
 @dataclass(frozen=True)

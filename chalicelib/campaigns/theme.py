@@ -4,12 +4,12 @@ The marketer writes ``theme:`` in the campaign file and keeps the images beside 
 ``definitions/assets/<slug>/``::
 
     theme:
-      logo: logo.svg        # SVG (sanitized) or a small PNG, JPEG or WebP
-      hero: hero.svg        # optional, shown above the title
+      logo: assets/<slug>/logo.svg   # SVG (sanitized) or a small PNG, JPEG or WebP
+      hero: assets/<slug>/hero.svg   # optional, shown above the title
       primary: "#7a1f5c"    # buttons (white text on it), the brand line, links, the checked card
       accent: "#f2b632"     # behind dark text: the prize banner, a band above the page
 
-Images travel *with* the campaign: ``bundle_assets`` appends each file of the folder to the
+Images travel *with* the campaign: ``assets.bundle`` appends each file it names to the
 campaign's bundle (after its translation files), so a deploy through the CLI or the admin API
 stores them in the campaign's item, and pages never read the repository. Once every check
 passed, ``embedded`` replaces each file name with the checked image (sanitized SVG text, or the
@@ -24,7 +24,6 @@ accent is fine; a dark one is refused).
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import re
 from dataclasses import dataclass
@@ -37,7 +36,6 @@ from chalicelib.errors import DefinitionProblem
 from chalicelib.svgsafe import SvgRejected, sanitize_svg
 
 DIRECTORY = "assets"
-MARK_LINE = re.compile(r"^--- # samvad asset: (\S+)\n", re.MULTILINE)
 MAX_BYTES = {"logo": 30_000, "hero": 60_000}
 """A deployed campaign keeps its images twice (the bundle and the checked data) in one item
 of at most 380 KB; a 2G page cannot afford more either."""
@@ -142,39 +140,6 @@ def contrast(first: str, second: str) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
-def asset_files(definition: Path) -> list[Path]:
-    """The image files of the campaign file ``definition`` (its slug's assets folder)."""
-    folder = definition.parent / DIRECTORY / definition.stem
-    return sorted(p for p in folder.glob("*") if p.is_file() and not p.name.startswith("."))
-
-
-def bundle_assets(definition: Path) -> str:
-    """Each asset of the campaign as a marked part of its bundle, base64 in lines of 76."""
-    parts = []
-    for path in asset_files(definition):
-        encoded = base64.encodebytes(path.read_bytes()).decode("ascii")
-        parts.append(f"--- # samvad asset: {DIRECTORY}/{definition.stem}/{path.name}\n{encoded}")
-    return "".join(parts)
-
-
-def split_assets(text: str) -> tuple[str, dict[str, bytes]]:
-    """The bundle without its assets, and each asset's bytes by its file name.
-
-    >>> split_assets("slug: x\\n--- # samvad asset: assets/x/a.svg\\nPHN2Zy8+\\n")
-    ('slug: x\\n', {'a.svg': b'<svg/>'})
-    """
-    marks = list(MARK_LINE.finditer(text))
-    if not marks:
-        return text, {}
-    assets: dict[str, bytes] = {}
-    for mark, after in zip(marks, [*marks[1:], None], strict=True):
-        end = after.start() if after is not None else len(text)
-        try:
-            assets[Path(mark.group(1)).name] = base64.b64decode(text[mark.end() : end])
-        except binascii.Error:
-            assets[Path(mark.group(1)).name] = b""  # reported as an unreadable image
-    return text[: marks[0].start()], assets
-
 
 def check_theme(doc: Document, data: dict[str, Any], assets: dict[str, bytes]) -> dict[str, Any]:
     """Problems of ``theme`` (colour contrast, images) added to ``doc``; the theme with each
@@ -208,10 +173,13 @@ def _checked_image(
     doc: Document, slug: str, key: str, name: str, assets: dict[str, bytes]
 ) -> dict[str, Any] | None:
     """The image ``name`` checked and embedded; None (with a problem) if it cannot be used."""
-    file = f"{DIRECTORY}/{slug}/{name}"
+    file = name
+    if not name.startswith(f"{DIRECTORY}/{slug}/") or ".." in name.split("/"):
+        doc.problem(("theme", key), f"must be a file in {DIRECTORY}/{slug}/")
+        return None
     body = assets.get(name)
     if body is None:
-        doc.problem(("theme", key), f"no file {file} beside the campaign file")
+        doc.problem(("theme", key), f"{file}: no such file next to the campaign")
         return None
     limit = MAX_BYTES[key]
     if len(body) > limit:

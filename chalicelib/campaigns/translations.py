@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
-from chalicelib.campaigns import placeholders, theme
+from chalicelib.campaigns import assets, placeholders
 from chalicelib.errors import DefinitionProblem
 
 DIRECTORY = "translations"
@@ -69,15 +69,14 @@ def files_for(definition: Path) -> list[Path]:
 
 
 def bundle(definition: Path) -> str:
-    """The campaign file's text followed by each of its translation files, then its theme's
-    images (``theme.bundle_assets``)."""
+    """The campaign file's text followed by each of its translation files, then each asset
+    file it names (``assets.bundle``)."""
     text = definition.read_text(encoding="utf-8")
     parts = [text if text.endswith("\n") or not text else text + "\n"]
     for path in files_for(definition):
         parts.append(f"{MARK}{DIRECTORY}/{definition.stem}/{path.name}\n")
         parts.append(path.read_text(encoding="utf-8"))
-    parts.append(theme.bundle_assets(definition))  # the theme's images travel along
-    return "".join(parts)
+    return assets.bundle(definition, "".join(parts))
 
 
 def split(text: str) -> tuple[str, list[tuple[str, str]]]:

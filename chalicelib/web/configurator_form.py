@@ -11,7 +11,7 @@ from markupsafe import Markup
 from chalicelib.campaigns import Campaign
 from chalicelib.campaigns.model import Choices
 from chalicelib.configurator.choices import field_name, parse_choices
-from chalicelib.configurator.drawing import draw
+from chalicelib.configurator.compose import compose
 from chalicelib.i18n import formatting
 from chalicelib.responses.text import TextRejected, clean_text
 from chalicelib.responses.validation import BYTES_PER_CHAR, NAME_MAX_CHARS
@@ -69,5 +69,6 @@ def _shown_name(raw: str) -> str:
 
 def drawing(campaign: Campaign, choices: Choices, title: str) -> Markup:
     assert campaign.product is not None
-    svg = draw(campaign.product.kind, campaign.product.look(choices), title=title)
-    return Markup(svg)  # noqa: S704  (built by our drawing code; customer text is escaped there)
+    svg = compose(campaign.product, choices, title=title)
+    # Composed from layers sanitized at load; customer text (the title) is escaped there.
+    return Markup(svg)  # noqa: S704

@@ -12,7 +12,7 @@ from urllib.parse import quote, urlencode
 from chalicelib.bootstrap import Services
 from chalicelib.campaigns import Campaign, placeholders
 from chalicelib.configurator.choices import from_answers
-from chalicelib.configurator.drawing import CARD_HEIGHT, CARD_WIDTH, card
+from chalicelib.configurator.compose import CARD_HEIGHT, CARD_WIDTH, card
 from chalicelib.errors import CampaignNotFound
 from chalicelib.i18n import formatting
 from chalicelib.i18n.catalogs import translations_for
@@ -202,9 +202,8 @@ def share_image(
         import resvg_py
 
         choices = from_answers(product, response.answers)
-        look = product.look(choices)
         title = response.design_name or campaign.title[locale]
-        svg = card(product.kind, look, title=title)
+        svg = card(product, choices, title=title)
         png = bytes(resvg_py.svg_to_bytes(svg_string=svg, skip_system_fonts=True))
         return WebResponse(200, png, {"Content-Type": "image/png", "Cache-Control": cache})
     svg = str(design_of(campaign, response, locale)["svg"])

@@ -129,6 +129,10 @@ def with_payloads(name: str, slug: str) -> dict[str, object]:
             option["label"]["hi"] = f"<img src=x onerror=alert({n})>"
     definition["consent"]["label"]["hi"] = marketer[6]
     definition["consent"]["notice"]["hi"] = marketer[7]
+    product = definition.get("product", {})
+    # Only the source travels here: the brand's layer files go inline.
+    for part in [*product.get("layers", []), *product.get("patterns", [])]:
+        part["svg"] = (DEFINITIONS / part.pop("file")).read_text(encoding="utf-8")
     return definition
 
 

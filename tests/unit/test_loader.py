@@ -37,6 +37,8 @@ def edited(old: str, new: str) -> str:
 def problems_of(tmp_path: Path, text: str, name: str = "wishlist.yaml") -> list[DefinitionProblem]:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
+    if not (tmp_path / "assets").exists():  # a sample's product layers, beside it
+        (tmp_path / "assets").symlink_to(DEFINITIONS / "assets")
     with pytest.raises(InvalidCampaignDefinition) as caught:
         load_campaign_file(path)
     return caught.value.problems

@@ -55,6 +55,9 @@ def car_tree(tmp_path: Path, edit: tuple[str, str] | None = None, **files: bytes
     path.write_text(text, encoding="utf-8")
     folder = tmp_path / "assets" / CAR
     folder.mkdir(parents=True)
+    for layer in (DEFINITIONS / "assets" / CAR).glob("*.svg"):  # the product's, not the theme's
+        if layer.stem not in ("logo", "hero"):
+            (folder / layer.name).write_bytes(layer.read_bytes())
     for name, body in files.items():
         (folder / name.replace("_", ".")).write_bytes(body)
     return path
@@ -112,7 +115,7 @@ def test_a_colour_that_is_not_hex_is_a_schema_problem(tmp_path: Path) -> None:
 def test_a_missing_logo_file_is_named(tmp_path: Path) -> None:
     [problem] = problems_of(car_tree(tmp_path))
     assert problem.field == "theme.logo"
-    assert f"no file assets/{CAR}/logo.svg" in problem.message
+    assert f"assets/{CAR}/logo.svg: no such file next to the campaign" in problem.message
 
 
 def test_a_logo_with_a_script_names_the_svg_file_and_its_line(tmp_path: Path) -> None:
@@ -139,7 +142,7 @@ def test_a_logo_without_a_viewbox_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_png_logo_is_embedded_with_its_pixel_size(tmp_path: Path) -> None:
-    path = car_tree(tmp_path, ("logo: logo.svg", "logo: logo.png"), logo_png=PNG)
+    path = car_tree(tmp_path, (f"logo: assets/{CAR}/logo.svg", f"logo: assets/{CAR}/logo.png"), logo_png=PNG)
     stored = definition_of(translations.bundle(path), path.name, file_slug=CAR)
     logo = json.loads(stored.validated)["theme"]["logo"]
     assert logo == {
@@ -155,11 +158,11 @@ def test_a_png_logo_is_embedded_with_its_pixel_size(tmp_path: Path) -> None:
 
 
 def test_a_raster_named_for_another_kind_is_refused(tmp_path: Path) -> None:
-    path = car_tree(tmp_path, ("logo: logo.svg", "logo: logo.jpg"), logo_jpg=PNG)
+    path = car_tree(tmp_path, (f"logo: assets/{CAR}/logo.svg", f"logo: assets/{CAR}/logo.jpg"), logo_jpg=PNG)
     [problem] = problems_of(path)
     assert problem.file == f"assets/{CAR}/logo.jpg"
     assert "holds a image/png image: name it .png" in problem.message
-    path = car_tree(tmp_path / "gif", ("logo: logo.svg", "logo: logo.png"), logo_png=b"GIF89a")
+    path = car_tree(tmp_path / "gif", (f"logo: assets/{CAR}/logo.svg", f"logo: assets/{CAR}/logo.png"), logo_png=b"GIF89a")
     assert "not a PNG, JPEG or WebP" in problems_of(path)[0].message
 
 
