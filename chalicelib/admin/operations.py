@@ -17,10 +17,12 @@ from chalicelib.campaigns.registry import CampaignRegistry
 from chalicelib.consent.links import Links
 from chalicelib.contacts.service import ContactService
 from chalicelib.dialogue.service import DialogueService
-from chalicelib.errors import InvalidCursor, VersionProblem
+from chalicelib.errors import CampaignNotFound, InvalidCursor, VersionProblem
 from chalicelib.followups.model import FollowUpJob
 from chalicelib.i18n.catalogs import ui_locales
 from chalicelib.sharing.service import SharingService
+from chalicelib.variants.ports import VariantCounts
+from chalicelib.variants.report import variant_report
 
 MAX_PAGE = 100
 FUNNEL = ("views", "responses", "shares", "referred", "verified", "unverified", "rewards")
@@ -80,7 +82,9 @@ class AdminService:
         contacts: ContactService,
         links: Links,
         clock: Callable[[], datetime],
+        variant_counts: VariantCounts | None = None,
     ) -> None:
+        self._variant_counts = variant_counts
         self._campaigns = campaigns
         self._registry = registry
         self._answers = answers
@@ -189,7 +193,18 @@ class AdminService:
                 bucket[what] = bucket.get(what, 0) + count
         for funnel in (totals, *totals["by_locale"].values(), *totals["by_source"].values()):
             funnel["unverified"] = max(0, funnel["referred"] - funnel["verified"])
+        totals["variants"] = self._variants(slug)
         return totals
+
+    def _variants(self, slug: str) -> dict[str, Any]:
+        """Views, answers and conversion per A/B variant, each against the first (the
+        published version's variants, then any counted under older versions)."""
+        try:
+            declared = [v.id for v in self._registry.published(slug).variants]
+        except CampaignNotFound:  # deployed, never published
+            declared = []
+        counted = self._variant_counts.variant_stats(slug) if self._variant_counts else []
+        return variant_report(declared, counted)
 
     def moderation_queue(self, slug: str, status: str = "pending") -> dict[str, Any]:
         """Customer texts waiting for a decision (or the decided ones, by ``status``)."""
