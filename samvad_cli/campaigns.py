@@ -20,6 +20,7 @@ from chalicelib.errors import DefinitionProblem, InvalidCampaignDefinition, Samv
 from samvad_cli.backend import ApiBackend, Backend, CommandFailed, LocalBackend
 from samvad_cli.context import services
 from samvad_cli.sms_report import language_lines
+from samvad_cli.stats_report import funnel_lines, variant_lines
 
 DEFINITIONS = PACKAGE_DIR / "campaigns" / "definitions"
 # What one SMS segment costs, in USD, by country (AWS End User Messaging list prices, 2026;
@@ -202,18 +203,10 @@ def export(args: argparse.Namespace) -> int:
 
 def stats(args: argparse.Namespace) -> int:
     found = backend(args).stats(args.slug)
-    print(f"{found['slug']}: {found['views']} views, {found['responses']} responses")
-    print(
-        f"  {found['shares']} shares, {found['referred']} answers through shares"
-        f" ({found.get('verified', 0)} verified friends,"
-        f" {found.get('unverified', found['referred'])} unverified),"
-        f" {found['rewards']} rewards"
-    )
-    for key, title in (("by_locale", "locale"), ("by_source", "source")):
-        for name, counts in sorted(found[key].items()):
-            print(
-                f"  {title} {name:16} {counts['views']:>6} views {counts['responses']:>6} responses"
-            )
+    for line in funnel_lines(found):
+        print(line)
+    for line in variant_lines(found.get("variants")):
+        print(line)
     return 0
 
 
@@ -302,7 +295,9 @@ def register(commands: Any) -> None:
     out.add_argument("--format", choices=["csv", "jsonl"], default="csv")
     out.add_argument("--out", help="a file (default: standard output)")
     out.add_argument("--quiet", action="store_true", help="no progress bar")
-    numbers = add("stats", stats, "the funnel per locale and source: views to rewards")
+    numbers = add(
+        "stats", stats, "the funnel per locale and source (views to rewards), A/B variants"
+    )
     numbers.add_argument("slug")
     queue = add("moderation", moderation, "customer texts waiting for approval")
     queue.add_argument("slug")
