@@ -101,7 +101,8 @@ def test_a_variant_replaces_the_texts_it_gives_and_keeps_the_others(campaign: Ca
     assert festive.intro["ur"].startswith("تہواروں سے پہلے")
     assert festive.prize_text is not None
     assert festive.prize_text["en"] == "A festive draw for kitchenware worth {amount}."
-    assert festive.thanks == campaign.thanks  # not given: as written
+    assert festive.thanks["en"] == "Thank you, and happy festivals!"
+    assert (festive.brand, festive.questions) == (campaign.brand, campaign.questions)
     step = festive.step("thanks_sms")
     assert step is not None
     assert step.text is not None
