@@ -14,6 +14,7 @@ import pytest
 from chalicelib.campaigns import Campaign
 from chalicelib.campaigns.loader import load_campaign_file
 from chalicelib.campaigns.model import Variant
+from chalicelib.followups.compose import compose
 from chalicelib.variants.assignment import VariantPicker, assign, cookie_name
 from chalicelib.variants.report import variant_report
 from chalicelib.variants.significance import (
@@ -174,3 +175,25 @@ def test_the_report_compares_each_variant_with_the_first() -> None:
     assert str(MIN_VIEWS) in report["rule"]
     assert str(MIN_ANSWERS) in report["rule"]
     assert variant_report([], [])["items"] == []
+
+
+@pytest.mark.parametrize(
+    ("variant", "start", "template"),
+    [
+        ("festive", "काव्या होम की ओर से त्योहारों की शुभकामनाएँ!", "1107161234567890212"),
+        ("plain", "काव्या होम को बताने के लिए धन्यवाद।", "1107161234567890202"),
+        (None, "काव्या होम को बताने के लिए धन्यवाद।", "1107161234567890202"),
+        ("removed-since", "काव्या होम को बताने के लिए धन्यवाद।", "1107161234567890202"),
+    ],
+)
+def test_the_sms_of_an_answer_is_in_its_variant_with_its_dlt_template(
+    campaign: Campaign, variant: str | None, start: str, template: str
+) -> None:
+    """The runner composes with the published campaign; the answer's variant picks the text."""
+    from tests.unit.test_compose import LINKS, NOW, job_for, response
+
+    answer = replace(response("hi"), campaign=campaign.slug, variant=variant)
+    job = job_for(campaign, answer, "thanks_sms")
+    outgoing = compose(job, campaign, answer, NOW, LINKS)
+    assert outgoing.message.startswith(start)
+    assert outgoing.attributes["AWS.MM.SMS.TemplateId"] == template
