@@ -37,7 +37,8 @@ def columns(versions: Sequence[Campaign]) -> list[str]:
     after a question was dropped or a version rolled back."""
     fixed = ["response_id", "created_at", "campaign_version", "locale", "source"]
     questions = list(dict.fromkeys(q.id for campaign in versions for q in campaign.questions))
-    return [*fixed, *questions, "has_phone", "consent_notice_version"]
+    tested = ["variant"] if any(campaign.variants for campaign in versions) else []  # A/B
+    return [*fixed, *tested, *questions, "has_phone", "consent_notice_version"]
 
 
 def row(response: Response, names: Sequence[str]) -> dict[str, Any]:
@@ -48,6 +49,7 @@ def row(response: Response, names: Sequence[str]) -> dict[str, Any]:
         "campaign_version": response.campaign_version,
         "locale": response.locale,
         "source": response.source,
+        "variant": response.variant or "",
         "has_phone": response.phone is not None,
         "consent_notice_version": response.consent.notice_version if response.consent else "",
     }

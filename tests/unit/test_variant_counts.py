@@ -55,3 +55,16 @@ def test_a_campaign_without_variants_reports_none(world: World) -> None:
     assert accepted.response.variant is None
     assert world.store.variant_counts == {}
     assert world.admin.stats("ab-kitchen")["variants"]["items"] == []
+
+
+def test_the_export_of_a_campaign_with_variants_names_each_answers_variant(world: World) -> None:
+    world.admin.deploy(AB_KITCHEN.read_text(encoding="utf-8"), "ab-kitchen.yaml", "test")
+    world.admin.publish("ab-kitchen", 1)
+    festive = in_variant(world.registry.published("ab-kitchen"), "festive")
+    world.responses.accept(festive, "hi", ANSWER, "answer-1")
+    page = world.admin.responses("ab-kitchen")
+    assert page["columns"][:6] == [
+        "response_id", "created_at", "campaign_version", "locale", "source", "variant",
+    ]  # fmt: skip
+    assert page["items"][0]["variant"] == "festive"
+    assert page["items"][0]["product"] == "tawa"

@@ -12,6 +12,7 @@ import yaml
 from chalicelib.campaigns import translations
 from chalicelib.campaigns.loader import load_campaign_file
 from chalicelib.errors import InvalidCampaignDefinition
+from tests.unit.test_i18n_translations import without
 
 AB_KITCHEN = Path(__file__).resolve().parents[1] / "campaigns" / "ab-kitchen.yaml"
 TEXT = AB_KITCHEN.read_text(encoding="utf-8")
@@ -120,14 +121,6 @@ def test_one_variant_is_not_a_test(tmp_path: Path) -> None:
     assert len(found) == 1
     assert found[0].startswith("ab-kitchen.yaml:")
     assert "variants" in found[0]
-
-
-def without(data: Any, locale: str) -> Any:
-    if isinstance(data, dict):
-        return {k: without(v, locale) for k, v in data.items() if k != locale}
-    if isinstance(data, list):
-        return [without(v, locale) for v in data]
-    return data
 
 
 def test_a_translator_supplies_variant_texts_in_the_language_file(tmp_path: Path) -> None:
