@@ -17,6 +17,7 @@ from chalicelib.campaigns import Campaign, translations
 from chalicelib.campaigns.loader import load_campaign_file, load_campaigns, sms_sizes
 from chalicelib.config import PACKAGE_DIR
 from chalicelib.errors import DefinitionProblem, InvalidCampaignDefinition, SamvadError
+from chalicelib.variants.texts import in_variant, variant_of
 from samvad_cli.backend import ApiBackend, Backend, CommandFailed, LocalBackend
 from samvad_cli.context import services
 from samvad_cli.sms_report import language_lines
@@ -71,16 +72,32 @@ def validate(args: argparse.Namespace) -> int:
         price = args.price_per_segment or PRICE_PER_SEGMENT.get(
             campaign.phone_region, DEFAULT_PRICE
         )
-        for step, locale, variant, size in sms_sizes(campaign):
-            label = f"{step}.{locale}" + (f".{variant}" if variant else "")
-            cost = format_currency(size.segments * price * 1000, "USD", locale="en")
-            print(
-                f"  SMS {label}: {size.encoding}, {size.units} units,"
-                f" {size.segments} segment(s), about {cost} per 1,000 recipients"
-            )
+        for line in _sms_lines(campaign, price):
+            print(line)
         for line in language_lines(campaign, price):
             print(line)
     return 1 if late else 0
+
+
+def _sms_lines(campaign: Campaign, price: float) -> Iterator[str]:
+    """Each SMS text's size and cost, those of the A/B variants' own texts too
+    (``thanks_sms@festive.hi``)."""
+    shown = [(campaign, "")]
+    shown += [(in_variant(campaign, v.id), f"@{v.id}") for v in campaign.variants if v.followups]
+    if campaign.variants:
+        weights = ", ".join(f"{v.id} (weight {v.weight:g})" for v in campaign.variants)
+        yield f"  A/B variants: {weights}"
+    for version, suffix in shown:
+        for step, locale, variant, size in sms_sizes(version):
+            own = variant_of(campaign, suffix[1:])
+            if own is not None and step not in own.followups:
+                continue
+            label = f"{step}{suffix}.{locale}" + (f".{variant}" if variant else "")
+            cost = format_currency(size.segments * price * 1000, "USD", locale="en")
+            yield (
+                f"  SMS {label}: {size.encoding}, {size.units} units,"
+                f" {size.segments} segment(s), about {cost} per 1,000 recipients"
+            )
 
 
 def preview(args: argparse.Namespace) -> int:

@@ -197,3 +197,14 @@ def test_the_sms_of_an_answer_is_in_its_variant_with_its_dlt_template(
     outgoing = compose(job, campaign, answer, NOW, LINKS)
     assert outgoing.message.startswith(start)
     assert outgoing.attributes["AWS.MM.SMS.TemplateId"] == template
+
+
+def test_validate_lists_the_variants_and_sizes_their_own_sms(campaign: Campaign) -> None:
+    from samvad_cli.campaigns import _sms_lines
+
+    lines = list(_sms_lines(campaign, 0.00278))
+    assert lines[0] == "  A/B variants: plain (weight 1), festive (weight 1)"
+    festive_hi = next(line for line in lines if line.startswith("  SMS thanks_sms@festive.hi:"))
+    assert "UCS-2, 84 units, 2 segment(s)" in festive_hi  # longer than the plain text's one
+    assert not any("@plain" in line for line in lines)  # it changes no SMS
+    assert len([line for line in lines if line.startswith("  SMS thanks_sms.")]) == 3
