@@ -37,6 +37,7 @@ from chalicelib.storage.page_views import ViewCounter
 from chalicelib.storage.sharing import ShareStore
 from chalicelib.storage.stream import new_items
 from chalicelib.storage.threads import ThreadStore
+from chalicelib.variants.assignment import VariantPicker
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -256,7 +257,12 @@ class Services:
             contacts=self.contacts,
             links=self.links,
             clock=self.clock,
+            variant_counts=self.adapters.store,
         )
+
+    @cached_property
+    def variants(self) -> VariantPicker:
+        return VariantPicker()
 
 
 @lru_cache(maxsize=1)

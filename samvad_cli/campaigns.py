@@ -18,10 +18,12 @@ from chalicelib.campaigns.loader import load_campaign_file, load_campaigns, sms_
 from chalicelib.campaigns.theme import describe
 from chalicelib.config import PACKAGE_DIR
 from chalicelib.errors import DefinitionProblem, InvalidCampaignDefinition, SamvadError
+from chalicelib.variants.texts import in_variant, variant_of
 from samvad_cli.backend import ApiBackend, Backend, CommandFailed, LocalBackend
 from samvad_cli.context import services
 from samvad_cli.question_stats import print_questions
 from samvad_cli.sms_report import language_lines
+from samvad_cli.stats_report import funnel_lines, variant_lines
 
 DEFINITIONS = PACKAGE_DIR / "campaigns" / "definitions"
 # What one SMS segment costs, in USD, by country (AWS End User Messaging list prices, 2026;
@@ -72,18 +74,34 @@ def validate(args: argparse.Namespace) -> int:
         price = args.price_per_segment or PRICE_PER_SEGMENT.get(
             campaign.phone_region, DEFAULT_PRICE
         )
-        for step, locale, variant, size in sms_sizes(campaign):
-            label = f"{step}.{locale}" + (f".{variant}" if variant else "")
-            cost = format_currency(size.segments * price * 1000, "USD", locale="en")
-            print(
-                f"  SMS {label}: {size.encoding}, {size.units} units,"
-                f" {size.segments} segment(s), about {cost} per 1,000 recipients"
-            )
+        for line in _sms_lines(campaign, price):
+            print(line)
         for line in language_lines(campaign, price):
             print(line)
         for line in describe(campaign.theme) if campaign.theme else []:
             print(line)
     return 1 if late else 0
+
+
+def _sms_lines(campaign: Campaign, price: float) -> Iterator[str]:
+    """Each SMS text's size and cost, those of the A/B variants' own texts too
+    (``thanks_sms@festive.hi``)."""
+    shown = [(campaign, "")]
+    shown += [(in_variant(campaign, v.id), f"@{v.id}") for v in campaign.variants if v.followups]
+    if campaign.variants:
+        weights = ", ".join(f"{v.id} (weight {v.weight:g})" for v in campaign.variants)
+        yield f"  A/B variants: {weights}"
+    for version, suffix in shown:
+        for step, locale, variant, size in sms_sizes(version):
+            own = variant_of(campaign, suffix[1:])
+            if own is not None and step not in own.followups:
+                continue
+            label = f"{step}{suffix}.{locale}" + (f".{variant}" if variant else "")
+            cost = format_currency(size.segments * price * 1000, "USD", locale="en")
+            yield (
+                f"  SMS {label}: {size.encoding}, {size.units} units,"
+                f" {size.segments} segment(s), about {cost} per 1,000 recipients"
+            )
 
 
 def preview(args: argparse.Namespace) -> int:
@@ -206,18 +224,10 @@ def export(args: argparse.Namespace) -> int:
 
 def stats(args: argparse.Namespace) -> int:
     found = backend(args).stats(args.slug)
-    print(f"{found['slug']}: {found['views']} views, {found['responses']} responses")
-    print(
-        f"  {found['shares']} shares, {found['referred']} answers through shares"
-        f" ({found.get('verified', 0)} verified friends,"
-        f" {found.get('unverified', found['referred'])} unverified),"
-        f" {found['rewards']} rewards"
-    )
-    for key, title in (("by_locale", "locale"), ("by_source", "source")):
-        for name, counts in sorted(found[key].items()):
-            print(
-                f"  {title} {name:16} {counts['views']:>6} views {counts['responses']:>6} responses"
-            )
+    for line in funnel_lines(found):
+        print(line)
+    for line in variant_lines(found.get("variants")):
+        print(line)
     print_questions(found)
     return 0
 
@@ -307,7 +317,9 @@ def register(commands: Any) -> None:
     out.add_argument("--format", choices=["csv", "jsonl"], default="csv")
     out.add_argument("--out", help="a file (default: standard output)")
     out.add_argument("--quiet", action="store_true", help="no progress bar")
-    numbers = add("stats", stats, "the funnel per locale and source: views to rewards")
+    numbers = add(
+        "stats", stats, "the funnel per locale and source (views to rewards), A/B variants"
+    )
     numbers.add_argument("slug")
     queue = add("moderation", moderation, "customer texts waiting for approval")
     queue.add_argument("slug")

@@ -38,6 +38,8 @@ class FakeStore:
         self.jobs: dict[tuple[str, str], FollowUpJob] = {}
         self.hits: dict[tuple[str, int], int] = {}
         self.counts: Counter[tuple[str, str, str, str]] = Counter()
+        self.variant_counts: Counter[tuple[str, str, str]] = Counter()
+        """(slug, variant, what): the A/B variants' dimension of the same counters."""
         self.contacts: dict[str, Contact] = {}
         self.marketing: dict[str, tuple[str, int]] = {}
         self.budgets: Counter[tuple[str, str]] = Counter()
@@ -69,9 +71,14 @@ class FakeStore:
                 self.jobs[(job.response_id, job.step)] = job
                 if job.contact_id:
                     self._remember(job.contact_id, response.id)
-            self._add_counts(
-                [Count("responses", response.campaign, response.locale, response.source), *counts]
+            answered = Count(
+                "responses",
+                response.campaign,
+                response.locale,
+                response.source,
+                variant=response.variant,
             )
+            self._add_counts([answered, *counts])
             return None
 
     def get_response(self, response_id: str) -> Response | None:
@@ -171,9 +178,17 @@ class FakeStore:
             self.budgets[key] -= 1
 
     # storage.page_views.CountStore and admin.ports.AnswerReader
-    def count(self, what: str, slug: str, locale: str, source: str, by: int = 1) -> None:
+    def count(
+        self,
+        what: str,
+        slug: str,
+        locale: str,
+        source: str,
+        by: int = 1,
+        variant: str | None = None,
+    ) -> None:
         self.writes.append((what, slug, locale, source, by))
-        self._add_counts([Count(what, slug, locale, source, by)])
+        self._add_counts([Count(what, slug, locale, source, by, variant)])
 
     def stats(self, slug: str) -> list[tuple[str, str, str, int]]:
         return sorted(
@@ -181,6 +196,10 @@ class FakeStore:
             for (what, s, locale, source), n in self.counts.items()
             if s == slug
         )
+
+    # variants.ports.VariantCounts
+    def variant_stats(self, slug: str) -> list[tuple[str, str, int]]:
+        return sorted((v, what, n) for (s, v, what), n in self.variant_counts.items() if s == slug)
 
     def responses_page(
         self, slug: str, limit: int, cursor: dict[str, Any] | None
@@ -197,6 +216,8 @@ class FakeStore:
     def _add_counts(self, counts: Sequence[Count]) -> None:
         for count in counts:
             self.counts[(count.what, count.slug, count.locale, count.source)] += count.by
+            if count.variant is not None:
+                self.variant_counts[(count.slug, count.variant, count.what)] += count.by
 
     def _remember(self, contact_id: str, response_id: str) -> None:
         contact = self.contacts.get(contact_id) or Contact(contact_id, None, frozenset())

@@ -55,7 +55,8 @@ def columns(versions: Sequence[Campaign]) -> list[str]:
             )
         )
     )
-    return [*fixed, *questions, "has_phone", "consent_notice_version"]
+    tested = ["variant"] if any(campaign.variants for campaign in versions) else []  # A/B
+    return [*fixed, *tested, *questions, "has_phone", "consent_notice_version"]
 
 
 def numeric_columns(versions: Sequence[Campaign]) -> frozenset[str]:
@@ -92,6 +93,7 @@ def row(
         "campaign_version": response.campaign_version,
         "locale": response.locale,
         "source": response.source,
+        "variant": response.variant or "",
         "has_phone": response.phone is not None,
         "consent_notice_version": response.consent.notice_version if response.consent else "",
     }

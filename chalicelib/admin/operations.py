@@ -18,11 +18,13 @@ from chalicelib.campaigns.registry import CampaignRegistry
 from chalicelib.consent.links import Links
 from chalicelib.contacts.service import ContactService
 from chalicelib.dialogue.service import DialogueService
-from chalicelib.errors import InvalidCursor, VersionProblem
+from chalicelib.errors import CampaignNotFound, InvalidCursor, VersionProblem
 from chalicelib.followups.model import FollowUpJob
 from chalicelib.i18n.catalogs import ui_locales
 from chalicelib.responses.model import Response
 from chalicelib.sharing.service import SharingService
+from chalicelib.variants.ports import VariantCounts
+from chalicelib.variants.report import variant_report
 
 MAX_PAGE = 100
 FUNNEL = ("views", "responses", "shares", "referred", "verified", "unverified", "rewards")
@@ -82,7 +84,9 @@ class AdminService:
         contacts: ContactService,
         links: Links,
         clock: Callable[[], datetime],
+        variant_counts: VariantCounts | None = None,
     ) -> None:
+        self._variant_counts = variant_counts
         self._campaigns = campaigns
         self._registry = registry
         self._answers = answers
@@ -194,6 +198,7 @@ class AdminService:
         for funnel in (totals, *totals["by_locale"].values(), *totals["by_source"].values()):
             funnel["unverified"] = max(0, funnel["referred"] - funnel["verified"])
         totals["questions"] = self.question_stats(slug)
+        totals["variants"] = self._variants(slug)
         return totals
 
     def question_stats(self, slug: str) -> list[dict[str, Any]]:
@@ -214,6 +219,16 @@ class AdminService:
                     return
 
         return summarize(campaign, every_answer())
+
+    def _variants(self, slug: str) -> dict[str, Any]:
+        """Views, answers and conversion per A/B variant, each against the first (the
+        published version's variants, then any counted under older versions)."""
+        try:
+            declared = [v.id for v in self._registry.published(slug).variants]
+        except CampaignNotFound:  # deployed, never published
+            declared = []
+        counted = self._variant_counts.variant_stats(slug) if self._variant_counts else []
+        return variant_report(declared, counted)
 
     def moderation_queue(self, slug: str, status: str = "pending") -> dict[str, Any]:
         """Customer texts waiting for a decision (or the decided ones, by ``status``)."""

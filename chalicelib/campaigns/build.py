@@ -26,6 +26,8 @@ from chalicelib.campaigns.model import (
     Replies,
     Sharing,
     ShowIf,
+    Variant,
+    VariantStep,
 )
 from chalicelib.campaigns.theme import build_theme
 
@@ -177,6 +179,25 @@ def _replies(replies: dict[str, Any]) -> Replies:
     )
 
 
+def _variant(data: dict[str, Any]) -> Variant:
+    return Variant(
+        id=data["id"],
+        weight=data.get("weight", 1),
+        title=_text(data.get("title")),
+        intro=_text(data.get("intro")),
+        thanks=_text(data.get("thanks")),
+        prize_text=_text(data["prize"]["text"]) if "prize" in data else None,
+        followups={
+            step_id: VariantStep(
+                text=step["text"],
+                dlt_template_id=_text(step.get("dlt_template_id")),
+                dlt_registered=_text(step.get("dlt_registered")),
+            )
+            for step_id, step in data.get("followups", {}).items()
+        },
+    )
+
+
 def _moment(data: dict[str, Any], key: str) -> datetime | None:
     return datetime.fromisoformat(data[key]) if key in data else None
 
@@ -213,4 +234,5 @@ def build_campaign(data: dict[str, Any], version: int) -> Campaign:
         moderation=data.get("moderation", "flagged"),
         replies=_replies(data["replies"]) if "replies" in data else None,
         theme=build_theme(data.get("theme")),
+        variants=tuple(_variant(v) for v in data.get("variants", [])),
     )

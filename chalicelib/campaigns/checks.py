@@ -20,6 +20,7 @@ from chalicelib.campaigns.document import Document, Path_
 from chalicelib.campaigns.followup_checks import check_followups
 from chalicelib.campaigns.product_checks import check_layers
 from chalicelib.campaigns.question_checks import OPTION_TYPES, check_question_types
+from chalicelib.campaigns.variant_checks import check_variants
 from chalicelib.i18n.catalogs import ui_locales
 from chalicelib.i18n.tags import babel_id
 
@@ -157,8 +158,9 @@ def _check_texts(doc: Document, data: dict[str, Any]) -> None:
                 doc.problem((*path, locale), f"{locale!r} is not one of the campaign's locales")
         if path[-1] in VERBATIM:
             continue
-        where = ".".join(str(p) for p in path)
-        allowed = followup_names if path[0] == "followups" else PLACEHOLDERS.get(where, set())
+        rules = path[2:] if path[0] == "variants" else path  # a variant's text: as the campaign's
+        where = ".".join(str(p) for p in rules)
+        allowed = followup_names if rules[0] == "followups" else PLACEHOLDERS.get(where, set())
         for locale, value in text.items():
             variants = value.items() if isinstance(value, dict) else [(None, value)]
             for variant, variant_text in variants:
@@ -262,6 +264,7 @@ AFTER_THE_WINDOW: tuple[Check, ...] = (
     check_followups,
     _check_product,
     _check_countries,
+    check_variants,
 )
 
 

@@ -11,10 +11,13 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Count:
-    """``by`` more of ``what`` for the campaign ``slug``, in ``locale``, from ``source``."""
+    """``by`` more of ``what`` for the campaign ``slug``, in ``locale``, from ``source`` (and
+    in its A/B ``variant``, when the customer saw one: the variant is a further dimension of
+    the same counter, not a second count)."""
 
     what: str
     slug: str
     locale: str
     source: str
     by: int = 1
+    variant: str | None = None

@@ -219,6 +219,31 @@ class Replies:
 
 
 @dataclass(frozen=True)
+class VariantStep:
+    """A follow-up's text in a variant; with DLT, the template that text is registered as
+    (None: the step's own)."""
+
+    text: StepText
+    dlt_template_id: LocalizedText | None = None
+    dlt_registered: LocalizedText | None = None
+
+
+@dataclass(frozen=True)
+class Variant:
+    """An A/B variant of the campaign's texts: each text it gives replaces the campaign's
+    (None, or a step not named in ``followups``: the text as the campaign writes it)."""
+
+    id: str
+    weight: float = 1
+    title: LocalizedText | None = None
+    intro: LocalizedText | None = None
+    thanks: LocalizedText | None = None
+    prize_text: LocalizedText | None = None
+    followups: Mapping[str, VariantStep] = field(default_factory=dict)
+    """A step's text in this variant, by the step's id."""
+
+
+@dataclass(frozen=True)
 class Definition:
     """A campaign definition that passed every check (``loader.definition_of``): the YAML
     ``source`` the marketer wrote, and ``validated``, the data that was checked, as JSON.
@@ -264,6 +289,10 @@ class Campaign:
     replies: Replies | None = None
     theme: Theme | None = None
     """The campaign's logo, colours and hero image (``theme.py``); None: the plain look."""
+    variants: tuple[Variant, ...] = ()
+    """A/B variants of the texts (none, or two and more; the first is the baseline)."""
+    shown_variant: str | None = None
+    """The variant whose texts this campaign carries (``variants.texts.in_variant``)."""
 
     def window(self, now: datetime) -> Literal["coming", "open", "closed"]:
         """Where ``now`` falls in the campaign's window (``starts_at``, ``ends_at``)."""

@@ -20,6 +20,7 @@ from chalicelib.followups.ports import Answer
 from chalicelib.i18n import formatting
 from chalicelib.i18n.tags import babel_id
 from chalicelib.sms import matches_dlt_template
+from chalicelib.variants.texts import in_variant
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ def compose(
     """The message and SNS attributes for ``job``; raises Skip or NotSendable."""
     if job.step == RESPONSE_EVENT:
         return response_event(response)
+    campaign = in_variant(campaign, response.variant)  # the texts of the customer's variant
     step = campaign.step(job.step)
     if step is None:
         raise NotSendable(f"campaign {campaign.slug} has no step {job.step!r} any more")

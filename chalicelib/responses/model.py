@@ -36,6 +36,8 @@ class Response:
     """What the customer called their design (its choices are in ``answers``)."""
     referred_by: str | None = None
     """The share whose link brought the customer here."""
+    variant: str | None = None
+    """The A/B variant of the campaign's texts the customer saw (None: it has none)."""
 
 
 def response_id(campaign: str, idempotency_key: str) -> str:

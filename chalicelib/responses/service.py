@@ -133,4 +133,5 @@ class ResponseService:
             source=source,
             design_name=valid.design_name,
             referred_by=self._referrer(campaign, ref),
+            variant=campaign.shown_variant,
         )

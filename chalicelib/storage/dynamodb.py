@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -85,8 +86,9 @@ class DynamoStore:
             for item in [response_item(response), *(job_item(job) for job in jobs)]
         ]
         writes.extend(contact_updates(self._table, jobs))
-        writes.append(self._count("responses", response.campaign, response.locale, response.source))
-        writes.extend(count_update(self._table, count) for count in counts)
+        r = response
+        answered = Count("responses", r.campaign, r.locale, r.source, variant=r.variant)
+        writes.extend(count_update(self._table, count) for count in (answered, *counts))
         first_limit = len(writes)
         writes.extend(self._limit_write(limit) for limit in limits)
         for attempt in range(CONFLICT_ATTEMPTS):
@@ -131,14 +133,17 @@ class DynamoStore:
             }
         }
 
-    def _count(
-        self, what: str, slug: str, locale: str, source: str, by: int = 1
-    ) -> TransactWriteItemTypeDef:
-        return count_update(self._table, Count(what, slug, locale, source, by))
-
-    def count(self, what: str, slug: str, locale: str, source: str, by: int = 1) -> None:
+    def count(
+        self,
+        what: str,
+        slug: str,
+        locale: str,
+        source: str,
+        by: int = 1,
+        variant: str | None = None,
+    ) -> None:
         """``by`` more of ``what`` (views, shares, referred, rewards) for the funnel."""
-        update = self._count(what, slug, locale, source, by)["Update"]
+        update = count_update(self._table, Count(what, slug, locale, source, by, variant))["Update"]
         with aws_failures():
             self._client.update_item(
                 TableName=update["TableName"],
@@ -148,17 +153,26 @@ class DynamoStore:
                 ExpressionAttributeValues=update["ExpressionAttributeValues"],
             )
 
-    def stats(self, slug: str) -> list[tuple[str, str, str, int]]:
-        """(views|responses, locale, source, count) for the campaign."""
+    def _counters(self, slug: str) -> Iterator[tuple[str, str, str, str | None, int]]:
+        """(what, locale, source, variant or None, count) of each funnel counter."""
         items = self._query(
             KeyConditionExpression="pk = :pk AND begins_with(sk, :s)",
             ExpressionAttributeValues=dump_item({":pk": f"CAMPAIGN#{slug}", ":s": "STATS#"}),
         )
-        rows = []
         for item in items:
-            _, what, locale, source = item["sk"].split("#", 3)
-            rows.append((what, locale, source, int(item["count"])))
-        return sorted(rows)
+            _, what, locale, source, *variant = item["sk"].split("#", 4)
+            yield what, locale, source, variant[0] if variant else None, int(item["count"])
+
+    def stats(self, slug: str) -> list[tuple[str, str, str, int]]:
+        """(views|responses, locale, source, count) for the campaign, its variants added up."""
+        rows: Counter[tuple[str, str, str]] = Counter()
+        for what, locale, source, _, count in self._counters(slug):
+            rows[(what, locale, source)] += count
+        return sorted((*key, count) for key, count in rows.items())
+
+    def variant_stats(self, slug: str) -> list[tuple[str, str, int]]:
+        """(variant, what, count) of the counters of the campaign's A/B variants."""
+        return sorted((v, w, n) for w, _, _, v, n in self._counters(slug) if v is not None)
 
     def responses_page(
         self, slug: str, limit: int, cursor: dict[str, Any] | None

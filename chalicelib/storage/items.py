@@ -86,6 +86,8 @@ def response_item(response: Response) -> Item:
         item["design_name"] = response.design_name
     if response.referred_by:
         item["referred_by"] = response.referred_by
+    if response.variant:
+        item["variant"] = response.variant
     if response.phone:
         item["phone"] = response.phone
     if response.consent:
@@ -120,6 +122,7 @@ def response_from_item(item: Item) -> Response:
         source=item.get("source", "direct"),
         design_name=item.get("design_name"),
         referred_by=item.get("referred_by"),
+        variant=item.get("variant"),
     )
 
 
@@ -192,7 +195,8 @@ def count_update(table: str, count: Count) -> TransactWriteItemTypeDef:
             "Key": dump_item(
                 {
                     "pk": f"CAMPAIGN#{count.slug}",
-                    "sk": f"STATS#{count.what}#{count.locale}#{count.source}",
+                    "sk": f"STATS#{count.what}#{count.locale}#{count.source}"
+                    + (f"#{count.variant}" if count.variant else ""),
                 }
             ),
             "UpdateExpression": "ADD #n :one",

@@ -12,7 +12,15 @@ from typing import Protocol
 
 
 class CountStore(Protocol):
-    def count(self, what: str, slug: str, locale: str, source: str, by: int = 1) -> None: ...
+    def count(
+        self,
+        what: str,
+        slug: str,
+        locale: str,
+        source: str,
+        by: int = 1,
+        variant: str | None = None,
+    ) -> None: ...
 
 
 class ViewCounter:
@@ -23,13 +31,13 @@ class ViewCounter:
         self._clock = clock
         self._every = every
         self._most = most
-        self._pending: Counter[tuple[str, str, str]] = Counter()
+        self._pending: Counter[tuple[str, str, str, str | None]] = Counter()
         self._since = clock()
         self._lock = threading.Lock()
 
-    def view(self, slug: str, locale: str, source: str) -> None:
+    def view(self, slug: str, locale: str, source: str, variant: str | None = None) -> None:
         with self._lock:
-            self._pending[(slug, locale, source)] += 1
+            self._pending[(slug, locale, source, variant)] += 1
             due = (
                 self._clock() - self._since >= self._every
                 or sum(self._pending.values()) >= self._most
@@ -41,5 +49,8 @@ class ViewCounter:
         with self._lock:
             pending, self._pending = self._pending, Counter()
             self._since = self._clock()
-        for (slug, locale, source), views in pending.items():
-            self._store.count("views", slug, locale, source, views)
+        for (slug, locale, source, variant), views in pending.items():
+            if variant is None:
+                self._store.count("views", slug, locale, source, views)
+            else:
+                self._store.count("views", slug, locale, source, views, variant)

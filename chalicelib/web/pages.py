@@ -22,6 +22,8 @@ from chalicelib.i18n import formatting
 from chalicelib.i18n.catalogs import translations_for, ui_locales
 from chalicelib.i18n.negotiation import negotiate, parse_accept_language
 from chalicelib.i18n.tags import babel_id, script
+from chalicelib.variants.assignment import cookie_name
+from chalicelib.variants.texts import in_variant
 from chalicelib.web import answered, csrf
 from chalicelib.web.configurator_form import configurator_form
 from chalicelib.web.form_steps import advance, form_step, question_view
@@ -381,6 +383,7 @@ def campaign_page(
     source = source_of(request.query.get("src"))
     ref = share_ref(request.query.get("ref"))
     seen = request.cookie(VISITOR_COOKIE)
+    campaign, variant_cookie = visitor_variant(services, campaign, request, seen)
     visitor = services.visits.visit(campaign, locale, source, ref, seen)
     values = {"src": source} if ref is None else {"src": source, "ref": ref}
     visitor_cookie = None
@@ -390,7 +393,22 @@ def campaign_page(
         )
     pair = csrf_pair(services, request)
     page = _form_page(campaign, locale, values, {}, csrf_pair=pair, base=request.base)
-    return replace(page, cookies=(*page.cookies, visitor_cookie)) if visitor_cookie else page
+    added = tuple(c for c in (visitor_cookie, variant_cookie) if c)
+    return replace(page, cookies=(*page.cookies, *added)) if added else page
+
+
+def visitor_variant(
+    services: Services, campaign: Campaign, request: WebRequest, visitor: str | None
+) -> tuple[Campaign, str | None]:
+    """The campaign in the texts of the visitor's A/B variant (the one their cookie names, or
+    one assigned by ``visitor``, a random id), and the cookie to set when it was assigned now.
+    A campaign without variants: itself, and no cookie."""
+    name = cookie_name(campaign.slug)
+    assigned = services.variants.for_visitor(campaign, request.cookie(name), visitor)
+    if assigned.cookie is None:
+        return assigned.campaign, None
+    cookie = f"{name}={assigned.cookie}; Path=/; Max-Age={COOKIE_MAX_AGE}; HttpOnly; SameSite=Lax"
+    return assigned.campaign, cookie
 
 
 VISITOR_COOKIE = "samvad_visitor"
@@ -455,6 +473,10 @@ def submit_form(
     fields = request.form()
     if not csrf.valid(request, fields, services.keys().link_keys):
         return forbidden(request, locale)
+    # Without the cookie (blocked, or no view first), the answer's own token assigns a variant.
+    campaign, variant_cookie = visitor_variant(
+        services, campaign, request, fields.get("form_token")
+    )
     pair = csrf_pair(services, request)
     if fields.get("action") == "preview" and campaign.product is not None:
         # Without JavaScript, the form redraws the design.
@@ -485,16 +507,19 @@ def submit_form(
         client=request.client,
     )
     thanks = campaign_path(locale, slug) + "/thanks"
+    kept = (variant_cookie,) if variant_cookie else ()
     if campaign.product is not None and campaign.sharing is not None:
         thanks += f"?d={accepted.response.id}"  # the design, ready to share
         # The id names the design; only this browser's cookie shows it and lets it be shared.
         cookie = answered.set_cookie(services, request, accepted.response.id)
-        return replace(WebResponse.redirect(thanks, 303), cookies=(cookie,))
-    return WebResponse.redirect(thanks, 303)
+        return replace(WebResponse.redirect(thanks, 303), cookies=(cookie, *kept))
+    return replace(WebResponse.redirect(thanks, 303), cookies=kept)
 
 
 def thanks_page(campaign: Campaign, locale: str, request: WebRequest) -> WebResponse:
-    """The plain thank-you page (``shares.thanks`` serves the route: a design may come first)."""
+    """The plain thank-you page (``shares.thanks`` serves the route: a design may come first),
+    in the texts of the visitor's A/B variant."""
+    campaign = in_variant(campaign, request.cookie(cookie_name(campaign.slug)))
     body = render(
         "thanks.html",
         locale,

@@ -69,6 +69,7 @@ class World:
             contacts=contacts,
             links=LINKS,
             clock=self.clock,
+            variant_counts=self.store,
         )
         self.responses = ResponseService(store=self.store, links=LINKS, clock=self.clock)
 
