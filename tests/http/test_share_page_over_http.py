@@ -99,12 +99,12 @@ def test_the_sharer_passes_the_design_on_and_sees_a_proven_friend_counted(
     stack.answered = None
     send_design(stack, "http-sharepage-02", "9876550001", src="whatsapp", ref=share_id)
 
-    def confirm_link() -> str | None:
+    def confirm_link() -> str:
         for phone, text in emulator.sms_messages():
             found = re.search(r"/r/[0-9a-f]{32}\.[A-Za-z0-9_-]{22}", text)
             if phone == "+919876550001" and found:
                 return found.group(0)
-        return None
+        return ""
 
     assert stack.post(eventually(confirm_link), data={"confirm": "yes"}).status_code == 200
     stats = stack.get(f"/admin/api/v1/campaigns/{DRESS}/stats", headers=ADMIN).json()
