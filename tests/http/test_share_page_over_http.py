@@ -117,3 +117,33 @@ def test_the_sharer_passes_the_design_on_and_sees_a_proven_friend_counted(
     assert progress_of(again) == "जुड़े दोस्त: 1 / 5"
     assert '<progress max="5" value="1"' in again
     assert "आपने अपना इनाम जीत लिया है" not in again
+
+
+def test_a_held_share_offers_nothing_to_pass_on_until_a_marketer_approves_it(
+    stack: RunningStack,
+) -> None:
+    thanks = send_design(stack, "http-sharepage-03", "9876550002")
+    form = stack.get(thanks).text
+    action = re.search(r'action="(/hi/d/[0-9a-f]{32}/share)"', form).group(1)  # type: ignore[union-attr]
+    share_path = str(
+        stack.post(action, data={"message": "ye design ch00tiya hai"}).headers["Location"]
+    )
+    share_id = share_path.rsplit("/", 1)[1]
+
+    held = stack.get(share_path).text
+    assert "wa.me" not in held
+    assert "sms:" not in held
+    assert "share-link" not in held
+    assert progress_of(held) is None
+
+    decided = stack.post(
+        f"/admin/api/v1/campaigns/{DRESS}/moderation/{share_id}",
+        csrf=False,
+        json={"decision": "approve"},
+        headers=ADMIN,
+    )
+    assert decided.ok, decided.text
+    shown = stack.get(share_path).text
+    assert href(shown, "https://wa.me/?text=")
+    assert href(shown, "sms:?&body=")
+    assert progress_of(shown) == "जुड़े दोस्त: 0 / 5"
