@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -83,14 +83,19 @@ class SharingService:
             return None
         return response
 
-    def to_share(self, response_id: str, locale: str) -> tuple[Campaign, Response]:
+    def to_share(
+        self, response_id: str, locale: str, served: Collection[str]
+    ) -> tuple[Campaign, Response]:
         """The answer to share and its campaign version; CampaignNotFound unless that version
-        offers sharing in ``locale``."""
+        offers sharing in ``locale`` and ``locale`` is ``served`` (has a customer catalog in
+        this deployment): the one rule for where a share can be made."""
         response = self._answers.get_response(response_id)
         if response is None:
             raise CampaignNotFound(response_id)
         campaign = self._campaigns(response.campaign, response.campaign_version)
-        if campaign is None or campaign.sharing is None or not campaign.offers(locale):
+        if campaign is None or campaign.sharing is None:
+            raise CampaignNotFound(response.campaign)
+        if not campaign.offers(locale) or locale not in served:
             raise CampaignNotFound(response.campaign)
         return campaign, response
 

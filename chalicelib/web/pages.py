@@ -544,7 +544,11 @@ def index_page(services: Services, request: WebRequest) -> WebResponse:
     return WebResponse.html(body)
 
 
-STATIC_TYPES = {"samvad.css": "text/css", "designer.js": "text/javascript"}
+STATIC_TYPES = {
+    "samvad.css": "text/css",
+    "designer.js": "text/javascript",
+    "share.js": "text/javascript",
+}
 
 
 def static_asset(name: str) -> WebResponse:

@@ -7,15 +7,16 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
-from urllib.parse import quote, urlencode
 
 from chalicelib.bootstrap import Services
-from chalicelib.campaigns import Campaign, placeholders
+from chalicelib.campaigns import Campaign
 from chalicelib.configurator.choices import from_answers
 from chalicelib.configurator.compose import CARD_HEIGHT, CARD_WIDTH, card
-from chalicelib.errors import CampaignNotFound
 from chalicelib.i18n import formatting
-from chalicelib.i18n.catalogs import translations_for
+from chalicelib.i18n.catalogs import translations_for, ui_locales
+from chalicelib.sharing import pitch
+from chalicelib.sharing.model import Share
+from chalicelib.sharing.service import Shown
 from chalicelib.web import answered, csrf
 from chalicelib.web.configurator_form import drawing
 from chalicelib.web.http import WebRequest, WebResponse, errors_answered
@@ -100,9 +101,7 @@ def submit_share(
         return not_found(request, locale)
     if not answered.answered(services, request, response_id):
         return not_yours(request, locale)
-    campaign, response = services.sharing.to_share(response_id, locale)
-    if not serves(campaign, locale):
-        raise CampaignNotFound(campaign.slug)
+    campaign, response = services.sharing.to_share(response_id, locale, ui_locales())
     fields = request.form()
     if not csrf.valid(request, fields, services.keys().link_keys):
         return forbidden(request, locale)
@@ -132,38 +131,65 @@ def share_page(services: Services, locale: str, share_id: str, request: WebReque
     found = services.sharing.shown(share_id)
     if found is None:
         return not_found(request, locale)
-    share, response, campaign = found.share, found.response, found.campaign
+    share, campaign = found.share, found.campaign
     if not serves(campaign, locale):
         return WebResponse.redirect(f"/{campaign.default_locale}/s/{share.id}")
-    _ = translations_for(locale).gettext
     suffix = f"/s/{share.id}"
     links = [{**a, "href": f"/{a['locale']}{suffix}"} for a in alternates(campaign)]
     if not share.public:
-        # Pending or rejected: nothing the customer wrote is shown, and nothing is indexed.
-        if share.status == "pending":
-            heading = _("Waiting for approval")
-            texts = [
-                _(
-                    "Thank you for sharing your design. Before it is shown to others, someone"
-                    " from %(brand)s looks at it, usually within a day."
-                )
-                % {"brand": campaign.brand[locale]},
-                _(
-                    "If you gave your number, we will send you an SMS with the link to share"
-                    " once it is approved. Until then, this page stays as it is."
-                ),
-            ]
-        else:
-            heading = _("This page is not available")
-            texts = [_("This design is not shown at the moment. You can still design your own.")]
-        hidden = {"X-Robots-Tag": "noindex", "Cache-Control": "no-store"}
-        return note_page(campaign, locale, request, heading, texts, links=links, headers=hidden)
-    base = services.settings.public_url
-    invite = f"{base}/{locale}/c/{campaign.slug}?{urlencode({'ref': share.id, 'src': 'share'})}"
+        return _hidden_share_page(campaign, share, locale, request, links)
+    return _public_share_page(services, found, locale, request, links)
+
+
+def _hidden_share_page(
+    campaign: Campaign,
+    share: Share,
+    locale: str,
+    request: WebRequest,
+    links: list[dict[str, str]],
+) -> WebResponse:
+    """Pending or rejected: nothing the customer wrote is shown, and nothing is indexed."""
+    _ = translations_for(locale).gettext
+    if share.status == "pending":
+        heading = _("Waiting for approval")
+        texts = [
+            _(
+                "Thank you for sharing your design. Before it is shown to others, someone"
+                " from %(brand)s looks at it, usually within a day."
+            )
+            % {"brand": campaign.brand[locale]},
+            _(
+                "If you gave your number, we will send you an SMS with the link to share"
+                " once it is approved. Until then, this page stays as it is."
+            ),
+        ]
+    else:
+        heading = _("This page is not available")
+        texts = [_("This design is not shown at the moment. You can still design your own.")]
+    hidden = {"X-Robots-Tag": "noindex", "Cache-Control": "no-store"}
+    return note_page(campaign, locale, request, heading, texts, links=links, headers=hidden)
+
+
+def _public_share_page(
+    services: Services,
+    found: Shown,
+    locale: str,
+    request: WebRequest,
+    links: list[dict[str, str]],
+) -> WebResponse:
+    """The design, and the pitch to pass on by WhatsApp, SMS or a copied link (each link
+    with its own ``src``). The sharer's own browser (the one that sent the answer) also sees
+    how many friends joined toward the reward: that page is theirs alone, never cached."""
+    share, response, campaign = found.share, found.response, found.campaign
     assert campaign.sharing is not None
+    base = services.settings.public_url
+
+    def link(source: str) -> str:
+        return pitch.friend_link(base, locale, campaign.slug, share.id, source)
+
     name = share.design_name or campaign.title[locale]
-    shown = {"brand": campaign.brand[locale], "link": invite, "name": name}
-    text = placeholders.fill(campaign.sharing.share_text[locale], shown)
+    shown = {"brand": campaign.brand[locale], "name": name}
+    sharer = answered.answered(services, request, share.response_id)
     body = render(
         "share.html",
         locale,
@@ -172,19 +198,21 @@ def share_page(services: Services, locale: str, share_id: str, request: WebReque
         alternates=links,
         design=design_of(campaign, response, locale),
         share=share,
-        invite=invite,
+        invite=link("share"),
         og={
-            "title": share.design_name or campaign.title[locale],
+            "title": name,
             "description": share.message or campaign.intro[locale],
             "image": f"{base}/{locale}/s/{share.id}/design.png",
             "image_width": CARD_WIDTH,
             "image_height": CARD_HEIGHT,
             "url": f"{base}/{locale}/s/{share.id}",
         },
-        whatsapp=f"https://wa.me/?text={quote(text)}",
-        sms=f"sms:?&body={quote(text)}",
+        links=pitch.share_links(campaign.sharing.share_text[locale], shown, link),
+        progress=pitch.progress(share, campaign.sharing.reward_threshold) if sharer else None,
+        reward=_reward(campaign, locale),
     )
-    return WebResponse.html(body, 200, **{"Cache-Control": "public, max-age=60"})
+    cache = "private, no-store" if sharer else "public, max-age=60"
+    return WebResponse.html(body, 200, **{"Cache-Control": cache, "Vary": "Cookie"})
 
 
 def share_image(

@@ -30,7 +30,8 @@ PAYLOADS = [
 ]
 # What a payload would leave in the DOM had it not been escaped.
 INJECTED = (
-    "script:not([src='/static/designer.js']), [onerror], [onload], img[src=x], iframe,"
+    "script:not([src='/static/designer.js']):not([src='/static/share.js']), [onerror], [onload],"
+    " img[src=x], iframe,"
     " a[href^='javascript:' i], title ~ script"
 )
 

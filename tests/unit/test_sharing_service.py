@@ -14,7 +14,7 @@ from chalicelib.consent.keys import Keys
 from chalicelib.consent.links import Links
 from chalicelib.contacts.service import ContactService
 from chalicelib.dialogue.service import DialogueService
-from chalicelib.errors import DialogueProblem
+from chalicelib.errors import CampaignNotFound, DialogueProblem
 from chalicelib.followups.planning import plan_jobs
 from chalicelib.responses.model import Consent, Response
 from chalicelib.responses.service import ResponseService
@@ -162,3 +162,15 @@ def test_a_customers_sms_joins_the_thread_and_stop_ends_the_replies(
     assert publisher.delivered == []
     _, messages = dialogue.thread(SLUG, customer.id)
     assert [m.text for m in messages] == ["कल आऊँगी", "बंद करें"]
+
+
+def test_a_share_is_made_only_in_a_language_the_campaign_offers_and_the_pages_serve(
+    campaign: Campaign, store: FakeStore, sharing: SharingService
+) -> None:
+    sharer = stored(store, campaign, answer(campaign, 7))
+
+    assert sharing.to_share(sharer.id, "ur", {"en", "hi", "ur"}) == (campaign, sharer)
+    with pytest.raises(CampaignNotFound):
+        sharing.to_share(sharer.id, "ur", {"en", "hi"})  # offered, but no catalog here
+    with pytest.raises(CampaignNotFound):
+        sharing.to_share(sharer.id, "sat", {"en", "hi", "ur", "sat"})  # a catalog, not offered
