@@ -6,10 +6,12 @@ whatever it will serve.
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.campaigns.document import Document
 
@@ -33,4 +35,38 @@ def check_schema(doc: Document) -> None:
         doc.problem((), "a campaign definition is a mapping of fields")
         return
     for error in sorted(schema_validator().iter_errors(doc.data), key=str):
-        doc.problem(tuple(error.absolute_path), error.message)
+        at = tuple(error.absolute_path)
+        if error.validator == "additionalProperties" and error.validator_value is False:
+            for key in unknown_fields(error.instance, error.schema):
+                line, column = doc.key_position((*at, key))
+                doc.problem((*at, key), unknown_field(key, error.schema), line, column)
+        else:
+            doc.problem(at, error.message)
+
+
+def unknown_fields(instance: Any, schema: dict[str, Any]) -> list[str]:
+    """The keys of ``instance`` that ``schema`` names neither as properties nor by pattern."""
+    if not isinstance(instance, dict):
+        return []
+    known = schema.get("properties", {})
+    patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
+    return [
+        str(key)
+        for key in instance
+        if key not in known and not any(p.search(str(key)) for p in patterns)
+    ]
+
+
+def unknown_field(key: str, schema: dict[str, Any]) -> str:
+    """What to say about a field the schema does not know at this place.
+
+    >>> unknown_field("requried", {"properties": {"id": {}, "required": {}, "type": {}}})
+    "unknown field 'requried' — did you mean 'required'?"
+    >>> unknown_field("colour", {"properties": {"id": {}, "label": {}}})
+    "unknown field 'colour' (fields here: id, label)"
+    """
+    known = sorted(schema.get("properties", {}))
+    nearest = difflib.get_close_matches(key, known, n=1)
+    if nearest:
+        return f"unknown field {key!r} — did you mean {nearest[0]!r}?"
+    return f"unknown field {key!r} (fields here: {', '.join(known)})"

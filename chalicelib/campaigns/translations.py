@@ -40,6 +40,8 @@ class Document(Protocol):
 
     def line(self, path: Path_) -> int | None: ...
 
+    def position(self, path: Path_) -> tuple[int | None, int | None]: ...
+
 
 class Merged:
     """The translation files' own problems, and where each merged text came from, so that a
@@ -47,7 +49,7 @@ class Merged:
 
     def __init__(self) -> None:
         self.problems: list[DefinitionProblem] = []
-        self.origins: dict[str, tuple[str, int | None, str]] = {}
+        self.origins: dict[str, tuple[str, int | None, str, int | None]] = {}
 
     def relocate(self, problems: list[DefinitionProblem]) -> list[DefinitionProblem]:
         """``wishlist.yaml: questions[0].label.bn: …`` as
@@ -58,7 +60,8 @@ class Merged:
             if origin is None:
                 out.append(problem)
             else:
-                out.append(DefinitionProblem(origin[0], origin[1], origin[2], problem.message))
+                file, line, field, column = origin
+                out.append(DefinitionProblem(file, line, field, problem.message, column))
         return out
 
 
@@ -159,7 +162,8 @@ class _Context:
         # With a variant, ``at`` ends with the plural category: the loader names it after the tag.
         named = (*at, self.tag) if variant is None else (*at[:-1], self.tag, at[-1])
         key = _dotted(named)
-        self.merged.origins[key] = (self.file, doc.line(here), _dotted(here))
+        line, column = doc.position(here)
+        self.merged.origins[key] = (self.file, line, _dotted(here), column)
 
 
 def _dotted(path: Path_) -> str:
