@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.campaigns.document import Document
+from chalicelib.campaigns.document import Document, Path_
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -30,16 +30,24 @@ def schema_validator() -> Draft202012Validator:
 
 
 def check_schema(doc: Document) -> None:
-    """Every way ``doc.data`` is not the shape of a campaign, each at its line."""
+    """Every way ``doc.data`` is not the shape of a campaign, each at its line and column: an
+    unknown field at its own key, with the nearest known one."""
     if not isinstance(doc.data, dict):
         doc.problem((), "a campaign definition is a mapping of fields")
         return
+    said: set[tuple[Path_, str]] = set()
     for error in sorted(schema_validator().iter_errors(doc.data), key=str):
         at = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and error.validator_value is False:
             for key in unknown_fields(error.instance, error.schema):
                 line, column = doc.key_position((*at, key))
                 doc.problem((*at, key), unknown_field(key, error.schema), line, column)
+        elif error.validator == "required" and isinstance(error.instance, dict):
+            # jsonschema reports each missing field, each time with the whole list.
+            for name in error.validator_value:
+                if name not in error.instance and (at, name) not in said:
+                    said.add((at, name))
+                    doc.problem(at, f"missing the required field {name!r}")
         else:
             doc.problem(at, error.message)
 

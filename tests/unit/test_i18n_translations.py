@@ -146,7 +146,11 @@ def test_an_unknown_id_names_the_file_line_and_field(tmp_path: Path) -> None:
             "followups[2].text",
             "hi plural categories are one, other; not few",
         ),
-        (lambda t: t.__setitem__("titel", "x"), "titel", "unknown field"),
+        (
+            lambda t: t.__setitem__("titel", "x"),
+            "titel",
+            "unknown field 'titel' — did you mean 'title'?",
+        ),
         (lambda t: t.__setitem__("slug", "x"), "slug", "not a text: only the campaign's texts"),
         (lambda t: t.pop("status"), "status", "say status: drafted or reviewed"),
         (

@@ -91,3 +91,11 @@ def test_without_a_column_the_format_is_file_line_field() -> None:
     assert str(DefinitionProblem("a.yaml", 3, "title", "x")) == "a.yaml:3: title: x"
     assert str(DefinitionProblem("a.yaml", 3, "title", "x", 7)) == "a.yaml:3:7: title: x"
     assert str(DefinitionProblem("a.yaml", None, "(file)", "x", 7)) == "a.yaml: (file): x"
+
+
+def test_a_missing_field_is_named_once_in_plain_words() -> None:
+    text = WISHLIST.replace("default_locale: en\n", "", 1)
+
+    assert [(p.field, p.message) for p in problems(text)] == [
+        ("(top)", "missing the required field 'default_locale'")
+    ]
