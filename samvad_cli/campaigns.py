@@ -290,22 +290,7 @@ def register(commands: Any) -> None:
         sub.set_defaults(func=func)
         return sub
 
-    check = add("validate", validate, "validate campaign files; SMS sizes and costs", api=False)
-    check.add_argument("paths", nargs="*", help="files or folders (default: the samples)")
-    check.add_argument("--price-per-segment", type=float, default=None, help="USD per segment")
-    look = add("preview", preview, "render a campaign's page and follow-ups", api=False)
-    look.add_argument(
-        "campaign", metavar="FILE|SLUG", help="a campaign file (promo.yaml) or a slug (promo)"
-    )
-    look.add_argument("--locale", required=True, help="the page's language, e.g. hi")
-    look.add_argument(
-        "--dir",
-        metavar="FOLDER",
-        help="where a slug's <slug>.yaml is (default: the current folder, then the samples)",
-    )
-    look.add_argument(
-        "--out", metavar="FILE", help="write the page here (one file: it opens styled from disk)"
-    )
+    _file_commands(add)
     ship = add("deploy", deploy, "store files as new versions (not published unless --publish)")
     ship.add_argument("paths", nargs="+")
     ship.add_argument("--publish", action="store_true")
@@ -342,3 +327,23 @@ def register(commands: Any) -> None:
     talk = add("thread", thread, "the conversation on a response")
     talk.add_argument("slug")
     talk.add_argument("response_id")
+
+
+def _file_commands(add: Any) -> None:
+    """The commands that read campaign files and need no stack: validate, preview."""
+    check = add("validate", validate, "validate campaign files; SMS sizes and costs", api=False)
+    check.add_argument("paths", nargs="*", help="files or folders (default: the samples)")
+    check.add_argument("--price-per-segment", type=float, default=None, help="USD per segment")
+    look = add("preview", preview, "render a campaign's page and follow-ups", api=False)
+    look.add_argument(
+        "campaign", metavar="FILE|SLUG", help="a campaign file (promo.yaml) or a slug (promo)"
+    )
+    look.add_argument("--locale", required=True, help="the page's language, e.g. hi")
+    look.add_argument(
+        "--dir",
+        metavar="FOLDER",
+        help="where a slug's <slug>.yaml is (default: the current folder, then the samples)",
+    )
+    look.add_argument(
+        "--out", metavar="FILE", help="write the page here (one file: it opens styled from disk)"
+    )
