@@ -39,6 +39,7 @@ CLOCK_DEPENDENT = {
     "tests/http/test_campaigns_over_http.py",
     "tests/http/test_followup_faults_over_http.py",
     "tests/http/test_followups_over_http.py",
+    "tests/http/test_stack_state.py",
     "tests/integration/test_followups_on_moto.py",
     "tests/integration/test_sms_budget.py",
     "tests/unit/test_compose.py",
