@@ -14,7 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PROJECT_DIR, RunningStack, eventually, free_port, start_stack
+from tests.conftest import (
+    PROJECT_DIR,
+    Emulator,
+    RunningStack,
+    eventually,
+    free_port,
+    start_stack,
+)
 from tests.http.followup_helpers import LINK, answer, at_ist
 
 pytestmark = pytest.mark.http
@@ -23,13 +30,17 @@ ADDRESSES = ("AWS_ENDPOINT_URL", "EMULATOR_PORT", "PORT", "SAMVAD_PUBLIC_URL")
 
 
 @pytest.fixture(scope="module")
-def moved(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningStack, Path]]:
-    """The local stack with its own emulator, both on ports other than 8000 and 4566, its
-    scheduler off (only ``run-due`` sends what falls due)."""
+def moved(
+    emulator: Emulator, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[RunningStack, Path]]:
+    """The local stack on a port other than 8000, its emulator on one other than 4566 (the
+    tests' own, bound before the stack starts: a port chosen free may be taken by another
+    process by the time a slow start binds it), its scheduler off (only ``run-due`` sends
+    what falls due)."""
     folder = tmp_path_factory.mktemp("moved")
     state = folder / "stack.json"
     env = {
-        "EMULATOR_PORT": str(free_port()),
+        "AWS_ENDPOINT_URL": emulator.endpoint,
         "SAMVAD_STACK_STATE": str(state),
         "SAMVAD_SCHEDULER_SECONDS": "0",
     }
@@ -38,9 +49,11 @@ def moved(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningSta
     running.stop()
 
 
-def samvad(state: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def samvad(state: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    """``samvad ARGS`` with no address of the stack in its environment but the state file
+    (and ``extra`` variables)."""
     env = {k: v for k, v in os.environ.items() if k not in ADDRESSES}
-    env["SAMVAD_STACK_STATE"] = str(state)
+    env.update(SAMVAD_STACK_STATE=str(state), **extra)
     return subprocess.run(
         [sys.executable, "-m", "samvad_cli", *args],
         cwd=PROJECT_DIR,
@@ -52,7 +65,7 @@ def samvad(state: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_the_stack_writes_where_it_is(moved: tuple[RunningStack, Path]) -> None:
+def test_the_stack_writes_where_it_is(moved: tuple[RunningStack, Path], emulator: Emulator) -> None:
     stack, state = moved
 
     written = json.loads(state.read_text(encoding="utf-8"))
@@ -60,7 +73,7 @@ def test_the_stack_writes_where_it_is(moved: tuple[RunningStack, Path]) -> None:
     assert written["app_url"] == stack.base_url
     assert written["public_url"] == stack.base_url
     assert written["pid"] == stack.process.pid
-    assert not written["emulator_url"].endswith(":4566")
+    assert written["emulator_url"] == emulator.endpoint
     assert str(state) in stack.output
 
 
@@ -125,17 +138,7 @@ def test_a_clean_stop_removes_the_state_and_then_the_cli_says_so(tmp_path: Path)
         assert stack.stop() == 0
     assert not state.exists()
 
-    env = {k: v for k, v in os.environ.items() if k not in ADDRESSES}
-    env.update(SAMVAD_STACK_STATE=str(state), EMULATOR_PORT=dead_port)
-    listed = subprocess.run(
-        [sys.executable, "-m", "samvad_cli", "list"],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    listed = samvad(state, "list", EMULATOR_PORT=dead_port)
     assert listed.returncode == 1
     assert listed.stderr.splitlines() == [
         f"samvad: cannot reach the local stack at http://127.0.0.1:{dead_port}/;"
