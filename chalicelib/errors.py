@@ -30,9 +30,14 @@ class DefinitionProblem:
     line: int | None
     field: str
     message: str
+    column: int | None = dataclasses.field(default=None, compare=False)
+    """Counted from 1, as editors count, where the value or key the message is about starts
+    (not compared: a problem is the same wherever on its line an editor puts the cursor)."""
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
+        if self.line and self.column:
+            where += f":{self.column}"
         return f"{where}: {self.field}: {self.message}"
 
 

@@ -81,6 +81,14 @@ class LocalBackend:
         return self.services.admin.thread(slug, response_id)
 
 
+def _problem_line(problem: Any) -> str:
+    """A problem the admin API found in a definition, as ``samvad validate`` prints it."""
+    if not isinstance(problem, dict):
+        return f"  {problem}"
+    where = ":".join(str(problem[k]) for k in ("file", "line", "column") if problem.get(k))
+    return f"{where}: {problem.get('field')}: {problem.get('message')}"
+
+
 class ApiBackend:
     """The admin API of a deployed stage; the key comes from ``SAMVAD_ADMIN_KEY``."""
 
@@ -103,7 +111,7 @@ class ApiBackend:
                 problems = error.get("problems") or []
             except ValueError:
                 detail, problems = answer.text, []
-            lines = [f"{answer.status_code}: {detail}", *(f"  {p}" for p in problems)]
+            lines = [f"{answer.status_code}: {detail}", *(_problem_line(p) for p in problems)]
             raise CommandFailed("\n".join(lines))
         return answer.json()
 

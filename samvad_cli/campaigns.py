@@ -17,7 +17,7 @@ from chalicelib.campaigns import Campaign, translations
 from chalicelib.campaigns.loader import load_campaign_file, load_campaigns, sms_sizes
 from chalicelib.campaigns.theme import describe
 from chalicelib.config import PACKAGE_DIR
-from chalicelib.errors import DefinitionProblem, InvalidCampaignDefinition, SamvadError
+from chalicelib.errors import DefinitionProblem, InvalidCampaignDefinition
 from chalicelib.variants.texts import in_variant, variant_of
 from samvad_cli.backend import ApiBackend, Backend, CommandFailed, LocalBackend
 from samvad_cli.context import services
@@ -104,19 +104,30 @@ def _sms_lines(campaign: Campaign, price: float) -> Iterator[str]:
             )
 
 
+def campaign_file(target: str, directory: str | None) -> Path:
+    """The file ``samvad preview`` means: a path as given (``promo.yaml``, ``a/b/promo.yaml``),
+    or a slug's ``<slug>.yaml`` in ``--dir``, else in the current folder, else the samples."""
+    given = Path(target)
+    if given.suffix in (".yaml", ".yml") or len(given.parts) > 1:
+        if not given.is_file():
+            raise CommandFailed(f"{target}: no such file")
+        return given
+    folders = [Path(directory)] if directory else [Path.cwd(), DEFINITIONS]
+    for folder in folders:
+        if (folder / f"{target}.yaml").is_file():
+            return folder / f"{target}.yaml"
+    looked = " or ".join(str(folder) for folder in folders)
+    raise CommandFailed(f"no {target}.yaml in {looked}: give the file's path, or --dir FOLDER")
+
+
 def preview(args: argparse.Namespace) -> int:
     from samvad_cli.preview import followup_texts, page_html
 
-    directory = Path(args.dir) if args.dir else DEFINITIONS
-    try:
-        campaign = load_campaign_file(directory / f"{args.slug}.yaml")
-    except InvalidCampaignDefinition as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return 1
+    campaign = load_campaign_file(campaign_file(args.campaign, args.dir))
     if not campaign.offers(args.locale):
-        print(f"{args.slug} is not offered in {args.locale!r}: {campaign.locales}", file=sys.stderr)
-        return 1
+        raise CommandFailed(
+            f"{campaign.slug} is not offered in {args.locale!r}: {', '.join(campaign.locales)}"
+        )
     html = page_html(campaign, args.locale)
     if args.out:
         Path(args.out).write_text(html, encoding="utf-8")
@@ -166,10 +177,31 @@ def rollback(args: argparse.Namespace) -> int:
     return 0
 
 
+def campaign_table(items: list[dict[str, Any]]) -> list[str]:
+    """``samvad list``'s lines: a header, then a campaign a line, numbers right-aligned.
+
+    >>> for line in campaign_table([{"slug": "diwali-sweets", "published": None, "latest": 1}]):
+    ...     print(line)
+    CAMPAIGN       PUBLISHED  LATEST
+    diwali-sweets          -       1
+    """
+    if not items:
+        return ["no campaigns (samvad deploy FILE stores one)"]
+    rows = [
+        (item["slug"], "-" if item["published"] is None else str(item["published"]), item["latest"])
+        for item in items
+    ]
+    width = max(len("CAMPAIGN"), *(len(slug) for slug, _, _ in rows))
+    header = f"{'CAMPAIGN':{width}}  PUBLISHED  LATEST"
+    return [
+        header,
+        *(f"{slug:{width}}  {published:>9}  {latest:>6}" for slug, published, latest in rows),
+    ]
+
+
 def list_campaigns(args: argparse.Namespace) -> int:
-    for item in backend(args).list():
-        published = item["published"] if item["published"] is not None else "-"
-        print(f"{item['slug']:24} published {published:>4}  latest {item['latest']:>4}")
+    for line in campaign_table(backend(args).list()):
+        print(line)
     return 0
 
 
@@ -263,22 +295,6 @@ def thread(args: argparse.Namespace) -> int:
     return 0
 
 
-def _guarded(command: Any) -> Any:
-    def run(args: argparse.Namespace) -> int:
-        try:
-            result: int = command(args)
-        except InvalidCampaignDefinition as exc:
-            for problem in exc.problems:
-                print(problem, file=sys.stderr)
-            return 1
-        except (CommandFailed, SamvadError) as exc:
-            print(f"samvad: {exc}", file=sys.stderr)
-            return 1
-        return result
-
-    return run
-
-
 def register(commands: Any) -> None:
     def add(name: str, func: Any, help_text: str, api: bool = True) -> argparse.ArgumentParser:
         sub: argparse.ArgumentParser = commands.add_parser(name, help=help_text)
@@ -286,17 +302,10 @@ def register(commands: Any) -> None:
             sub.add_argument(
                 "--api", metavar="URL", help="a deployed admin API instead of DynamoDB"
             )
-        sub.set_defaults(func=_guarded(func))
+        sub.set_defaults(func=func)
         return sub
 
-    check = add("validate", validate, "validate campaign files; SMS sizes and costs", api=False)
-    check.add_argument("paths", nargs="*", help="files or folders (default: the samples)")
-    check.add_argument("--price-per-segment", type=float, default=None, help="USD per segment")
-    look = add("preview", preview, "render a campaign's page and follow-ups", api=False)
-    look.add_argument("slug")
-    look.add_argument("--locale", required=True)
-    look.add_argument("--dir", help="where <slug>.yaml is (default: the samples)")
-    look.add_argument("--out", help="write the page here instead of printing it")
+    _file_commands(add)
     ship = add("deploy", deploy, "store files as new versions (not published unless --publish)")
     ship.add_argument("paths", nargs="+")
     ship.add_argument("--publish", action="store_true")
@@ -335,3 +344,23 @@ def register(commands: Any) -> None:
     talk = add("thread", thread, "the conversation on a response")
     talk.add_argument("slug")
     talk.add_argument("response_id")
+
+
+def _file_commands(add: Any) -> None:
+    """The commands that read campaign files and need no stack: validate, preview."""
+    check = add("validate", validate, "validate campaign files; SMS sizes and costs", api=False)
+    check.add_argument("paths", nargs="*", help="files or folders (default: the samples)")
+    check.add_argument("--price-per-segment", type=float, default=None, help="USD per segment")
+    look = add("preview", preview, "render a campaign's page and follow-ups", api=False)
+    look.add_argument(
+        "campaign", metavar="FILE|SLUG", help="a campaign file (promo.yaml) or a slug (promo)"
+    )
+    look.add_argument("--locale", required=True, help="the page's language, e.g. hi")
+    look.add_argument(
+        "--dir",
+        metavar="FOLDER",
+        help="where a slug's <slug>.yaml is (default: the current folder, then the samples)",
+    )
+    look.add_argument(
+        "--out", metavar="FILE", help="write the page here (one file: it opens styled from disk)"
+    )

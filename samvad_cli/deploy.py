@@ -125,9 +125,34 @@ def apply(
     before: the table is retained when a stack is deleted or its first create fails, and a
     create would then fail on it. That table may hold customers' data, so it is never deleted
     here."""
-    from botocore.exceptions import WaiterError
-
     body = json.dumps(template)
+    exists = _stack_exists(cloudformation, stack, dynamodb)
+    name = f"samvad-{hashlib.sha256(body.encode()).hexdigest()[:12]}-{uuid.uuid4().hex[:8]}"
+    params: dict[str, Any] = {
+        "StackName": stack,
+        "ChangeSetName": name,
+        "ChangeSetType": "UPDATE" if exists else "CREATE",
+        "Capabilities": CAPABILITIES,
+        "Parameters": parameters,
+        **_template_source(
+            cloudformation, body, bucket, f"samvad/{stage}/template-{name}.json", s3
+        ),
+    }
+    cloudformation.create_change_set(**params)
+    if not _change_set_ready(cloudformation, stack, name):
+        print(f"no changes: {stack} is up to date")
+        return _outputs(cloudformation, stack)
+    _describe_changes(cloudformation, stack, name)
+    cloudformation.execute_change_set(StackName=stack, ChangeSetName=name)
+    done = "stack_update_complete" if exists else "stack_create_complete"
+    _wait(cloudformation, done, stack, "update" if exists else "create")
+    print(f"{stack}: {'updated' if exists else 'created'}")
+    return _outputs(cloudformation, stack)
+
+
+def _stack_exists(cloudformation: Any, stack: str, dynamodb: Any) -> bool:
+    """Whether a change set updates ``stack`` (else creates it); a stack whose first create
+    failed is deleted first, and a create refused when the stack's table was left behind."""
     status = _status(cloudformation, stack)
     if status == "ROLLBACK_COMPLETE":
         print(f"{stack} is ROLLBACK_COMPLETE (its first create failed): deleting it")
@@ -142,26 +167,28 @@ def apply(
             " first create failed): delete it if it holds nothing (deletion protection off"
             " first), or import it into the stack; see README, Deploying"
         )
-    name = f"samvad-{hashlib.sha256(body.encode()).hexdigest()[:12]}-{uuid.uuid4().hex[:8]}"
-    params: dict[str, Any] = {
-        "StackName": stack,
-        "ChangeSetName": name,
-        "ChangeSetType": "UPDATE" if exists else "CREATE",
-        "Capabilities": CAPABILITIES,
-        "Parameters": parameters,
-    }
-    if len(body) > 51_200:  # CloudFormation takes larger templates only from S3
-        key = f"samvad/{stage}/template-{name}.json"
-        if s3 is None:
-            import boto3
+    return exists
 
-            s3 = boto3.client("s3")
-        s3.put_object(Bucket=bucket, Key=key, Body=body.encode())
-        region = cloudformation.meta.region_name
-        params["TemplateURL"] = f"https://{bucket}.s3.{region}.amazonaws.com/{key}"
-    else:
-        params["TemplateBody"] = body
-    cloudformation.create_change_set(**params)
+
+def _template_source(
+    cloudformation: Any, body: str, bucket: str, key: str, s3: Any
+) -> dict[str, str]:
+    """The change set's template: inline, or from S3 when CloudFormation takes it only so."""
+    if len(body) <= 51_200:
+        return {"TemplateBody": body}
+    if s3 is None:
+        import boto3
+
+        s3 = boto3.client("s3")
+    s3.put_object(Bucket=bucket, Key=key, Body=body.encode())
+    region = cloudformation.meta.region_name
+    return {"TemplateURL": f"https://{bucket}.s3.{region}.amazonaws.com/{key}"}
+
+
+def _change_set_ready(cloudformation: Any, stack: str, name: str) -> bool:
+    """Wait for the change set; False (and it deleted) when it would change nothing."""
+    from botocore.exceptions import WaiterError
+
     try:
         cloudformation.get_waiter("change_set_create_complete").wait(
             StackName=stack, ChangeSetName=name, WaiterConfig={"Delay": 5}
@@ -171,15 +198,9 @@ def apply(
         reason = str(described.get("StatusReason", ""))
         if described.get("Status") == "FAILED" and any(n in reason for n in NO_CHANGES):
             cloudformation.delete_change_set(StackName=stack, ChangeSetName=name)
-            print(f"no changes: {stack} is up to date")
-            return _outputs(cloudformation, stack)
+            return False
         raise DeployFailed(f"the change set for {stack} failed: {reason or exc}") from None
-    _describe_changes(cloudformation, stack, name)
-    cloudformation.execute_change_set(StackName=stack, ChangeSetName=name)
-    done = "stack_update_complete" if exists else "stack_create_complete"
-    _wait(cloudformation, done, stack, "update" if exists else "create")
-    print(f"{stack}: {'updated' if exists else 'created'}")
-    return _outputs(cloudformation, stack)
+    return True
 
 
 def _wait(cloudformation: Any, waiter: str, stack: str, what: str) -> None:

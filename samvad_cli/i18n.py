@@ -289,6 +289,23 @@ def check(locales_dir: Path = LOCALES_DIR, only: Sequence[str] = ()) -> int:
     return 0
 
 
+def _locales_dir_option(
+    parser: argparse.ArgumentParser, default: Path | None = LOCALES_DIR
+) -> None:
+    parser.add_argument(
+        "--locales-dir",
+        type=Path,
+        default=default,
+        help=f"the .pot and <locale>/LC_MESSAGES/*.po (default: {default or 'ROOT/locales'})",
+    )
+
+
+def _locale_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-l", "--locale", action="append", default=[], help="only this locale (repeatable)"
+    )
+
+
 def register(commands: Any) -> Any:
     """The ``i18n`` commands; returns their subparsers (languages.py adds its own)."""
     i18n = commands.add_parser(
@@ -299,20 +316,7 @@ def register(commands: Any) -> Any:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = i18n.add_subparsers(dest="command", required=True)
-
-    def locales_dir(parser: argparse.ArgumentParser, default: Path | None = LOCALES_DIR) -> None:
-        parser.add_argument(
-            "--locales-dir",
-            type=Path,
-            default=default,
-            help=f"the .pot and <locale>/LC_MESSAGES/*.po (default: {default or 'ROOT/locales'})",
-        )
-
-    def pick(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument(
-            "-l", "--locale", action="append", default=[], help="only this locale (repeatable)"
-        )
-
+    locales_dir, pick = _locales_dir_option, _locale_option
     extracting = sub.add_parser(
         "extract",
         help="sources -> locales/messages.pot (pybabel extract)",

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import mimetypes
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 from chalicelib.campaigns import Campaign
+from chalicelib.config import PACKAGE_DIR
 from chalicelib.consent.keys import Keys
 from chalicelib.consent.links import Links
 from chalicelib.followups.compose import NotSendable, Skip, compose
@@ -16,10 +21,44 @@ from chalicelib.web.pages import preview_page
 PREVIEW_KEY = b"preview-only-not-a-real-secret-32b"
 LINKS = Links("https://preview.samvad.invalid", Keys(contact=PREVIEW_KEY, link=PREVIEW_KEY))
 SAMPLE_PHONE = {"IN": "+919800000000"}
+STATIC_DIR = PACKAGE_DIR / "web" / "static"
+# The page's own files, as its templates link them: ``<link … href="/static/x.css">``,
+# ``<script src="/static/x.js" …></script>``, ``<img src="/static/x.png">``.
+STYLESHEET = re.compile(r'<link rel="stylesheet" href="/static/([\w.-]+\.css)">')
+SCRIPT = re.compile(r'<script src="/static/([\w.-]+\.js)"[^>]*></script>')
+IMAGE = re.compile(r'(<img\b[^>]*\bsrc=")/static/([\w.-]+)(")')
 
 
 def page_html(campaign: Campaign, locale: str) -> str:
-    return preview_page(campaign, locale)
+    """The page as customers would see it, in one file that opens styled from disk: its
+    stylesheet and script inlined, its images as data: URIs. Only the preview inlines them;
+    the app serves them as files under its strict CSP."""
+    return self_contained(preview_page(campaign, locale))
+
+
+def self_contained(html: str, static: Path = STATIC_DIR) -> str:
+    """``html`` with every file it links from ``/static/`` written into it."""
+
+    def style(match: re.Match[str]) -> str:
+        css = (static / match[1]).read_text(encoding="utf-8")
+        return f"<style>\n{_closing(css, 'style')}</style>"
+
+    def script(match: re.Match[str]) -> str:
+        code = (static / match[1]).read_text(encoding="utf-8")
+        return f"<script>\n{_closing(code, 'script')}</script>"
+
+    def image(match: re.Match[str]) -> str:
+        path = static / match[2]
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        return f"{match[1]}data:{kind};base64,{data}{match[3]}"
+
+    return IMAGE.sub(image, SCRIPT.sub(script, STYLESHEET.sub(style, html)))
+
+
+def _closing(text: str, tag: str) -> str:
+    """``text`` that cannot end its ``<tag>`` early (``</style`` in a comment would)."""
+    return re.sub(f"</({tag})", r"<\\/\1", text, flags=re.IGNORECASE)
 
 
 def sample_response(campaign: Campaign, locale: str, at: datetime) -> Response:

@@ -109,8 +109,17 @@ def write_codes(
     return url, written
 
 
+def default_base_url() -> str:
+    """``SAMVAD_PUBLIC_URL``, else the running local stack's public URL (its state file),
+    else the local stack's usual address."""
+    from chalicelib.local.state import read_state
+
+    state = read_state()
+    return os.environ.get("SAMVAD_PUBLIC_URL") or (state.public_url if state else DEFAULT_BASE_URL)
+
+
 def qr(args: argparse.Namespace) -> int:
-    base_url = args.base_url or os.environ.get("SAMVAD_PUBLIC_URL") or DEFAULT_BASE_URL
+    base_url = args.base_url or default_base_url()
     try:
         check_source(args.source)
         check_base_url(base_url)
@@ -144,7 +153,8 @@ def register(commands: Any) -> None:
     command.add_argument(
         "--base-url",
         default=None,
-        help=f"the public site (default: $SAMVAD_PUBLIC_URL, else {DEFAULT_BASE_URL})",
+        help="the public site (default: $SAMVAD_PUBLIC_URL, else the running local stack's,"
+        f" else {DEFAULT_BASE_URL})",
     )
     command.add_argument("--out-dir", default=".", help="where to write the files (default: .)")
     command.add_argument("--format", choices=sorted(FORMATS), default="both")

@@ -272,13 +272,27 @@ def chalice_package(stage: str, out: Path) -> dict[str, Any]:
 def finish_template(template: dict[str, Any], stage: str) -> dict[str, Any]:
     """What Chalice leaves out: runtime, architecture, names, policies, settings, alarms."""
     resources = template["Resources"]
+    settings = _stage_settings(template, stage)
+    for logical_id, (suffix, statements) in FUNCTIONS.items():
+        _finish_function(resources, logical_id, f"samvad-{stage}-{suffix}", statements, settings)
+    _event_sources(resources)
+    _stage_alarms(resources, stage)
+    _alarms_topic(template, stage)
+    _api_stage(template, stage)
+    _custom_domain(template)
+    _inbound_sms_topic_policy(template)
+    return template
+
+
+def _stage_settings(template: dict[str, Any], stage: str) -> dict[str, Any]:
+    """The stage's parameters, and the settings every function gets from them."""
     template["Parameters"]["Stage"]["Default"] = stage
     template["Parameters"]["PublicUrl"] = {
         "Type": "String",
         "AllowedPattern": "^https://[a-z0-9.-]+(/[A-Za-z0-9._/-]*)?$",
         "Description": "https address customers use (custom domain of the API), for SMS links",
     }
-    settings = {
+    return {
         "SAMVAD_STAGE": stage,
         "SAMVAD_TABLE": {"Ref": "Table"},
         "SAMVAD_EVENTS_TOPIC_ARN": {"Ref": "EventsTopic"},
@@ -289,51 +303,63 @@ def finish_template(template: dict[str, Any], stage: str) -> dict[str, Any]:
         # no deploy, and no key shows in the functions' configuration).
         "SAMVAD_SECRET_ID": {"Fn::Sub": "samvad/${Stage}"},
     }
-    for logical_id, (suffix, statements) in FUNCTIONS.items():
-        function = resources[logical_id]["Properties"]
-        name = f"samvad-{stage}-{suffix}"
-        function.update(Runtime=RUNTIME, Architectures=[ARCHITECTURE], FunctionName=name)
-        sizing = SIZING[logical_id]
-        function.update(MemorySize=sizing.memory_mb, Timeout=sizing.timeout_s)
-        if sizing.reserved is not None:
-            function["ReservedConcurrentExecutions"] = sizing.reserved
-        function.setdefault("Environment", {}).setdefault("Variables", {}).update(settings)
-        role = function["Role"]["Fn::GetAtt"][0]
-        read_keys = {
-            "Sid": "StageKeys",
-            "Effect": "Allow",
-            "Action": ["secretsmanager:GetSecretValue"],
-            "Resource": [SECRET_ARN],
+
+
+def _finish_function(
+    resources: dict[str, Any],
+    logical_id: str,
+    name: str,
+    statements: list[dict[str, Any]],
+    settings: dict[str, Any],
+) -> None:
+    """One function: runtime, size, settings, its role's policy, its log group and alarms."""
+    function = resources[logical_id]["Properties"]
+    function.update(Runtime=RUNTIME, Architectures=[ARCHITECTURE], FunctionName=name)
+    sizing = SIZING[logical_id]
+    function.update(MemorySize=sizing.memory_mb, Timeout=sizing.timeout_s)
+    if sizing.reserved is not None:
+        function["ReservedConcurrentExecutions"] = sizing.reserved
+    function.setdefault("Environment", {}).setdefault("Variables", {}).update(settings)
+    role = function["Role"]["Fn::GetAtt"][0]
+    read_keys = {
+        "Sid": "StageKeys",
+        "Effect": "Allow",
+        "Action": ["secretsmanager:GetSecretValue"],
+        "Resource": [SECRET_ARN],
+    }
+    logs = {
+        "Sid": "Logs",
+        "Effect": "Allow",
+        "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+        "Resource": _log_streams(name),
+    }
+    resources[role]["Properties"]["Policies"] = [
+        {
+            "PolicyName": f"{logical_id}Policy",
+            "PolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [*statements, read_keys, logs],
+            },
         }
-        logs = {
-            "Sid": "Logs",
-            "Effect": "Allow",
-            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-            "Resource": _log_streams(name),
-        }
-        resources[role]["Properties"]["Policies"] = [
-            {
-                "PolicyName": f"{logical_id}Policy",
-                "PolicyDocument": {
-                    "Version": "2012-10-17",
-                    "Statement": [*statements, read_keys, logs],
-                },
-            }
-        ]
-        resources[f"{logical_id}Logs"] = {
-            "Type": "AWS::Logs::LogGroup",
-            # Logs hold no personal data and expire after 30 days anyway; a retained group
-            # of the same name would stop the stack from being created again.
-            "DeletionPolicy": "Delete",
-            "UpdateReplacePolicy": "Delete",
-            "Properties": {"LogGroupName": f"/aws/lambda/{name}", "RetentionInDays": 30},
-        }
-        for metric in ("Errors", "Throttles"):
-            resources[f"{logical_id}{metric}Alarm"] = _alarm(
-                f"samvad-{stage}-{suffix}-{metric.lower()}",
-                {"Namespace": "AWS/Lambda", "MetricName": metric},
-                [{"Name": "FunctionName", "Value": {"Ref": logical_id}}],
-            )
+    ]
+    resources[f"{logical_id}Logs"] = {
+        "Type": "AWS::Logs::LogGroup",
+        # Logs hold no personal data and expire after 30 days anyway; a retained group
+        # of the same name would stop the stack from being created again.
+        "DeletionPolicy": "Delete",
+        "UpdateReplacePolicy": "Delete",
+        "Properties": {"LogGroupName": f"/aws/lambda/{name}", "RetentionInDays": 30},
+    }
+    for metric in ("Errors", "Throttles"):
+        resources[f"{logical_id}{metric}Alarm"] = _alarm(
+            f"{name}-{metric.lower()}",
+            {"Namespace": "AWS/Lambda", "MetricName": metric},
+            [{"Name": "FunctionName", "Value": {"Ref": logical_id}}],
+        )
+
+
+def _event_sources(resources: dict[str, Any]) -> None:
+    """Inbound SMS from its topic; new follow-ups from the table's stream, filtered."""
     inbound = resources["InboundSms"]["Properties"]["Events"]
     for event in inbound.values():
         event["Properties"]["Topic"] = {"Ref": "InboundSmsTopic"}
@@ -346,6 +372,10 @@ def finish_template(template: dict[str, Any], stage: str) -> dict[str, Any]:
             BisectBatchOnFunctionError=True,
             MaximumRetryAttempts=STREAM_RETRIES,
         )
+
+
+def _stage_alarms(resources: dict[str, Any], stage: str) -> None:
+    """The alarms of the stage as a whole (each function has its own too)."""
     resources["FailedFollowUpsAlarm"] = _alarm(
         f"samvad-{stage}-failed-followups",
         {"Namespace": "Samvad", "MetricName": "FollowUpsFailed"},
@@ -377,11 +407,6 @@ def finish_template(template: dict[str, Any], stage: str) -> dict[str, Any]:
         [{"Name": "ApiName", "Value": f"samvad-{stage}"}, {"Name": "Stage", "Value": API_STAGE}],
         Threshold=5,
     )
-    _alarms_topic(template, stage)
-    _api_stage(template, stage)
-    _custom_domain(template)
-    _inbound_sms_topic_policy(template)
-    return template
 
 
 def _alarms_topic(template: dict[str, Any], stage: str) -> None:

@@ -39,6 +39,7 @@ CLOCK_DEPENDENT = {
     "tests/http/test_campaigns_over_http.py",
     "tests/http/test_followup_faults_over_http.py",
     "tests/http/test_followups_over_http.py",
+    "tests/http/test_stack_state.py",
     "tests/integration/test_followups_on_moto.py",
     "tests/integration/test_sms_budget.py",
     "tests/unit/test_compose.py",
@@ -357,7 +358,9 @@ def start_stack(
     importable). Output goes to a file: a pipe nobody reads would block the server once full."""
     port = free_port()
     inherited = {k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"}
-    full_env = {**inherited, **env, "PORT": str(port), "PYTHONUNBUFFERED": "1"}
+    # Each stack's state file beside its log: never the repository's (a developer's `make run`).
+    state = {"SAMVAD_STACK_STATE": str(log.with_suffix(".state.json"))}
+    full_env = {**inherited, **state, **env, "PORT": str(port), "PYTHONUNBUFFERED": "1"}
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", module],

@@ -1,7 +1,8 @@
-"""A campaign file read as YAML, with the line of every value, and the problems found in it.
+"""A campaign file read as YAML, with the line and column of every value and key, and the
+problems found in it.
 
-Every problem names the file, the line and the field, so that a marketer can fix it without
-reading code: ``wishlist.yaml:42: questions[0].label: missing the 'hi' text``.
+Every problem names the file, the line, the column and the field, so that a marketer can fix
+it without reading code: ``wishlist.yaml:42:5: questions[0].label: missing the 'hi' text``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,20 @@ STORED_MAX_BYTES = 380_000
 """A deployed version keeps the YAML and its validated data in one DynamoDB item (400 KB at
 most, names and the other attributes included)."""
 MAX_YAML_DIGITS = 30  # no number of a campaign needs more
+Position = tuple[int | None, int | None]  # line and column, from 1
+INDENTATION = (
+    "check the indentation: the keys of one mapping start in the same column, a nested "
+    "value is indented further than its key, and only spaces indent (no tabs)"
+)
+# PyYAML's words for a key or item that is not where its indentation puts it.
+INDENTATION_PROBLEMS = (
+    "mapping values are not allowed",
+    "expected <block end>",
+    "did not find expected key",
+    "could not find expected ':'",
+    "did not find expected '-' indicator",
+    "that cannot start any token",
+)
 
 
 def dotted(path: Path_) -> str:
@@ -69,6 +84,9 @@ class Document:
 
         self.file = file
         self.lines: dict[Path_, int] = {}
+        self.columns: dict[Path_, int] = {}
+        self.keys: dict[Path_, tuple[int, int]] = {}
+        """Where the key of each mapping entry is written (``lines`` has where its value is)."""
         self.problems: list[DefinitionProblem] = []
         self.data: Any = None
         if len(text) > STORED_MAX_BYTES:  # before parsing: what cannot be stored is not read
@@ -84,9 +102,11 @@ class Document:
             self.data = self._build(loader, node, ()) if node is not None else None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark is not None else None
             self.data = None
-            self.problem((), f"not valid YAML: {getattr(exc, 'problem', exc)}", line)
+            if mark is None:
+                self.problem((), f"not valid YAML: {exc}")
+            else:
+                self.problem((), _yaml_message(exc), mark.line + 1, mark.column + 1)
         except RecursionError:  # PyYAML composes nested collections recursively
             self.data = None
             self.problem((), "not valid YAML: nested too deeply for a campaign", 1)
@@ -97,12 +117,16 @@ class Document:
         import yaml
 
         self.lines[path] = node.start_mark.line + 1
+        self.columns[path] = node.start_mark.column + 1
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
                 key = str(loader.construct_object(key_node))
+                at = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 if key in out:
-                    self.problem((*path, key), "given twice", key_node.start_mark.line + 1)
+                    self.problem((*path, key), "given twice", *at)
+                else:
+                    self.keys[(*path, key)] = at
                 out[key] = self._build(loader, value_node, (*path, key))
             return out
         if isinstance(node, yaml.SequenceNode):
@@ -112,10 +136,31 @@ class Document:
         return loader.construct_object(node)
 
     def line(self, path: Path_) -> int | None:
+        return self.position(path)[0]
+
+    def position(self, path: Path_) -> Position:
+        """Where the value at ``path`` starts, or its nearest enclosing value that exists."""
         while path not in self.lines and path:
             path = path[:-1]
-        return self.lines.get(path)
+        return self.lines.get(path), self.columns.get(path)
 
-    def problem(self, path: Path_, message: str, line: int | None = None) -> None:
-        line = line if line is not None else self.line(path)
-        self.problems.append(DefinitionProblem(self.file, line, dotted(path), message))
+    def key_position(self, path: Path_) -> Position:
+        """Where the key naming ``path`` is written; else where its value starts."""
+        return self.keys.get(path) or self.position(path)
+
+    def problem(
+        self, path: Path_, message: str, line: int | None = None, column: int | None = None
+    ) -> None:
+        if line is None:
+            line, column = self.position(path)
+        self.problems.append(DefinitionProblem(self.file, line, dotted(path), message, column))
+
+
+def _yaml_message(exc: Exception) -> str:
+    """PyYAML's problem, with a hint where it comes from indentation."""
+    problem = str(getattr(exc, "problem", None) or exc)
+    context = getattr(exc, "context", None)
+    said = f"not valid YAML: {problem}" + (f" ({context})" if context else "")
+    if any(words in problem for words in INDENTATION_PROBLEMS):
+        return f"{said}; {INDENTATION}"
+    return said

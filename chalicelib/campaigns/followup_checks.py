@@ -114,8 +114,8 @@ def _check_plurals(doc: Document, at: Path_, step: dict[str, Any], texts: dict[s
 def _check_dlt_entity(doc: Document, data: dict[str, Any], at: Path_) -> None:
     """Reported once, at the first SMS step that needs it."""
     if "dlt_entity_id" not in data.get("sms", {}):
-        line = doc.line(("sms",)) if "sms" in data else doc.line(at)
-        doc.problem(("sms", "dlt_entity_id"), DLT_REQUIRED, line)
+        where = doc.position(("sms",)) if "sms" in data else doc.position(at)
+        doc.problem(("sms", "dlt_entity_id"), DLT_REQUIRED, *where)
 
 
 def _check_dlt_step(doc: Document, at: Path_, step: dict[str, Any]) -> None:

@@ -14,6 +14,7 @@ problem names the translator's file and line, not the bundle's.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -36,9 +37,15 @@ class Document(Protocol):
     data: Any
     problems: list[DefinitionProblem]
 
-    def problem(self, path: Path_, message: str, line: int | None = None) -> None: ...
+    def problem(
+        self, path: Path_, message: str, line: int | None = None, column: int | None = None
+    ) -> None: ...
 
     def line(self, path: Path_) -> int | None: ...
+
+    def position(self, path: Path_) -> tuple[int | None, int | None]: ...
+
+    def key_position(self, path: Path_) -> tuple[int | None, int | None]: ...
 
 
 class Merged:
@@ -47,7 +54,7 @@ class Merged:
 
     def __init__(self) -> None:
         self.problems: list[DefinitionProblem] = []
-        self.origins: dict[str, tuple[str, int | None, str]] = {}
+        self.origins: dict[str, tuple[str, int | None, str, int | None]] = {}
 
     def relocate(self, problems: list[DefinitionProblem]) -> list[DefinitionProblem]:
         """``wishlist.yaml: questions[0].label.bn: …`` as
@@ -58,7 +65,8 @@ class Merged:
             if origin is None:
                 out.append(problem)
             else:
-                out.append(DefinitionProblem(origin[0], origin[1], origin[2], problem.message))
+                file, line, field, column = origin
+                out.append(DefinitionProblem(file, line, field, problem.message, column))
         return out
 
 
@@ -160,7 +168,17 @@ class _Context:
         # With a variant, ``at`` ends with the plural category: the loader names it after the tag.
         named = (*at, self.tag) if variant is None else (*at[:-1], self.tag, at[-1])
         key = _dotted(named)
-        self.merged.origins[key] = (self.file, doc.line(here), _dotted(here))
+        line, column = doc.position(here)
+        self.merged.origins[key] = (self.file, line, _dotted(here), column)
+
+
+def _unknown(key: str, campaign: dict[str, Any], ctx: _Context) -> str:
+    """A field of a translation file that this part of the campaign has no text under."""
+    known = sorted(k for k in campaign if _has(campaign[k], ctx.default))
+    nearest = difflib.get_close_matches(str(key), known, n=1)
+    if nearest:
+        return f"unknown field {key!r} — did you mean {nearest[0]!r}?"
+    return f"unknown field {key!r} (fields with texts here: {', '.join(known)})"
 
 
 def _dotted(path: Path_) -> str:
@@ -203,8 +221,9 @@ def _walk(doc: Document, campaign: Any, texts: Any, here: Path_, at: Path_, ctx:
             return
         for key, value in texts.items():
             if key not in campaign:
-                known = ", ".join(sorted(k for k in campaign if _has(campaign[k], ctx.default)))
-                doc.problem((*here, key), f"unknown field (fields with texts here: {known})")
+                doc.problem(
+                    (*here, key), _unknown(key, campaign, ctx), *doc.key_position((*here, key))
+                )
             else:
                 _walk(doc, campaign[key], value, (*here, key), (*at, key), ctx)
     elif isinstance(campaign, list):

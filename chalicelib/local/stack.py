@@ -41,10 +41,25 @@ def stage_environment(stage: str) -> dict[str, str]:
 
 
 def attach_to_local_stack() -> None:
-    """Point this process at a running local stack (for the CLI): its emulator, its stage
-    settings, and the topic the stack created."""
+    """Point this process at a running local stack (for the CLI): its emulator, its public
+    URL and its outbox, from the state file the stack wrote (``chalicelib.local.state``;
+    variables set in the environment win), its stage settings, and the topic it created."""
+    from chalicelib.local.state import read_state
+
     for name, value in LOCAL_CREDENTIALS.items():
         os.environ.setdefault(name, value)
+    state = read_state()
+    if state is not None and os.environ.get("AWS_ENDPOINT_URL", state.emulator_url) == (
+        state.emulator_url
+    ):
+        os.environ["AWS_ENDPOINT_URL"] = state.emulator_url
+        os.environ.setdefault("SAMVAD_PUBLIC_URL", state.public_url)
+        from chalicelib import bootstrap
+        from chalicelib.local.outbox import OUTBOX
+
+        if state.outbox:  # what this process sends shows in the stack's outbox
+            OUTBOX.share(state.outbox)
+            bootstrap.on_sns_client(OUTBOX.attach)
     port = os.environ.get("EMULATOR_PORT", "4566")
     os.environ.setdefault("AWS_ENDPOINT_URL", f"http://{HOST}:{port}")
     for name, value in stage_environment("local").items():
@@ -204,12 +219,42 @@ class LocalStack:
         self._stops.clear()
 
 
+def _share_outbox() -> Path | None:
+    """The outbox file beside the state file, started empty; None where it cannot be written
+    (then the outbox stays in this process)."""
+    from chalicelib.local.outbox import OUTBOX
+    from chalicelib.local.state import state_file
+
+    outbox = state_file().with_suffix(".outbox.jsonl")
+    try:
+        OUTBOX.share(outbox, empty=True)  # `samvad followups run-due` adds to it
+    except OSError as exc:
+        print(f"(the outbox stays in this process: {exc})", file=sys.stderr)
+        return None
+    return outbox
+
+
+def _write_state(base: str, emulator: str, outbox: Path | None) -> Path | None:
+    """Tell `samvad` and `make run-due` where this stack is; None where that cannot be."""
+    from chalicelib.local.state import StackState, write_state
+
+    public = os.environ["SAMVAD_PUBLIC_URL"]
+    try:
+        return write_state(StackState(os.getpid(), base, public, emulator, str(outbox or "")))
+    except OSError as exc:
+        print(f"(no state file, samvad needs AWS_ENDPOINT_URL: {exc})", file=sys.stderr)
+        return None
+
+
 def main() -> None:
+    from chalicelib.local.state import remove_state
+
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     port = int(os.environ.get("PORT", "8000"))
     emulator_port = int(os.environ.get("EMULATOR_PORT", "4566"))
     stack = LocalStack(port, emulator_port)
+    outbox = _share_outbox()
     try:
         info = stack.start()
     except InvalidCampaignDefinition as exc:
@@ -227,6 +272,7 @@ def main() -> None:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     base = f"http://{HOST}:{port}{stack.mount}"
+    where = _write_state(base, info["endpoint"], outbox)
     print(f"Samvad local stack is up (AWS emulator: {info['endpoint']})")
     for campaign in get_services().registry.all_published():
         for locale in campaign.locales:
@@ -235,12 +281,16 @@ def main() -> None:
     print(f"  outbox (what SNS was asked to send): {base}/_local/outbox")
     print(f"  admin API: {base}/admin/api/v1/openapi.json")
     print(f"    key: {os.environ['SAMVAD_ADMIN_KEY']} (set SAMVAD_ADMIN_KEY to choose it)")
+    if where is not None:
+        print(f"  state (read by samvad and make run-due): {where}")
     print("Press Ctrl-C to stop.", flush=True)
 
     # A signal may reach any thread; Python runs the handler in the main thread only when it
     # wakes, and a wait with no timeout may never wake: poll.
     while not stopped.wait(0.2):
         pass
+    if where is not None:
+        remove_state(os.getpid(), where)
     # Stopping is bounded: a server thread in the middle of a request, or a scheduler pass,
     # must not hold the terminal; the emulator keeps nothing on disk, so there is nothing to
     # finalize (tearing down a large in-memory emulator took minutes at 100% CPU).

@@ -57,7 +57,7 @@ def refusal(services: Services, request: WebRequest) -> WebResponse | None:
 
 def _invalid_definition(request: WebRequest, error: InvalidCampaignDefinition) -> WebResponse:
     problems = [
-        {"file": p.file, "line": p.line, "field": p.field, "message": p.message}
+        {"file": p.file, "line": p.line, "column": p.column, "field": p.field, "message": p.message}
         for p in error.problems
     ]
     return _error(422, "invalid_campaign", "the definition has problems", problems=problems)

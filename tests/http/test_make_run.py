@@ -68,7 +68,7 @@ def test_a_broken_campaign_stops_the_stack_with_file_line_and_field(tmp_path: Pa
 
     assert run.returncode == 2
     line = text.splitlines().index("title:") + 2  # the title's mapping starts below its key
-    assert f"wishlist.yaml:{line}: title: missing the 'hi' text" in run.stderr
+    assert f"wishlist.yaml:{line}:3: title: missing the 'hi' text" in run.stderr
     assert "Traceback" not in run.stderr
 
 

@@ -43,7 +43,7 @@ from chalicelib.web.pages import PAGE_ERRORS, PageCall
 from tests.samples import WISHLIST
 
 INVALID = InvalidResponse([FieldError("product", "required")])
-DEFINITION = InvalidCampaignDefinition([DefinitionProblem("w.yaml", 3, "title", "missing")])
+DEFINITION = InvalidCampaignDefinition([DefinitionProblem("w.yaml", 3, "title", "missing", 5)])
 
 
 def page_call(locale: str | None = "hi", *, form: bool = False) -> PageCall:
@@ -170,7 +170,13 @@ def test_a_definitions_problems_reach_the_marketer_with_file_line_and_field() ->
     answer = ADMIN_ERRORS.answer(WebRequest(), DEFINITION)
     assert answer is not None
     [problem] = json.loads(text(answer))["error"]["problems"]
-    assert problem == {"file": "w.yaml", "line": 3, "field": "title", "message": "missing"}
+    assert problem == {
+        "file": "w.yaml",
+        "line": 3,
+        "column": 5,
+        "field": "title",
+        "message": "missing",
+    }
 
 
 @pytest.mark.parametrize("error", [StorageUnavailable("throttled"), Misconfigured("no secret")])

@@ -67,6 +67,13 @@ def line_of(path: Path, needle: str) -> int:
     return next(i for i, line in enumerate(lines, 1) if needle in line)
 
 
+def place_of(path: Path, needle: str) -> str:
+    """``line:column`` where ``needle`` starts, as problems name it."""
+    line = line_of(path, needle)
+    text = path.read_text(encoding="utf-8").splitlines()[line - 1]
+    return f"{line}:{text.index(needle) + 1}"
+
+
 def test_a_translation_file_gives_the_same_campaign_as_texts_written_inline(
     tmp_path: Path,
 ) -> None:
@@ -114,7 +121,7 @@ def test_an_unknown_id_names_the_file_line_and_field(tmp_path: Path) -> None:
         texts["questions"][0]["options"][1]["id"] = "food-processor"
 
     campaign = split_tree(tmp_path, edit=edit)
-    line = line_of(campaign.parent / TR, "food-processor")
+    line = place_of(campaign.parent / TR, "food-processor")
     assert f"{TR}:{line}: questions[0].options[1].id: unknown id 'food-processor'" in "\n".join(
         problems_of(campaign)
     )
@@ -139,7 +146,11 @@ def test_an_unknown_id_names_the_file_line_and_field(tmp_path: Path) -> None:
             "followups[2].text",
             "hi plural categories are one, other; not few",
         ),
-        (lambda t: t.__setitem__("titel", "x"), "titel", "unknown field"),
+        (
+            lambda t: t.__setitem__("titel", "x"),
+            "titel",
+            "unknown field 'titel' — did you mean 'title'?",
+        ),
         (lambda t: t.__setitem__("slug", "x"), "slug", "not a text: only the campaign's texts"),
         (lambda t: t.pop("status"), "status", "say status: drafted or reviewed"),
         (
@@ -196,11 +207,11 @@ def test_the_campaigns_own_checks_name_the_translators_file_for_a_translated_tex
 
     campaign = split_tree(tmp_path, edit=edit)
     found = problems_of(campaign)
-    label = line_of(campaign.parent / TR, long_name)
+    label = place_of(campaign.parent / TR, long_name)
     assert f"{TR}:{label}: questions[0].options[0].label: 38 characters: too long" in "\n".join(
         found
     )
-    offer = line_of(campaign.parent / TR, "{brand}: {product} {product_price}")
+    offer = place_of(campaign.parent / TR, "'{brand}: {product} {product_price}")
     assert any(
         p.startswith(f"{TR}:{offer}: followups[2].text.one: does not match the DLT") for p in found
     ), found

@@ -1,5 +1,5 @@
 """The shape of ``chalicelib``: no import cycle between its packages; no module over 600 lines;
-no function over 60 lines or 15 branches.
+no function over 60 lines or 15 branches (the sizes for the command line, ``samvad_cli``, too).
 
 Read from the source with ``ast``, nothing imported: fast, no AWS. A package is a first-level
 folder of ``chalicelib`` (``campaigns``, ``storage``); a first-level module (``bootstrap``,
@@ -21,6 +21,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "chalicelib"
+SIZED = (PACKAGE, ROOT / "samvad_cli")  # whose modules and functions are kept small
 MAX_MODULE_LINES = 600
 MAX_FUNCTION_LINES = 60
 MAX_BRANCHES = 15
@@ -32,6 +33,16 @@ def modules() -> tuple[tuple[str, ast.Module], ...]:
     return tuple(
         (path.relative_to(ROOT).as_posix(), ast.parse(path.read_text(encoding="utf-8")))
         for path in sorted(PACKAGE.rglob("*.py"))
+    )
+
+
+@functools.cache
+def sized_modules() -> tuple[tuple[str, ast.Module], ...]:
+    """Every module of ``SIZED``, parsed, by its path from the repository's root."""
+    return tuple(
+        (path.relative_to(ROOT).as_posix(), ast.parse(path.read_text(encoding="utf-8")))
+        for folder in SIZED
+        for path in sorted(folder.rglob("*.py"))
     )
 
 
@@ -164,7 +175,7 @@ def functions(tree: ast.Module) -> Iterator[tuple[str, ast.FunctionDef | ast.Asy
 
 def oversized() -> dict[tuple[str, str], str]:
     found: dict[tuple[str, str], str] = {}
-    for name, tree in modules():
+    for name, tree in sized_modules():
         for qualname, function in functions(tree):
             lines = (function.end_lineno or function.lineno) - function.lineno + 1
             count = branches(function.body)
@@ -183,7 +194,8 @@ def test_no_function_over_60_lines_or_15_branches() -> None:
 def long_modules() -> dict[str, int]:
     lengths = {
         path.relative_to(ROOT).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
-        for path in PACKAGE.rglob("*.py")
+        for folder in SIZED
+        for path in folder.rglob("*.py")
     }
     return {name: n for name, n in lengths.items() if n > MAX_MODULE_LINES}
 
