@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from samvad_cli import campaigns, deploy, followups, i18n, languages, package, qr
+from samvad_cli import campaigns, deploy, followups, i18n, languages, package, qr, users
 
 
 def parser() -> argparse.ArgumentParser:
@@ -20,6 +20,7 @@ def parser() -> argparse.ArgumentParser:
     qr.register(commands)
     package.register(commands)
     deploy.register(commands)
+    users.register(commands)
     return root
 
 

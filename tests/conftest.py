@@ -388,7 +388,12 @@ def stack(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Itera
     """The local stack in a subprocess, using the test's emulator through AWS_ENDPOINT_URL."""
     log = tmp_path_factory.mktemp("stack") / "stack.log"
     running = start_stack(
-        {"AWS_ENDPOINT_URL": emulator.endpoint, "SAMVAD_ADMIN_KEY": ADMIN_KEY, **GENEROUS_LIMITS},
+        {
+            "AWS_ENDPOINT_URL": emulator.endpoint,
+            "SAMVAD_ADMIN_KEY": ADMIN_KEY,
+            "SAMVAD_ADMIN_PASSWORD": ADMIN_PASSWORD,
+            **GENEROUS_LIMITS,
+        },
         log,
     )
     yield running
@@ -408,6 +413,7 @@ def mounted_stack(
     env = {
         "AWS_ENDPOINT_URL": emulator.endpoint,
         "SAMVAD_ADMIN_KEY": ADMIN_KEY,
+        "SAMVAD_ADMIN_PASSWORD": ADMIN_PASSWORD,
         "SAMVAD_LOCAL_STAGE_PATH": STAGE_PATH,
         **GENEROUS_LIMITS,
     }
