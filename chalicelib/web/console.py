@@ -66,6 +66,8 @@ def signed_in(
 def sign_in_page(
     services: Services, request: WebRequest, status: int = 200, **extra: Any
 ) -> WebResponse:
+    if not extra and services.accounts.principal_for_session(request.cookie(SESSION_COOKIE) or ""):
+        return WebResponse.redirect("/console", 303)  # signed in already
     token, cookies = _form_token(services, request)
     context = {"form_token": token, "problem": None, "name": "", **extra}
     return page(request, "sign_in.html", status, cookies, **context)
