@@ -187,37 +187,40 @@ class AccountService:
 
     def sign_in(self, name: str, password: str, client: str) -> str:
         """A new session's token for the right name and password; ``SignInRefused`` otherwise,
-        and while the account or the client address is locked."""
+        and while the account or the client address is locked. The log and the attempts'
+        keys never hold what was typed as a name unless it names a user (a password typed in
+        the wrong field stays out): attempts are kept under hashes of the name and address."""
         now = self._clock()
         name = name.strip().lower()[:64]
-        subjects = (f"user#{name}", f"client#{sha256(client)[:32]}")
-        limits = (MAX_ACCOUNT_FAILURES, MAX_CLIENT_FAILURES)
-        if any(self._store.attempts(s).locked(now) for s in subjects):
-            self.record(name, "signin", "", "locked")
-            raise SignInRefused("locked")
         user = self._store.user(name) if USER_NAME.fullmatch(name) else None
+        who = user.name if user is not None else "unknown"
+        subjects = (
+            (f"user#{sha256(name)[:32]}", MAX_ACCOUNT_FAILURES, "account"),
+            (f"client#{sha256(client)[:32]}", MAX_CLIENT_FAILURES, "client"),
+        )
+        if any(self._store.attempts(subject).locked(now) for subject, _, _ in subjects):
+            self.record(who, "signin", "", "locked")
+            raise SignInRefused("locked")
         right = verify_password(password, user.password_hash if user else DUMMY_HASH)
         if user is None or user.disabled or not right:
-            self.record(name, "signin", "", "failed")
-            for subject, limit in zip(subjects, limits, strict=True):
-                self._failed(subject, limit, now)
+            self.record(who, "signin", "", "failed")
+            for subject, limit, kind in subjects:
+                self._failed(subject, limit, now, who, kind)
             raise SignInRefused("failed")
-        self._store.save_attempts(subjects[0], Attempts(), now)
+        self._store.save_attempts(subjects[0][0], Attempts(), now)
         token = self._token()
         self._store.add_session(Session(sha256(token), user.name, now, now), now + SESSION_ABSOLUTE)
         self.record(user.name, "signin", "", "ok")
         return token
 
-    def _failed(self, subject: str, limit: int, now: datetime) -> None:
+    def _failed(self, subject: str, limit: int, now: datetime, who: str, kind: str) -> None:
         attempts = self._store.attempts(subject)
         if attempts.window_start is None or now - attempts.window_start >= FAILURE_WINDOW:
             attempts = Attempts(0, now)
         attempts = replace(attempts, failures=attempts.failures + 1)
         if attempts.failures >= limit:
             attempts = Attempts(0, None, now + LOCK_FOR)
-            kind, _, who = subject.partition("#")
-            # A client address is personal data: the log names the kind of lock only.
-            self.record(who if kind == "user" else "unknown", "signin.lock", kind)
+            self.record(who, "signin.lock", kind)  # which lock; never the address
         self._store.save_attempts(subject, attempts, now + FAILURE_WINDOW + LOCK_FOR)
 
     def sign_out(self, token: str) -> None:

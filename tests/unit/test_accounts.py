@@ -183,7 +183,9 @@ def test_failures_spread_over_more_than_the_window_do_not_lock(
     assert service.sign_in("asha", PASSWORD, "203.0.113.2")
 
 
-def test_an_unknown_name_fails_and_locks_as_a_known_one(service: AccountService) -> None:
+def test_an_unknown_name_fails_and_locks_as_a_known_one(
+    service: AccountService, audit: FakeAudit
+) -> None:
     admin_of(service)
     for name in ("asha", "nobody"):
         for _ in range(MAX_ACCOUNT_FAILURES):
@@ -193,6 +195,8 @@ def test_an_unknown_name_fails_and_locks_as_a_known_one(service: AccountService)
         with pytest.raises(SignInRefused) as locked:
             service.sign_in(name, "wrong password!", f"203.0.113.{len(name)}")
         assert str(locked.value) == "locked"
+    # What was typed as a name is not kept unless it names a user (it may be a password).
+    assert {e.who for e in audit.entries} == {"bootstrap-key", "asha", "unknown"}
 
 
 def test_one_address_trying_many_names_is_locked(service: AccountService) -> None:
