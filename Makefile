@@ -33,7 +33,7 @@ $(DEV_STAMP): $(RUN_STAMP) requirements-dev.txt
 # changes or a .mo is missing, one process compiles them all: starting `samvad` costs seconds,
 # a catalog milliseconds (samvad_cli/i18n.py: samvad i18n --help).
 CATALOG_STAMP := $(VENV)/.catalogs
-$(CATALOG_STAMP): $(wildcard locales/*/LC_MESSAGES/messages.po) $(RUN_STAMP) \
+$(CATALOG_STAMP): $(wildcard locales/*/LC_MESSAGES/*.po) $(RUN_STAMP) \
   $(if $(filter-out $(wildcard $(CATALOGS)),$(CATALOGS)),FORCE)
 	$(BIN)/samvad i18n compile
 	touch $@

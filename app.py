@@ -16,10 +16,21 @@ from chalice.app import (
 )
 
 from chalicelib.bootstrap import get_services
+from chalicelib.errors import SamvadError
 from chalicelib.followups.metrics import emf_line
 from chalicelib.logs import bind_request
 from chalicelib.logs import event as log_event
-from chalicelib.web import admin, api, pages, referrals, shares, theming, unsubscribe
+from chalicelib.web import (
+    accounts,
+    admin,
+    api,
+    console,
+    pages,
+    referrals,
+    shares,
+    theming,
+    unsubscribe,
+)
 from chalicelib.web.gateway import any_type_when_unsaid
 from chalicelib.web.http import (
     OUTAGE,
@@ -179,10 +190,18 @@ JSON = ["application/json"]
 
 @app.authorizer(header="Authorization")
 def admin_key(auth_request: AuthRequest) -> AuthResponse:
-    """API Gateway asks this before any admin route (401 without the header, 403 on deny);
-    the views check the key again, so the local test client enforces the same."""
-    allowed = admin.key_matches(get_services(), auth_request.token)
-    return AuthResponse(routes=["*"] if allowed else [], principal_id="samvad-admin")
+    """API Gateway asks this before any admin route (401 without the header, 403 on deny):
+    a user's API key, or the bootstrap key, is let through with its user and role as the
+    principal; the views check the key and the role again (the local test client enforces
+    the same). It fails closed: no keys or no table, no entry."""
+    try:
+        principal = admin.principal_for(get_services(), auth_request.token)
+    except SamvadError:
+        principal = None
+    if principal is None:
+        return AuthResponse(routes=[], principal_id="anonymous")
+    role = str(principal.role) if principal.role else "bootstrap"
+    return AuthResponse(routes=["*"], principal_id=principal.name, context={"role": role})
 
 
 @app.route(f"{ADMIN}/openapi.json")
@@ -295,6 +314,67 @@ def erase_my_data(token: str) -> Response:
 @app.route(f"{ADMIN}/contacts/erase", methods=["POST"], content_types=JSON, authorizer=admin_key)
 def admin_erase() -> Response:
     return _serve(lambda: admin.erase_contact(get_services(), _request()))
+
+
+@app.route(f"{ADMIN}/users", methods=["POST"], content_types=JSON, authorizer=admin_key)
+def admin_add_user() -> Response:
+    return _serve(lambda: accounts.add_user(get_services(), _request()))
+
+
+@app.route(f"{ADMIN}/users", methods=["GET"], authorizer=admin_key)
+def admin_users() -> Response:
+    return _serve(lambda: accounts.list_users(get_services(), _request()))
+
+
+@app.route(
+    f"{ADMIN}/users/{{name}}/role", methods=["POST"], content_types=JSON, authorizer=admin_key
+)
+def admin_user_role(name: str) -> Response:
+    return _serve(lambda: accounts.set_role(get_services(), name, _request()))
+
+
+@app.route(
+    f"{ADMIN}/users/{{name}}/disable", methods=["POST"], content_types=JSON, authorizer=admin_key
+)
+def admin_user_disable(name: str) -> Response:
+    return _serve(lambda: accounts.disable(get_services(), name, _request()))
+
+
+@app.route(
+    f"{ADMIN}/users/{{name}}/keys", methods=["POST"], content_types=JSON, authorizer=admin_key
+)
+def admin_user_key(name: str) -> Response:
+    return _serve(lambda: accounts.issue_key(get_services(), name, _request()))
+
+
+@app.route(f"{ADMIN}/audit", methods=["GET"], authorizer=admin_key)
+def admin_audit() -> Response:
+    return _serve(lambda: accounts.audit(get_services(), _request()))
+
+
+@app.route("/console", methods=["GET"])
+def console_home() -> Response:
+    return _serve(lambda: console.home(get_services(), _request()))
+
+
+@app.route("/console/sign-in", methods=["GET"])
+def console_sign_in_page() -> Response:
+    return _serve(lambda: console.sign_in_page(get_services(), _request()))
+
+
+@app.route("/console/sign-in", methods=["POST"], content_types=FORM)
+def console_sign_in() -> Response:
+    return _serve(lambda: console.sign_in(get_services(), _request()))
+
+
+@app.route("/console/sign-out", methods=["POST"], content_types=FORM)
+def console_sign_out() -> Response:
+    return _serve(lambda: console.sign_out(get_services(), _request()))
+
+
+@app.route("/console/audit", methods=["GET"])
+def console_audit() -> Response:
+    return _serve(lambda: console.audit_page(get_services(), _request()))
 
 
 @app.on_dynamodb_record(stream_arn=TABLE_STREAM, batch_size=100, name="send-new-followups")

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.accounts.service import AccountService
 from chalicelib.admin.operations import AdminService
 from chalicelib.campaigns import Campaign
 from chalicelib.campaigns.registry import CampaignRegistry
@@ -30,6 +31,7 @@ from chalicelib.responses.model import Response
 from chalicelib.responses.service import ResponseService
 from chalicelib.sharing.service import SharingService
 from chalicelib.sharing.visits import PageVisits
+from chalicelib.storage.accounts import AccountStore, AuditStore
 from chalicelib.storage.campaigns import CampaignStore
 from chalicelib.storage.dynamodb import DynamoStore
 from chalicelib.storage.erasure import Eraser
@@ -127,6 +129,14 @@ class Adapters:
     @cached_property
     def campaign_store(self) -> CampaignStore:
         return CampaignStore(self.dynamodb, self.settings.table_name)
+
+    @cached_property
+    def accounts(self) -> AccountStore:
+        return AccountStore(self.dynamodb, self.settings.table_name)
+
+    @cached_property
+    def audit(self) -> AuditStore:
+        return AuditStore(self.dynamodb, self.settings.table_name)
 
 
 @dataclass
@@ -263,6 +273,17 @@ class Services:
     @cached_property
     def variants(self) -> VariantPicker:
         return VariantPicker()
+
+    @cached_property
+    def accounts(self) -> AccountService:
+        """Marketers' users, keys, console sessions and the audit log; the stage's shared
+        admin key is only the bootstrap for the first admin."""
+        return AccountService(
+            store=self.adapters.accounts,
+            audit=self.adapters.audit,
+            clock=self.clock,
+            bootstrap_key_sha256=lambda: self.keys().admin_key_sha256,
+        )
 
 
 @lru_cache(maxsize=1)

@@ -30,7 +30,7 @@ from babel.messages.frontend import BaseError, CommandLineInterface
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from chalicelib.i18n.catalogs import CATALOG_DIR, DOMAIN, SOURCE_LOCALE
+from chalicelib.i18n.catalogs import CATALOG_DIR, CONSOLE_DOMAIN, DOMAIN, SOURCE_LOCALE
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 LOCALES_DIR = PROJECT_DIR / "locales"
@@ -178,6 +178,29 @@ def compile_catalogs(
         done = sum(1 for m in catalog if m.id and not m.fuzzy and all(_forms(m)))
         what = "source language" if locale == SOURCE_LOCALE else f"{done}/{len(catalog)} translated"
         print(f"{locale}: compiled {_shown(source)} -> {_shown(target)} ({what})")
+    return status | compile_console_catalogs(locales_dir, catalog_dir)
+
+
+def compile_console_catalogs(locales_dir: Path, catalog_dir: Path) -> int:
+    """The marketers' console's own catalogs (``<locale>/LC_MESSAGES/console.po``, English
+    and Hindi only: chalicelib/i18n/catalogs.py, CONSOLE_LOCALES) -> ``console.mo``."""
+    status = 0
+    for source in sorted(locales_dir.glob(f"*/LC_MESSAGES/{CONSOLE_DOMAIN}.po")):
+        locale = source.parent.parent.name
+        with source.open("rb") as fp:
+            catalog = read_po(fp, locale=locale, domain=CONSOLE_DOMAIN)
+        errors = [error for _, found in catalog.check() for error in found]
+        if errors:
+            print(f"{locale}: {CONSOLE_DOMAIN} not compiled: {errors[0]}", file=sys.stderr)
+            status = 1
+            continue
+        target = catalog_dir / locale / "LC_MESSAGES" / f"{CONSOLE_DOMAIN}.mo"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".tmp", delete=False) as out:
+            write_mo(out, catalog)
+        os.chmod(out.name, 0o644)
+        os.replace(out.name, target)
+        print(f"{locale}: compiled {_shown(source)} -> {_shown(target)}")
     return status
 
 

@@ -14,7 +14,7 @@ import argparse
 import os
 import sys
 
-from samvad_cli import campaigns, deploy, followups, i18n, languages, package, qr
+from samvad_cli import campaigns, deploy, followups, i18n, languages, package, qr, users
 
 INTERRUPTED = 130  # what a shell reports for a command stopped by Ctrl-C (128 + SIGINT)
 
@@ -28,6 +28,7 @@ def parser() -> argparse.ArgumentParser:
     qr.register(commands)
     package.register(commands)
     deploy.register(commands)
+    users.register(commands)
     return root
 
 

@@ -191,8 +191,18 @@ FUNCTIONS: dict[str, tuple[str, list[dict[str, Any]]]] = {
         ],
     ),
     "InboundSms": ("inbound-sms", [_items("Threads", "dynamodb:BatchGetItem")]),
-    # A key comparison: no AWS call.
-    "AdminKey": ("admin-key", []),
+    # A user's API key and its user (storage/accounts.py): two reads, never a write.
+    "AdminKey": (
+        "admin-key",
+        [
+            {
+                "Sid": "ApiKeys",
+                "Effect": "Allow",
+                "Action": ["dynamodb:GetItem"],
+                "Resource": [TABLE_ARN],
+            }
+        ],
+    ),
 }
 
 

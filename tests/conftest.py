@@ -22,7 +22,9 @@ import requests
 T = TypeVar("T")
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 REGION = "ap-south-1"
-ADMIN_KEY = "test-admin-key-not-a-secret"
+ADMIN_KEY = "test-admin-key-not-a-secret"  # the API key of the admin user the stack creates
+ADMIN_PASSWORD = "test-admin-password-not-a-secret"  # ... and that user's console password
+BOOTSTRAP_KEY = "test-bootstrap-key-not-a-secret"  # the stage's shared key: first admin only
 # Tests send many answers from one address; the limits have their own tests.
 GENEROUS_LIMITS = {"SAMVAD_RATE_PER_CLIENT": "100000/60", "SAMVAD_RATE_PER_PHONE": "100000/60"}
 FAKE_CREDENTIALS = {
@@ -99,13 +101,15 @@ def in_process_client(service: str) -> Any:
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """moto in-process with the stage's resources created from infra/resources.yaml;
+def aws(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """moto in-process with the stage's resources created from infra/resources.yaml and the
+    admin user ``local-admin`` (key ``ADMIN_KEY``; not with ``@pytest.mark.no_admin``);
     yields the app's Services wired to it (stage ``local``)."""
     from moto import mock_aws
 
     from chalicelib import bootstrap
     from chalicelib.campaigns.deployment import sync_definitions
+    from chalicelib.local.accounts import ensure_admin
     from chalicelib.local.emulator import cheap_stream_copies
     from chalicelib.local.outbox import OUTBOX
     from chalicelib.local.resources import provision
@@ -118,14 +122,16 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         monkeypatch.setenv(name, value)
     cheap_stream_copies()
     with mock_aws():
-        admin_hash = hashlib.sha256(ADMIN_KEY.encode()).hexdigest()
-        # As the local stack: the resources, and the secret with development keys.
+        admin_hash = hashlib.sha256(BOOTSTRAP_KEY.encode()).hexdigest()
+        # As the local stack: the resources, the secret with development keys, an admin.
         for name, value in provision(in_process_client, "local", admin_hash).items():
             monkeypatch.setenv(name, value)
         OUTBOX.clear()
         bootstrap.on_sns_client(OUTBOX.attach)
         bootstrap.reset()
         services = bootstrap.get_services()
+        if not request.node.get_closest_marker("no_admin"):
+            ensure_admin(services.adapters.accounts, ADMIN_KEY, ADMIN_PASSWORD, services.clock())
         sync_definitions(
             services.adapters.campaign_store, services.settings.campaigns_dir, services.clock()
         )
@@ -385,7 +391,12 @@ def stack(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Itera
     """The local stack in a subprocess, using the test's emulator through AWS_ENDPOINT_URL."""
     log = tmp_path_factory.mktemp("stack") / "stack.log"
     running = start_stack(
-        {"AWS_ENDPOINT_URL": emulator.endpoint, "SAMVAD_ADMIN_KEY": ADMIN_KEY, **GENEROUS_LIMITS},
+        {
+            "AWS_ENDPOINT_URL": emulator.endpoint,
+            "SAMVAD_ADMIN_KEY": ADMIN_KEY,
+            "SAMVAD_ADMIN_PASSWORD": ADMIN_PASSWORD,
+            **GENEROUS_LIMITS,
+        },
         log,
     )
     yield running
@@ -405,6 +416,7 @@ def mounted_stack(
     env = {
         "AWS_ENDPOINT_URL": emulator.endpoint,
         "SAMVAD_ADMIN_KEY": ADMIN_KEY,
+        "SAMVAD_ADMIN_PASSWORD": ADMIN_PASSWORD,
         "SAMVAD_LOCAL_STAGE_PATH": STAGE_PATH,
         **GENEROUS_LIMITS,
     }

@@ -3,7 +3,8 @@ adapters for what the tests use (conditional writes, all-or-nothing transactions
 
 One fake per adapter: ``FakeStore`` (responses, jobs, contacts, counters: the ports of
 responses, follow-ups' runner, contacts, sharing's answers and admin's reader), ``FakeShares``,
-``FakeThreads``, ``FakeCampaigns``, ``FakeEraser`` and ``FakePublisher``.
+``FakeThreads``, ``FakeCampaigns``, ``FakeEraser``, ``FakePublisher``, ``FakeAccounts`` and
+``FakeAudit``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from chalicelib.accounts.model import Attempts, AuditEntry, Session, User
 from chalicelib.campaigns.funnel import Count
 from chalicelib.campaigns.model import Definition
 from chalicelib.campaigns.ports import CampaignState, StoredVersion
@@ -444,6 +446,66 @@ class FakePublisher:
 
     def opted_out(self, phone_number: str) -> bool:
         return phone_number in self.stopped
+
+
+class FakeAccounts:
+    """Users, API keys, sessions and sign-in attempts, as ``storage.accounts.AccountStore``."""
+
+    def __init__(self) -> None:
+        self.by_name: dict[str, User] = {}
+        self.keys: dict[str, str] = {}
+        self.sessions: dict[str, Session] = {}
+        self.tries: dict[str, Attempts] = {}
+
+    def create_user(self, user: User) -> bool:
+        if user.name in self.by_name:
+            return False
+        self.by_name[user.name] = user
+        return True
+
+    def save_user(self, user: User) -> None:
+        self.by_name[user.name] = user
+
+    def user(self, name: str) -> User | None:
+        return self.by_name.get(name)
+
+    def users(self) -> list[User]:
+        return [self.by_name[name] for name in sorted(self.by_name)]
+
+    def add_key(self, key_hash: str, user: str, at: datetime) -> None:
+        self.keys[key_hash] = user
+
+    def key_owner(self, key_hash: str) -> str | None:
+        return self.keys.get(key_hash)
+
+    def add_session(self, session: Session, expires: datetime) -> None:
+        self.sessions[session.token_hash] = session
+
+    def session(self, token_hash: str) -> Session | None:
+        return self.sessions.get(token_hash)
+
+    def save_session(self, session: Session, expires: datetime) -> None:
+        self.sessions[session.token_hash] = session
+
+    def attempts(self, subject: str) -> Attempts:
+        return self.tries.get(subject, Attempts())
+
+    def save_attempts(self, subject: str, attempts: Attempts, expires: datetime) -> None:
+        self.tries[subject] = attempts
+
+
+class FakeAudit:
+    """The audit log, as ``storage.accounts.AuditStore``: newest first."""
+
+    def __init__(self) -> None:
+        self.entries: list[AuditEntry] = []
+
+    def record(self, entry: AuditEntry) -> None:
+        self.entries.append(entry)
+
+    def recent(self, limit: int) -> list[AuditEntry]:
+        ordered = sorted(self.entries, key=lambda e: (e.at.isoformat(), e.entry_id), reverse=True)
+        return ordered[:limit]
 
 
 class Clock:

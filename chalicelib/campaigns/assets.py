@@ -40,7 +40,9 @@ def referenced_files(data: Any) -> list[tuple[Path_, str]]:
         return found
     theme = data.get("theme")
     if isinstance(theme, dict):
-        found += [(("theme", k), theme[k]) for k in ("logo", "hero") if isinstance(theme.get(k), str)]
+        found += [
+            (("theme", k), theme[k]) for k in ("logo", "hero") if isinstance(theme.get(k), str)
+        ]
     product = data.get("product")
     if not isinstance(product, dict):
         return found
@@ -77,7 +79,9 @@ def _part(name: str, body: bytes) -> str:
             pass  # sent as base64: the check says it is not UTF-8 text
         else:
             if not MARK_LINE.search(content):
-                return f"{MARK}{name}\n{content if content.endswith(chr(10)) else content + chr(10)}"
+                return (
+                    f"{MARK}{name}\n{content if content.endswith(chr(10)) else content + chr(10)}"
+                )
     return f"{MARK}{name} base64\n{base64.encodebytes(body).decode('ascii')}"
 
 

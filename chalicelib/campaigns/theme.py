@@ -27,7 +27,6 @@ import base64
 import hashlib
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from chalicelib.campaigns.document import Document
@@ -138,7 +137,6 @@ def contrast(first: str, second: str) -> float:
     """
     light, dark = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
     return (light + 0.05) / (dark + 0.05)
-
 
 
 def check_theme(doc: Document, data: dict[str, Any], assets: dict[str, bytes]) -> dict[str, Any]:

@@ -45,3 +45,23 @@ def translations_for(locale: str) -> NullTranslations:
         raise MissingCatalog(f"no compiled UI catalog for {locale!r} at {path} (run make i18n)")
     with path.open("rb") as fp:
         return Translations(fp, domain=DOMAIN)
+
+
+CONSOLE_DOMAIN = "console"
+CONSOLE_LOCALES = ("en", "hi")
+"""The marketers' console speaks these (``locales/<l>/LC_MESSAGES/console.po``): its strings
+are not the customers', so the customer catalogs need not carry them."""
+
+
+@cache
+def console_translations(locale: str) -> NullTranslations:
+    """The console's catalog for ``locale`` (one of ``CONSOLE_LOCALES``)."""
+    from babel.support import NullTranslations, Translations
+
+    if locale == SOURCE_LOCALE:
+        return NullTranslations()
+    path = CATALOG_DIR / babel_id(locale) / "LC_MESSAGES" / f"{CONSOLE_DOMAIN}.mo"
+    if locale not in CONSOLE_LOCALES or not path.is_file():
+        raise MissingCatalog(f"no compiled console catalog for {locale!r} at {path} (make i18n)")
+    with path.open("rb") as fp:
+        return Translations(fp, domain=CONSOLE_DOMAIN)

@@ -107,9 +107,11 @@ class LocalStack:
             os.environ["AWS_ENDPOINT_URL"] = f"http://{HOST}:{self.emulator_port}"
         os.environ.update(stage_environment(self.stage))
         os.environ.setdefault("SAMVAD_PUBLIC_URL", f"http://{HOST}:{self.port}{self.mount}")
-        # The admin API's key: yours (SAMVAD_ADMIN_KEY) or a new one each start; its hash goes
-        # into the stage's secret on the emulator, read at run time as on AWS.
+        # The local admin's API key and console password: yours (SAMVAD_ADMIN_KEY,
+        # SAMVAD_ADMIN_PASSWORD) or new ones each start. The stage's bootstrap key (its hash in
+        # the secret, read at run time as on AWS) is a new unknown one: an admin exists.
         key = os.environ.setdefault("SAMVAD_ADMIN_KEY", secrets.token_urlsafe(24))
+        password = os.environ.setdefault("SAMVAD_ADMIN_PASSWORD", secrets.token_urlsafe(12))
 
         from chalicelib import bootstrap
         from chalicelib.campaigns.deployment import sync_definitions
@@ -121,7 +123,7 @@ class LocalStack:
         bootstrap.reset()
         settings = get_settings()
         outputs = ensure_stack(bootstrap.aws_client("cloudformation", settings), self.stage)
-        admin_hash = hashlib.sha256(key.encode()).hexdigest()
+        admin_hash = hashlib.sha256(secrets.token_bytes(32)).hexdigest()
         sm = bootstrap.aws_client("secretsmanager", settings)
         os.environ.update(stage_settings(outputs, ensure_secret(sm, self.stage, admin_hash)))
         bootstrap.reset()
@@ -131,6 +133,9 @@ class LocalStack:
             services.adapters.campaign_store, settings.campaigns_dir, services.clock()
         )
         campaigns = [c.campaign.slug for c in synced] or ["(unchanged)"]
+        from chalicelib.local.accounts import ensure_admin
+
+        ensure_admin(services.adapters.accounts, key, password, services.clock())
 
         self._serve_app()
         self._follow_stream(services, float(os.environ.get("SAMVAD_STREAM_POLL_SECONDS", "0.2")))
@@ -280,7 +285,11 @@ def main() -> None:
     print(f"  language negotiation: {base}/c/wishlist")
     print(f"  outbox (what SNS was asked to send): {base}/_local/outbox")
     print(f"  admin API: {base}/admin/api/v1/openapi.json")
-    print(f"    key: {os.environ['SAMVAD_ADMIN_KEY']} (set SAMVAD_ADMIN_KEY to choose it)")
+    print(f"    key of local-admin: {os.environ['SAMVAD_ADMIN_KEY']} (SAMVAD_ADMIN_KEY chooses it)")
+    print(
+        f"  console: {base}/console (local-admin, password {os.environ['SAMVAD_ADMIN_PASSWORD']};"
+    )
+    print("    SAMVAD_ADMIN_PASSWORD chooses it)")
     if where is not None:
         print(f"  state (read by samvad and make run-due): {where}")
     print("Press Ctrl-C to stop.", flush=True)

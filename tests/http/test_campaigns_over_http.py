@@ -102,7 +102,13 @@ def test_the_admin_api_refuses_without_the_key(stack: RunningStack) -> None:
         f"{base}/campaigns", headers={"Authorization": f"Bearer {ADMIN_KEY}"}, timeout=10
     )
     slugs = [c["slug"] for c in json.loads(ok.text)["campaigns"]]
-    assert slugs == ["build-your-car", "design-your-dress", "store-feedback", "sweet-box", "wishlist"]
+    assert slugs == [
+        "build-your-car",
+        "design-your-dress",
+        "store-feedback",
+        "sweet-box",
+        "wishlist",
+    ]
 
 
 def test_show_responses_and_stats_read_the_same_through_api_and_dynamodb(

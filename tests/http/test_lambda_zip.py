@@ -23,12 +23,14 @@ import boto3
 import pytest
 
 from chalicelib.campaigns.deployment import sync_definitions
+from chalicelib.local.accounts import ensure_admin
 from chalicelib.local.resources import (
     DEVELOPMENT_LINK_KEY,
     ensure_secret,
     ensure_stack,
     stage_settings,
 )
+from chalicelib.storage.accounts import AccountStore
 from chalicelib.storage.campaigns import CampaignStore
 from samvad_cli.build import (
     babel_locales,
@@ -42,7 +44,8 @@ from tests.conftest import FAKE_CREDENTIALS, REGION, Emulator
 from tests.samples import DEFINITIONS, inline_text
 
 pytestmark = pytest.mark.http
-ADMIN_KEY = "zip-test-admin-key-not-a-secret"
+ADMIN_KEY = "zip-test-admin-key-not-a-secret"  # an admin user's API key
+BOOTSTRAP_KEY = "zip-test-bootstrap-key-not-a-secret"  # the stage's: the first admin only
 ELF_MACHINE = {"aarch64": 183, "x86_64": 62}
 HOST = "arm64" if platform.machine() in ("aarch64", "arm64") else "x86_64"  # build_code's names
 RESOURCE = "/{locale}/c/{slug}"  # the campaign page's route
@@ -71,8 +74,10 @@ def function_environment(endpoint: str) -> dict[str, str]:
     resources and the name of its secret, which holds the keys), here on the emulator."""
     clients = {"region_name": REGION, "endpoint_url": endpoint}
     outputs = ensure_stack(boto3.client("cloudformation", **clients), "prod")
-    admin_key_sha256 = hashlib.sha256(ADMIN_KEY.encode()).hexdigest()
+    admin_key_sha256 = hashlib.sha256(BOOTSTRAP_KEY.encode()).hexdigest()
     secret = ensure_secret(boto3.client("secretsmanager", **clients), "prod", admin_key_sha256)
+    accounts = AccountStore(boto3.client("dynamodb", **clients), outputs["TableName"])
+    ensure_admin(accounts, ADMIN_KEY, "zip-test-password-not-a-secret", datetime.now(UTC))
     return {
         **FAKE_CREDENTIALS,
         "AWS_ENDPOINT_URL": endpoint,
@@ -300,7 +305,7 @@ def test_the_local_routes_are_not_in_the_deployed_app(function: Function) -> Non
     assert "outbox" not in text_of(answer).lower()
 
 
-def test_the_authorizer_allows_the_admin_key_and_denies_any_other(function: Function) -> None:
+def test_the_authorizer_allows_known_keys_and_denies_any_other(function: Function) -> None:
     arn = "arn:aws:execute-api:ap-south-1:123456789012:abc123/api/GET/admin/api/v1/campaigns"
 
     def authorize(token: str) -> list[str]:
@@ -311,6 +316,10 @@ def test_the_authorizer_allows_the_admin_key_and_denies_any_other(function: Func
         return list(statement["Resource"])
 
     assert authorize(f"Bearer {ADMIN_KEY}") == [
+        "arn:aws:execute-api:ap-south-1:123456789012:abc123/api/*/*"
+    ]
+    # Let through to POST /users, which is all the view lets it do.
+    assert authorize(f"Bearer {BOOTSTRAP_KEY}") == [
         "arn:aws:execute-api:ap-south-1:123456789012:abc123/api/*/*"
     ]
     assert authorize("Bearer not-the-key") == []  # no resource: API Gateway answers 403

@@ -4,18 +4,21 @@ the same steps against each, the same outcome (moto in-process for the adapters)
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from chalicelib.accounts.model import Attempts, AuditEntry, Session, User
+from chalicelib.accounts.roles import Role
 from chalicelib.campaigns.funnel import Count
 from chalicelib.errors import RateLimited
 from chalicelib.followups.model import FollowUpJob
 from chalicelib.responses.limits import RateLimiter
 from chalicelib.responses.model import Consent, Response
 from chalicelib.sharing.model import Share
-from tests.fakes import FakeShares, FakeStore
+from tests.fakes import FakeAccounts, FakeAudit, FakeShares, FakeStore
 
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 SLUG = "contract"
@@ -117,3 +120,39 @@ def test_friends_count_once_and_the_reward_is_granted_once(stores: tuple[Any, An
         ("verified", "hi", "share"): 2,
         ("rewards", "hi", "share"): 1,
     }
+
+
+@pytest.fixture(params=["fake", "dynamodb"])
+def accounts(request: pytest.FixtureRequest) -> Iterator[tuple[Any, Any]]:
+    """(account store, audit log): the fakes, or the adapters on moto."""
+    if request.param == "fake":
+        yield FakeAccounts(), FakeAudit()
+    else:
+        aws = request.getfixturevalue("aws")
+        yield aws.adapters.accounts, aws.adapters.audit
+
+
+def test_users_keys_sessions_attempts_and_the_audit_log(accounts: tuple[Any, Any]) -> None:
+    store, audit = accounts
+    before = [u.name for u in store.users()]  # the adapters' stack has its admin already
+    meera = User("meera", Role.EDITOR, "scrypt$hash", NOW)
+    assert store.create_user(meera) is True
+    assert store.create_user(replace(meera, role=Role.ADMIN)) is False  # the first one stays
+    store.save_user(meera.with_role(Role.PUBLISHER).disabled_now())
+    store.add_key("k" * 64, "meera", NOW)
+    session = Session("s" * 64, "meera", NOW, NOW)
+    store.add_session(session, NOW + timedelta(hours=12))
+    store.save_session(replace(session, ended=True), NOW + timedelta(hours=12))
+    store.save_attempts("user#meera", Attempts(3, NOW, None), NOW + timedelta(minutes=30))
+    for n in range(3):
+        audit.record(AuditEntry(NOW + timedelta(seconds=n), "meera", f"act-{n}", "", "ok", f"{n}"))
+
+    assert store.user("meera") == User("meera", Role.PUBLISHER, "scrypt$hash", NOW, True)
+    assert store.user("nobody") is None
+    assert [u.name for u in store.users()] == sorted([*before, "meera"])
+    assert (store.key_owner("k" * 64), store.key_owner("x" * 64)) == ("meera", None)
+    assert store.session("s" * 64) == replace(session, ended=True)
+    assert store.session("t" * 64) is None
+    assert store.attempts("user#meera") == Attempts(3, NOW, None)
+    assert store.attempts("user#nobody") == Attempts()
+    assert [e.action for e in audit.recent(2)] == ["act-2", "act-1"]

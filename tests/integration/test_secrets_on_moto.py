@@ -13,7 +13,7 @@ import pytest
 from chalicelib.consent.keys import MAX_AGE_SECONDS
 from chalicelib.consent.tokens import sign_unsubscribe, verify_unsubscribe
 from chalicelib.local.resources import DEVELOPMENT_CONTACT_KEY, DEVELOPMENT_LINK_KEY
-from tests.conftest import ADMIN_KEY, send_wishlist_form
+from tests.conftest import ADMIN_KEY, BOOTSTRAP_KEY, send_wishlist_form
 
 PHONE = "+919876512345"
 SECOND_KEY = "second-link-key-after-the-first-rotation-0001"
@@ -40,7 +40,7 @@ def rotate(services: Any, link_key: str, previous: str) -> None:
                 "contact_key": DEVELOPMENT_CONTACT_KEY.decode(),
                 "link_key": link_key,
                 "previous_link_key": previous,
-                "admin_key_sha256": hashlib.sha256(ADMIN_KEY.encode()).hexdigest(),
+                "admin_key_sha256": hashlib.sha256(BOOTSTRAP_KEY.encode()).hexdigest(),
             }
         ),
     )

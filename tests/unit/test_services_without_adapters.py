@@ -17,6 +17,7 @@ SERVICES = [
     "chalicelib.campaigns.registry",
     "chalicelib.campaigns.deployment",
     "chalicelib.followups.runner",
+    "chalicelib.accounts.service",
 ]
 
 

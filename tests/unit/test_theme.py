@@ -142,7 +142,9 @@ def test_a_logo_without_a_viewbox_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_png_logo_is_embedded_with_its_pixel_size(tmp_path: Path) -> None:
-    path = car_tree(tmp_path, (f"logo: assets/{CAR}/logo.svg", f"logo: assets/{CAR}/logo.png"), logo_png=PNG)
+    path = car_tree(
+        tmp_path, (f"logo: assets/{CAR}/logo.svg", f"logo: assets/{CAR}/logo.png"), logo_png=PNG
+    )
     stored = definition_of(translations.bundle(path), path.name, file_slug=CAR)
     logo = json.loads(stored.validated)["theme"]["logo"]
     assert logo == {
@@ -158,11 +160,17 @@ def test_a_png_logo_is_embedded_with_its_pixel_size(tmp_path: Path) -> None:
 
 
 def test_a_raster_named_for_another_kind_is_refused(tmp_path: Path) -> None:
-    path = car_tree(tmp_path, (f"logo: assets/{CAR}/logo.svg", f"logo: assets/{CAR}/logo.jpg"), logo_jpg=PNG)
+    path = car_tree(
+        tmp_path, (f"logo: assets/{CAR}/logo.svg", f"logo: assets/{CAR}/logo.jpg"), logo_jpg=PNG
+    )
     [problem] = problems_of(path)
     assert problem.file == f"assets/{CAR}/logo.jpg"
     assert "holds a image/png image: name it .png" in problem.message
-    path = car_tree(tmp_path / "gif", (f"logo: assets/{CAR}/logo.svg", f"logo: assets/{CAR}/logo.png"), logo_png=b"GIF89a")
+    path = car_tree(
+        tmp_path / "gif",
+        (f"logo: assets/{CAR}/logo.svg", f"logo: assets/{CAR}/logo.png"),
+        logo_png=b"GIF89a",
+    )
     assert "not a PNG, JPEG or WebP" in problems_of(path)[0].message
 
 
