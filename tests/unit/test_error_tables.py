@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 import chalicelib.errors as errors
+from chalicelib.accounts.service import AccountProblem, NotAllowed
 from chalicelib.campaigns.loader import load_campaign_file
 from chalicelib.errors import (
     CampaignClosed,
@@ -152,6 +153,8 @@ ADMIN: list[tuple[str, BaseException, int, str]] = [
     ("invalid definition", DEFINITION, 422, "invalid_campaign"),
     ("body too large", BadRequest("too_large"), 413, "too_large"),
     ("body not JSON", BadRequest("not_json"), 400, "not_json"),
+    ("account problem", AccountProblem("there is no user asha"), 422, "account_problem"),
+    ("role does not allow it", NotAllowed("a viewer cannot publish"), 403, "forbidden"),
 ]
 
 

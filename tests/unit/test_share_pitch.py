@@ -110,7 +110,7 @@ def share_page(locale: str, progress: pitch.Progress | None, reward: Any = None)
         "share.html",
         locale,
         base="",
-        page={"brand": "Rangrez"},
+        page={"brand": "Rangrez", "theme": None},
         alternates=[],
         design={"svg": "", "total": "", "chosen": []},
         share=SHARE,
