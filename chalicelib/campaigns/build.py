@@ -76,11 +76,18 @@ def _number(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
+def _answer_text(value: Any) -> str:
+    """A value as answers store it: ``2.0`` (a number in YAML) as ``"2"``."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format(Decimal(str(value)).normalize(), "f")
+    return str(value)
+
+
 def _show_if(data: dict[str, Any]) -> ShowIf:
     return ShowIf(
         question=data["question"],
-        equals=str(data["equals"]) if "equals" in data else None,
-        of=tuple(str(v) for v in data.get("in", ())),
+        equals=_answer_text(data["equals"]) if "equals" in data else None,
+        of=tuple(_answer_text(v) for v in data.get("in", ())),
         includes=data.get("includes"),
         at_most=_number(data.get("at_most")),
         at_least=_number(data.get("at_least")),

@@ -137,7 +137,7 @@ def _values(
         values["days_left"] = max(0, math.ceil((campaign.ends_at - now).total_seconds() / 86400))
     for question in campaign.questions:
         option = question.option(response.answers.get(question.id, ""))
-        if question.kind != "choice":
+        if question.kind not in ("choice", "single_choice", "dropdown"):
             continue
         values[question.id] = option.label[locale] if option else ""
         if option is not None and option.price is not None:

@@ -74,7 +74,8 @@ def _index(campaign: Campaign, values: Mapping[str, str], errors: Mapping[str, s
     if any(name in errors for name in CONTACT_FIELDS):
         return last
     raw = values.get("step", "0")
-    return min(max(int(raw), 0), last) if raw.isascii() and raw.isdigit() else 0
+    fits = raw.isascii() and raw.isdigit() and len(raw) <= 3  # int() of 5,000 digits raises
+    return min(int(raw), last) if fits else 0
 
 
 def form_step(

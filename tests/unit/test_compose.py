@@ -185,3 +185,12 @@ def test_offer_event_goes_out_without_contact_details(campaign: Campaign) -> Non
     assert body["event"] == "followup.offer_event"
     assert "98765" not in message
     assert attributes["event"] == "followup.offer_event"
+
+
+def test_a_single_choice_question_fills_its_placeholder_as_choice_did(
+    campaign: Campaign,
+) -> None:
+    product = campaign.questions[0]
+    renamed = replace(campaign, questions=(replace(product, kind="single_choice"),))
+    message, _ = composed(renamed, response("hi"), "reminder")
+    assert message.startswith("काव्या होम: कच्चे लोहे का तवा चुनने के लिए धन्यवाद!")

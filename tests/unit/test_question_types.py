@@ -202,3 +202,14 @@ def test_a_missing_end_label_translation_is_found(tmp_path: Path) -> None:
         "missing the 'ur' text",
     )
     assert problem.line == line_of(text, "      en: Less sweet")  # where the texts start
+
+
+def test_show_if_values_compare_as_answers_are_stored(tmp_path: Path) -> None:
+    text = edited(
+        "show_if: {question: rating, at_most: 2}", "show_if: {question: rating, in: [1, 2.0]}"
+    )
+    path = tmp_path / NAME
+    path.write_text(text, encoding="utf-8")
+    went_wrong = load_campaign_file(path).question("went_wrong")
+    assert went_wrong is not None
+    assert went_wrong.show_if == ShowIf("rating", of=("1", "2"))

@@ -204,3 +204,4 @@ def test_errors_show_the_first_step_that_has_one(campaign: Campaign) -> None:
     assert step["index"] == 0
     assert form_step(campaign, {"step": "7"}, {})["index"] == 2  # out of range: the last
     assert form_step(campaign, {"step": "x"}, {})["index"] == 0
+    assert form_step(campaign, {"step": "9" * 5000}, {})["index"] == 0
