@@ -32,9 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.campaigns.document import Document
-from chalicelib.campaigns.images import raster_size
 from chalicelib.errors import DefinitionProblem
-from chalicelib.svgsafe import SvgRejected, sanitize_svg
 
 DIRECTORY = "assets"
 MARK_LINE = re.compile(r"^--- # samvad asset: (\S+)\n", re.MULTILINE)
@@ -208,6 +206,8 @@ def _checked_image(
     doc: Document, slug: str, key: str, name: str, assets: dict[str, bytes]
 ) -> dict[str, Any] | None:
     """The image ``name`` checked and embedded; None (with a problem) if it cannot be used."""
+    from chalicelib.svgsafe import SvgRejected  # checks only: pages build from stored data
+
     file = f"{DIRECTORY}/{slug}/{name}"
     body = assets.get(name)
     if body is None:
@@ -231,6 +231,8 @@ def _checked_image(
 
 
 def _svg(body: bytes, limit: int) -> dict[str, Any]:
+    from chalicelib.svgsafe import SvgRejected, sanitize_svg
+
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -242,6 +244,8 @@ def _svg(body: bytes, limit: int) -> dict[str, Any]:
 
 def _svg_size(svg: str) -> tuple[int, int]:
     """The drawing's aspect from its ``viewBox`` (else ``width``/``height``), in whole pixels."""
+    from chalicelib.svgsafe import SvgRejected
+
     root = re.match(r"<svg\b[^>]*>", svg)
     attributes = dict(re.findall(r'(\w+)="([^"]*)"', root.group(0) if root else ""))
     numbers = re.findall(r"-?[\d.]+(?:e-?\d+)?", attributes.get("viewBox", ""))
@@ -259,6 +263,8 @@ def _svg_size(svg: str) -> tuple[int, int]:
 
 
 def _raster(body: bytes, name: str) -> dict[str, Any]:
+    from chalicelib.campaigns.images import raster_size
+
     media_type, width, height = raster_size(body)
     if EXTENSIONS[media_type] != name.rsplit(".", 1)[-1].replace("jpeg", "jpg"):
         raise ValueError(f"the file holds a {media_type} image: name it .{EXTENSIONS[media_type]}")
