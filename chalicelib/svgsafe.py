@@ -75,7 +75,8 @@ ATTRIBUTES = PRESENTATION | frozenset(
 _DATA_ATTRIBUTE = re.compile(r"data-[a-z0-9-]{1,40}")
 _FRAGMENT = re.compile(r"#[A-Za-z_][\w.-]*")
 _URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE | re.DOTALL)
-_NOT_ALLOWED_IN_VALUE = re.compile(r"javascript:|vbscript:|expression\(|@import", re.IGNORECASE)
+# A backslash is a CSS escape: ``\75 rl(…)`` reads as ``url(…)`` in a presentation attribute.
+_NOT_ALLOWED_IN_VALUE = re.compile(r"javascript:|vbscript:|expression\(|@import|\\", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 
 

@@ -30,9 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.campaigns.document import Document
-from chalicelib.campaigns.images import raster_size
 from chalicelib.errors import DefinitionProblem
-from chalicelib.svgsafe import SvgRejected, sanitize_svg
 
 DIRECTORY = "assets"
 MAX_BYTES = {"logo": 30_000, "hero": 60_000}
@@ -171,6 +169,8 @@ def _checked_image(
     doc: Document, slug: str, key: str, name: str, assets: dict[str, bytes]
 ) -> dict[str, Any] | None:
     """The image ``name`` checked and embedded; None (with a problem) if it cannot be used."""
+    from chalicelib.svgsafe import SvgRejected  # checks only: pages build from stored data
+
     file = name
     if not name.startswith(f"{DIRECTORY}/{slug}/") or ".." in name.split("/"):
         doc.problem(("theme", key), f"must be a file in {DIRECTORY}/{slug}/")
@@ -197,6 +197,8 @@ def _checked_image(
 
 
 def _svg(body: bytes, limit: int) -> dict[str, Any]:
+    from chalicelib.svgsafe import SvgRejected, sanitize_svg
+
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -208,6 +210,8 @@ def _svg(body: bytes, limit: int) -> dict[str, Any]:
 
 def _svg_size(svg: str) -> tuple[int, int]:
     """The drawing's aspect from its ``viewBox`` (else ``width``/``height``), in whole pixels."""
+    from chalicelib.svgsafe import SvgRejected
+
     root = re.match(r"<svg\b[^>]*>", svg)
     attributes = dict(re.findall(r'(\w+)="([^"]*)"', root.group(0) if root else ""))
     numbers = re.findall(r"-?[\d.]+(?:e-?\d+)?", attributes.get("viewBox", ""))
@@ -225,6 +229,8 @@ def _svg_size(svg: str) -> tuple[int, int]:
 
 
 def _raster(body: bytes, name: str) -> dict[str, Any]:
+    from chalicelib.campaigns.images import raster_size
+
     media_type, width, height = raster_size(body)
     if EXTENSIONS[media_type] != name.rsplit(".", 1)[-1].replace("jpeg", "jpg"):
         raise ValueError(f"the file holds a {media_type} image: name it .{EXTENSIONS[media_type]}")

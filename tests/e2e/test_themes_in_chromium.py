@@ -47,6 +47,14 @@ MEASURE = """() => {
                     width: box.width, height: box.height,
                     inView: box.top >= 0 && box.bottom <= window.innerHeight },
     inlineStyles: document.querySelectorAll("[style], style").length,
+    // Touch targets: every choice row 44 px high at least; fields at 16 px (no zoom on focus).
+    smallestOption: Math.min(...Array.from(document.querySelectorAll(".option"),
+                                           (e) => e.getBoundingClientRect().height)),
+    smallFields: Array.from(document.querySelectorAll("textarea, select, input"))
+      .filter((e) => !["hidden", "radio", "checkbox"].includes(e.type))
+      .filter((e) => parseFloat(getComputedStyle(e).fontSize) < 16).map((e) => e.name),
+    secondary: (() => { const b = document.querySelector("button.secondary");
+                        return b && getComputedStyle(b).backgroundColor; })(),
   };
 }"""
 
@@ -68,6 +76,12 @@ def check_page(page: Page, campaign: dict[str, Any], locale: str, viewport: str)
             wrong.append(f"{where}: logo not drawn in the first screen: {logo}")
     elif seen["logo"] is not None:
         wrong.append(f"{where}: a logo on a campaign without one")
+    if seen["smallestOption"] < 44:
+        wrong.append(f"{where}: a choice only {seen['smallestOption']} px high")
+    if seen["smallFields"]:
+        wrong.append(f"{where}: fields under 16 px: {seen['smallFields']}")
+    if seen["secondary"] is not None and seen["secondary"] == seen["button"]:
+        wrong.append(f"{where}: the secondary button looks like the primary one")
     if seen["inlineStyles"]:
         wrong.append(f"{where}: {seen['inlineStyles']} inline style(s)")
     return wrong

@@ -120,6 +120,7 @@ def with_payloads(name: str, slug: str) -> dict[str, object]:
     definition = yaml.safe_load((DEFINITIONS / f"{name}.yaml").read_text(encoding="utf-8"))
     definition["slug"] = slug
     definition["locales"] = list(definition["title"])  # the languages written in the file
+    definition.pop("theme", None)  # its images stay with the sample's own slug
     marketer = [p for p in PAYLOADS if "{" not in p]
     definition["brand"]["hi"] = "'><svg onload=window.__xss=1>"
     for n, field in enumerate(["title", "intro", "thanks"]):

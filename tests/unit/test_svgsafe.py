@@ -76,6 +76,8 @@ def test_good_svg_keeps_every_drawing_element_and_reference() -> None:
         ('<svg><rect fill="url(http://evil.test/x)"/></svg>', 1, "only url(#id)"),
         ("<svg><rect style=\"fill: url( '//evil.test/x' )\"/></svg>", 1, "only url(#id)"),
         ('<svg><rect fill="java\nscript:alert(1)"/></svg>', 1, "not allowed"),
+        ('<svg><rect fill="\\75 rl(http://evil.test/x)"/></svg>', 1, "not allowed"),
+        ('<svg><rect style="fill:\\000075rl(//evil.test/x)"/></svg>', 1, "not allowed"),
         ("<svg><style>@import 'https://evil.test/x.css';</style></svg>", 1, "not allowed"),
         ("<svg><style>rect{fill:url(https://evil.test/)}</style></svg>", 1, "only url(#id)"),
         ("<svg><rect></svg>", 1, "not well-formed"),
