@@ -31,6 +31,9 @@ SAMPLE_PAGES = [
     ("design-your-dress", "hi"),
     ("build-your-car", "en"),
     ("build-your-car", "hi"),
+    ("sweet-box", "en"),
+    ("sweet-box", "hi"),
+    ("sweet-box", "ur"),
 ]
 # Letters that look different from one another in any real font of their script.
 LETTERS = {
