@@ -48,6 +48,7 @@ def inline_assets(doc: Document, data: dict[str, Any], files: dict[str, bytes]) 
             name = item.get("file")
             if ("svg" in item) == (name is not None):
                 doc.problem(at, "give either file (a brand's SVG file) or svg (inline), one")
+                item.pop("svg", None)  # unread: its parts are not known
                 continue
             if name is not None and not name.startswith(f"assets/{slug}/"):
                 doc.problem((*at, "file"), f"must be in assets/{slug}/")
@@ -59,6 +60,7 @@ def inline_assets(doc: Document, data: dict[str, Any], files: dict[str, bytes]) 
             try:
                 item["svg"] = sanitize_svg(text, max_bytes=LAYER_MAX_BYTES)
             except SvgRejected as exc:
+                item.pop("svg", None)  # unread: its parts are not known
                 field = (*at, "file" if name else "svg")
                 if name is not None:
                     doc.problems.append(

@@ -34,6 +34,9 @@ SAMPLE_PAGES = [
     ("store-feedback", "en"),
     ("store-feedback", "hi"),
     ("store-feedback", "ur"),
+    ("sweet-box", "en"),
+    ("sweet-box", "hi"),
+    ("sweet-box", "ur"),
 ]
 # Letters that look different from one another in any real font of their script.
 LETTERS = {

@@ -408,3 +408,24 @@ def test_a_rule_naming_what_is_not_there_is_one_problem_at_its_field(
     assert (found.file, found.field) == ("mug.yaml", field)
     assert found.line == line(text, new.split(",")[0] if "layers" in field else new[:10])
     assert message in found.message
+
+
+def test_an_unknown_rule_and_a_layer_with_both_file_and_svg_are_named_at_their_lines(
+    tmp_path: Path,
+) -> None:
+    typo = LAYER_YAML.replace('fill: {cup: "#aa0000"}', 'colour: {cup: "#aa0000"}')
+    (found,) = problems(write(tmp_path, typo))
+    assert (found.file, found.line) == ("mug.yaml", line(typo, "        - {id: red"))
+    assert "colour" in found.message
+    both = LAYER_YAML.replace(
+        "{id: cup, file: assets/mug/cup.svg}", "{id: cup, file: assets/mug/cup.svg, svg: <g/>}"
+    )
+    (found,) = problems(write(tmp_path, both))
+    assert (found.line, found.field) == (line(both, "{id: cup"), "product.layers[0]")
+    assert "either file" in found.message
+
+
+def test_inline_svg_that_is_not_xml_is_one_problem_not_a_crash(tmp_path: Path) -> None:
+    broken = LAYER_YAML.replace('d="M60 10h10v20H60"/>', 'd="M60 10h10v20H60">')
+    (found,) = problems(write(tmp_path, broken))
+    assert (found.line, found.field) == (line(broken, "      svg:"), "product.layers[1].svg")
