@@ -14,12 +14,13 @@ import argparse
 import os
 import sys
 
-from samvad_cli import campaigns, deploy, followups, i18n, languages, package, qr, users
-
 INTERRUPTED = 130  # what a shell reports for a command stopped by Ctrl-C (128 + SIGINT)
 
 
 def parser() -> argparse.ArgumentParser:
+    # Imported here, inside main's guard: Ctrl-C while they load is quiet too.
+    from samvad_cli import campaigns, deploy, followups, i18n, languages, package, qr, users
+
     root = argparse.ArgumentParser(prog="samvad", description=__doc__)
     commands = root.add_subparsers(dest="area", required=True)
     campaigns.register(commands)

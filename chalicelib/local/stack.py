@@ -266,6 +266,8 @@ def main() -> None:
         print("Cannot start: the campaign definitions have problems:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
+        if outbox is not None:
+            outbox.unlink(missing_ok=True)
         sys.exit(2)
     from chalicelib.bootstrap import get_services
 

@@ -18,6 +18,7 @@ from tests.conftest import (
     PROJECT_DIR,
     Emulator,
     RunningStack,
+    dead_port,
     eventually,
     free_port,
     start_stack,
@@ -127,7 +128,6 @@ def test_qr_codes_point_at_the_stack(moved: tuple[RunningStack, Path], tmp_path:
 
 def test_a_clean_stop_removes_the_state_and_then_the_cli_says_so(tmp_path: Path) -> None:
     state = tmp_path / "stack.json"
-    dead_port = str(free_port())
     stack = start_stack(
         {"EMULATOR_PORT": str(free_port()), "SAMVAD_STACK_STATE": str(state)},
         tmp_path / "stack.log",
@@ -138,9 +138,10 @@ def test_a_clean_stop_removes_the_state_and_then_the_cli_says_so(tmp_path: Path)
         assert stack.stop() == 0
     assert not state.exists()
 
-    listed = samvad(state, "list", EMULATOR_PORT=dead_port)
+    with dead_port() as port:
+        listed = samvad(state, "list", EMULATOR_PORT=str(port))
     assert listed.returncode == 1
     assert listed.stderr.splitlines() == [
-        f"samvad: cannot reach the local stack at http://127.0.0.1:{dead_port}/;"
+        f"samvad: cannot reach the local stack at http://127.0.0.1:{port}/;"
         " start it with `make run`"
     ]

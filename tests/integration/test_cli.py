@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from samvad_cli.main import main
-from tests.conftest import PROJECT_DIR, free_port
+from tests.conftest import PROJECT_DIR, dead_port
 from tests.samples import definition, inline_text
 
 
@@ -177,7 +177,11 @@ def samvad(*args: str, env: dict[str, str] | None = None) -> subprocess.Complete
 
 
 def test_no_traceback_reaches_a_marketer(tmp_path: Path) -> None:
-    dead = f"127.0.0.1:{free_port()}"
+    with dead_port() as port:
+        each_failure_is_one_line(tmp_path, f"127.0.0.1:{port}")
+
+
+def each_failure_is_one_line(tmp_path: Path, dead: str) -> None:
     nowhere = {"EMULATOR_PORT": dead.split(":")[1], "SAMVAD_STACK_STATE": str(tmp_path / "none")}
     (tmp_path / "bad.yaml").write_text("slug: bad\ntitle:\n  en: a\n   hi: b\n", encoding="utf-8")
     unreachable = (
