@@ -17,6 +17,7 @@ from chalicelib.campaigns import Campaign, translations
 from chalicelib.campaigns.loader import load_campaign_file, load_campaigns, sms_sizes
 from chalicelib.config import PACKAGE_DIR
 from chalicelib.errors import DefinitionProblem, InvalidCampaignDefinition, SamvadError
+from samvad_cli.audited import AuditedBackend
 from samvad_cli.backend import ApiBackend, Backend, CommandFailed, LocalBackend
 from samvad_cli.context import services
 from samvad_cli.sms_report import language_lines
@@ -109,7 +110,7 @@ def preview(args: argparse.Namespace) -> int:
 def backend(args: argparse.Namespace) -> Backend:
     if args.api:
         return ApiBackend(args.api, os.environ.get("SAMVAD_ADMIN_KEY"))
-    return LocalBackend(services)
+    return AuditedBackend(LocalBackend(services))  # the audit log, as the admin API writes it
 
 
 def deploy(args: argparse.Namespace) -> int:
