@@ -19,6 +19,7 @@ from chalicelib.campaigns.theme import describe
 from chalicelib.config import PACKAGE_DIR
 from chalicelib.errors import DefinitionProblem, InvalidCampaignDefinition
 from chalicelib.variants.texts import in_variant, variant_of
+from samvad_cli.audited import AuditedBackend
 from samvad_cli.backend import ApiBackend, Backend, CommandFailed, LocalBackend
 from samvad_cli.context import services
 from samvad_cli.question_stats import print_questions
@@ -142,7 +143,7 @@ def preview(args: argparse.Namespace) -> int:
 def backend(args: argparse.Namespace) -> Backend:
     if args.api:
         return ApiBackend(args.api, os.environ.get("SAMVAD_ADMIN_KEY"))
-    return LocalBackend(services)
+    return AuditedBackend(LocalBackend(services))  # the audit log, as the admin API writes it
 
 
 def deploy(args: argparse.Namespace) -> int:

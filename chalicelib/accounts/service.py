@@ -63,6 +63,17 @@ def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def pseudonym(item_id: str) -> str:
+    """How the audit log names a customer's response or share: the first 12 hex digits of the
+    id's SHA-256. An admin holding the id can find its entries; once the contact is erased, the
+    log keeps nothing that leads back to them (their ids are gone from the table).
+
+    >>> pseudonym("0" * 32)
+    '#84e0c0eafaa9'
+    """
+    return "#" + sha256(item_id)[:12]
+
+
 class AccountService:
     def __init__(
         self,

@@ -16,7 +16,7 @@ from typing import Any
 
 from chalicelib.accounts.model import Principal
 from chalicelib.accounts.roles import Action
-from chalicelib.accounts.service import AccountProblem, NotAllowed
+from chalicelib.accounts.service import AccountProblem, NotAllowed, pseudonym
 from chalicelib.admin.export import csv_lines, jsonl_lines
 from chalicelib.bootstrap import Services
 from chalicelib.errors import (
@@ -244,7 +244,9 @@ def moderate(services: Services, slug: str, share_id: str, request: WebRequest) 
         if not isinstance(decision, str):
             raise BadRequest("bad_decision")
         done = services.admin.moderate(slug, share_id, decision, who.name)
-        services.accounts.record(who.name, f"moderate.{decision}", f"{slug} share {share_id}")
+        services.accounts.record(
+            who.name, f"moderate.{decision}", f"{slug} share {pseudonym(share_id)}"
+        )
         return WebResponse.json(done)
 
     return guarded(services, request, Action.MODERATE, action)
@@ -256,7 +258,7 @@ def reply(services: Services, slug: str, response_id: str, request: WebRequest) 
         if not isinstance(text, str):
             raise BadRequest("bad_text")
         done = services.admin.reply(slug, response_id, text, who.name)
-        services.accounts.record(who.name, "reply", f"{slug} response {response_id}")
+        services.accounts.record(who.name, "reply", f"{slug} response {pseudonym(response_id)}")
         return WebResponse.json(done, 201)
 
     return guarded(services, request, Action.REPLY, action)

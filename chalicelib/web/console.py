@@ -36,13 +36,33 @@ def _form_token(services: Services, request: WebRequest) -> tuple[str, tuple[str
     return token, (set_cookie,) if set_cookie else ()
 
 
-def _checked_form(services: Services, request: WebRequest) -> dict[str, str] | None:
+def checked_form(services: Services, request: WebRequest) -> dict[str, str] | None:
     """The posted form if its CSRF token is right, else None."""
     try:
         fields = request.form()
     except BadRequest:
         return None
     return fields if csrf.valid(request, fields, services.keys().link_keys) else None
+
+
+def signed_in_form(
+    services: Services,
+    request: WebRequest,
+    needs: Action,
+    action: Callable[[Principal, dict[str, str]], WebResponse],
+) -> WebResponse:
+    """A console form's POST: ``action(principal, fields)`` for a signed-in marketer whose role
+    allows ``needs`` and whose form carries the right CSRF token (a 403 page otherwise). The
+    action records what it changed in the audit log and answers with a 303."""
+
+    def view(who: Principal, token: str, cookies: tuple[str, ...]) -> WebResponse:
+        fields = checked_form(services, request)
+        if fields is None:
+            services.accounts.record(who.name, f"console.{needs}", "", "refused (csrf)")
+            return page(request, "forbidden.html", 403, cookies, who=who, form_token=token)
+        return action(who, fields)
+
+    return signed_in(services, request, needs, view)
 
 
 def signed_in(
@@ -74,7 +94,7 @@ def sign_in_page(
 
 
 def sign_in(services: Services, request: WebRequest) -> WebResponse:
-    fields = _checked_form(services, request)
+    fields = checked_form(services, request)
     if fields is None:
         return sign_in_page(services, request, 403, problem="expired")
     name = fields.get("name", "")[:64]
@@ -87,7 +107,7 @@ def sign_in(services: Services, request: WebRequest) -> WebResponse:
 
 
 def sign_out(services: Services, request: WebRequest) -> WebResponse:
-    if _checked_form(services, request) is None:
+    if checked_form(services, request) is None:
         return sign_in_page(services, request, 403, problem="expired")
     services.accounts.sign_out(request.cookie(SESSION_COOKIE) or "")
     answer = WebResponse.redirect(SIGN_IN, 303)

@@ -224,7 +224,7 @@ def test_samvad_users_adds_lists_changes_keys_and_disables(
 ) -> None:
     import io
 
-    from samvad_cli import users
+    from samvad_cli import campaigns, users
     from samvad_cli.main import main
 
     monkeypatch.setattr(users, "services", lambda: aws)  # the table the fixture made
@@ -245,6 +245,13 @@ def test_samvad_users_adds_lists_changes_keys_and_disables(
     assert ["meera", "publisher", "active"] in [line.split() for line in listing]
     assert aws.accounts.principal_for_key(key) is None
     assert "there is no user nobody" in capsys.readouterr().err
+    # The campaign commands on the table write the audit log as the admin API does.
+    monkeypatch.setattr(campaigns, "services", lambda: aws)
+    wishlist = "chalicelib/campaigns/definitions/wishlist.yaml"
+    assert main(["deploy", wishlist, "--publish"]) == 0
+    assert main(["rollback", "wishlist"]) == 0
     entries = [(e.who, e.action) for e in aws.accounts.audit()]
+    for action in ("deploy", "publish", "rollback"):
+        assert ("cli:operator", action) in entries
     assert ("cli:operator", "user.add") in entries
     assert ("cli:operator", "user.disable") in entries

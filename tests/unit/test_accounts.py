@@ -27,7 +27,7 @@ from chalicelib.accounts.service import (
 )
 from chalicelib.consent.keys import Keys
 from chalicelib.web import console, csrf
-from chalicelib.web.http import WebRequest
+from chalicelib.web.http import WebRequest, WebResponse
 from tests.fakes import Clock, FakeAccounts, FakeAudit
 
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
@@ -280,3 +280,34 @@ def test_the_console_refuses_a_sign_in_without_its_csrf_token(service: AccountSe
     assert not any(c.startswith("samvad_console=") for c in missing.cookies + forged.cookies)
     assert accepted.status == 303
     assert accepted.cookies[0].startswith("samvad_console=")
+
+
+def test_a_console_form_needs_the_session_the_role_and_the_csrf_token(
+    service: AccountService,
+) -> None:
+    admin = admin_of(service)
+    service.add_user(admin, "vina", Role.VIEWER, PASSWORD)
+    services = _console_services(service)
+    cookie = "0123456789abcdef0123456789abcdef"
+    right = csrf.token_for(cookie, b"l" * 32)
+    done: list[tuple[str, dict[str, str]]] = []
+
+    def post(user: str | None, token: str) -> int:
+        session = service.sign_in(user, PASSWORD, "203.0.113.1") if user else "none"
+        request = WebRequest(
+            headers={"cookie": f"{csrf.COOKIE}={cookie}; samvad_console={session}"},
+            body=urlencode({"csrf": token, "version": "2"}).encode(),
+        )
+
+        def publish(who: Principal, fields: dict[str, str]) -> Any:
+            done.append((who.name, fields))
+            return WebResponse.redirect("/console", 303)
+
+        return console.signed_in_form(services, request, Action.PUBLISH, publish).status
+
+    assert post(None, right) == 303  # to the sign-in page
+    assert post("vina", right) == 403  # a viewer may not publish
+    assert post("asha", "0" * 32) == 403  # a forged form
+    assert done == []
+    assert post("asha", right) == 303
+    assert done == [("asha", {"csrf": right, "version": "2"})]
