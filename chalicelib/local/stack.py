@@ -251,6 +251,26 @@ def _write_state(base: str, emulator: str, outbox: Path | None) -> Path | None:
         return None
 
 
+def _print_addresses(base: str, endpoint: str, where: Path | None) -> None:
+    """Where each part of the running stack answers, and how to sign in."""
+    from chalicelib.bootstrap import get_services
+
+    print(f"Samvad local stack is up (AWS emulator: {endpoint})")
+    for campaign in get_services().registry.all_published():
+        for locale in campaign.locales:
+            print(f"  {campaign.slug} ({locale}): {base}/{locale}/c/{campaign.slug}")
+    print(f"  language negotiation: {base}/c/wishlist")
+    print(f"  outbox (what SNS was asked to send): {base}/_local/outbox")
+    print(f"  admin API: {base}/admin/api/v1/openapi.json")
+    print(f"    key of local-admin: {os.environ['SAMVAD_ADMIN_KEY']} (SAMVAD_ADMIN_KEY chooses it)")
+    print(
+        f"  console: {base}/console (local-admin, password {os.environ['SAMVAD_ADMIN_PASSWORD']};"
+    )
+    print("    SAMVAD_ADMIN_PASSWORD chooses it)")
+    if where is not None:
+        print(f"  state (read by samvad and make run-due): {where}")
+
+
 def main() -> None:
     from chalicelib.local.state import remove_state
 
@@ -269,7 +289,6 @@ def main() -> None:
         if outbox is not None:
             outbox.unlink(missing_ok=True)
         sys.exit(2)
-    from chalicelib.bootstrap import get_services
 
     stopped = threading.Event()  # handlers first: "Press Ctrl-C" must be true when printed
 
@@ -280,20 +299,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, on_signal)
     base = f"http://{HOST}:{port}{stack.mount}"
     where = _write_state(base, info["endpoint"], outbox)
-    print(f"Samvad local stack is up (AWS emulator: {info['endpoint']})")
-    for campaign in get_services().registry.all_published():
-        for locale in campaign.locales:
-            print(f"  {campaign.slug} ({locale}): {base}/{locale}/c/{campaign.slug}")
-    print(f"  language negotiation: {base}/c/wishlist")
-    print(f"  outbox (what SNS was asked to send): {base}/_local/outbox")
-    print(f"  admin API: {base}/admin/api/v1/openapi.json")
-    print(f"    key of local-admin: {os.environ['SAMVAD_ADMIN_KEY']} (SAMVAD_ADMIN_KEY chooses it)")
-    print(
-        f"  console: {base}/console (local-admin, password {os.environ['SAMVAD_ADMIN_PASSWORD']};"
-    )
-    print("    SAMVAD_ADMIN_PASSWORD chooses it)")
-    if where is not None:
-        print(f"  state (read by samvad and make run-due): {where}")
+    _print_addresses(base, info["endpoint"], where)
     print("Press Ctrl-C to stop.", flush=True)
 
     # A signal may reach any thread; Python runs the handler in the main thread only when it
