@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -237,3 +239,26 @@ def test_the_dashboard_speaks_hindi(chalice_client: Any, aws: Any) -> None:
 
     assert 'lang="hi"' in page
     assert "सत्यापित दोस्त" in page  # verified friends, from the console's Hindi catalog
+
+
+def test_an_editor_sends_failed_follow_ups_again(chalice_client: Any, aws: Any) -> None:
+    dress_with_a_held_share(chalice_client)
+    store = aws.adapters.store
+    job = store.campaign_jobs(DRESS)[0]
+    claimed = store.claim(job, aws.clock() + timedelta(minutes=5), "console-test-lease")
+    assert claimed is not None
+    assert store.save_job(replace(claimed, status="failed", last_error="SNS said no (test)"))
+    editor = session(aws, Role.EDITOR)
+
+    listed = get(chalice_client, f"{C}/followups", editor).body.decode()
+    forged = post(chalice_client, f"{C}/followups/retry", editor, with_token=False)
+    retried = post(chalice_client, f"{C}/followups/retry", editor)
+    after = get(chalice_client, str(retried.headers["Location"]), editor).body.decode()
+    statuses = {(j.step, j.status) for j in store.campaign_jobs(DRESS)}
+
+    assert "SNS said no (test)" in listed
+    assert "Retry the failed follow-ups" in listed
+    assert forged.status_code == 403
+    assert retried.headers["Location"] == f"{C}/followups?done=1"
+    assert "Failed follow-ups queued again: 1" in after
+    assert (job.step, "failed") not in statuses
