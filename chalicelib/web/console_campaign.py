@@ -105,6 +105,9 @@ def _breakdown(funnels: Mapping[str, Mapping[str, int]]) -> list[dict[str, Any]]
 
 def dashboard(services: Services, slug: str, request: WebRequest) -> WebResponse:
     def view(who: Principal, token: str, cookies: tuple[str, ...]) -> WebResponse:
+        if not services.admin.show_campaign(slug)["published"]:  # no figures without a version
+            extra = {"who": who, "form_token": token, "slug": slug, "detail": ""}
+            return page(request, "problem.html", 409, cookies, problem="unpublished", **extra)
         stats = services.admin.stats(slug)
         _, rows = services.admin.all_responses(slug)
         days = _per_day(rows)

@@ -262,3 +262,23 @@ def test_an_editor_sends_failed_follow_ups_again(chalice_client: Any, aws: Any) 
     assert retried.headers["Location"] == f"{C}/followups?done=1"
     assert "Failed follow-ups queued again: 1" in after
     assert (job.step, "failed") not in statuses
+
+
+def test_a_campaign_never_published_has_no_dashboard_yet_but_its_versions(
+    chalice_client: Any, aws: Any
+) -> None:
+    text = inline_text("wishlist").replace("slug: wishlist", "slug: wishlist-two", 1)
+    deployed = chalice_client.http.post(
+        "/admin/api/v1/campaigns",
+        headers=KEY,
+        body=json.dumps({"file": "wishlist-two.yaml", "source": text}),
+    )
+    assert deployed.status_code == 201, deployed.body
+    viewer = session(aws, Role.VIEWER)
+
+    dashboard = get(chalice_client, "/console/c/wishlist-two", viewer)
+    versions = get(chalice_client, "/console/c/wishlist-two/versions", viewer)
+
+    assert dashboard.status_code == 409
+    assert "not published yet" in dashboard.body.decode()
+    assert versions.status_code == 200
