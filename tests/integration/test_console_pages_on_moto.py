@@ -179,6 +179,7 @@ def test_an_editor_replies_in_the_customers_language(chalice_client: Any, aws: A
     forged = post(chalice_client, path, editor, with_token=False, text=REPLY)
     sent = post(chalice_client, path, editor, text=REPLY)
     empty = post(chalice_client, path, editor, text="   ")
+    too_long = post(chalice_client, path, editor, text="क" * 141)  # refused, never cut short
     thread = get(chalice_client, str(sent.headers["Location"]), editor).body.decode()
 
     assert forged.status_code == 403
@@ -186,6 +187,8 @@ def test_an_editor_replies_in_the_customers_language(chalice_client: Any, aws: A
     assert "Your reply was sent." in thread
     assert thread.count(REPLY) == 1  # sent once, not by the forged form
     assert empty.status_code == 409  # the service refuses it; the page says why
+    assert too_long.status_code == 409
+    assert "क" * 141 not in get(chalice_client, f"{C}/answers/{response_id}", editor).body.decode()
 
 
 def test_a_publisher_publishes_and_rolls_back_after_confirming(
