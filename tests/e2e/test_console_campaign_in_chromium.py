@@ -77,6 +77,10 @@ def test_a_marketer_reads_moderates_replies_publishes_and_rolls_back(
         answers = funnel.get_by_role("row", name="Answers").inner_text()
         assert int(answers.split()[-1]) >= 1
         assert_clean(page, "dashboard")
+        page.get_by_role("link", name="हिन्दी").click()  # the console's Hindi, remembered
+        assert page.get_by_role("heading", name="फ़नल").is_visible()
+        assert_clean(page, "dashboard in Hindi")
+        page.get_by_role("link", name="English").click()
 
         page.get_by_role("link", name="Moderation").click()
         assert page.get_by_text(HELD).is_visible()
