@@ -25,6 +25,9 @@ from chalicelib.web import (
     admin,
     api,
     console,
+    console_answers,
+    console_campaign,
+    console_versions,
     pages,
     referrals,
     shares,
@@ -397,3 +400,85 @@ def send_due_followups(event: CloudWatchEvent) -> None:
     report = services.runner.within(event.context).run_due()
     # Counts only, no personal data; CloudWatch reads the metrics out of this line.
     print(emf_line(report, services.settings.stage, services.clock()))
+
+
+# The console's pages about one campaign (web/console_campaign.py, console_answers.py,
+# console_versions.py).
+CAMPAIGN = "/console/c/{slug}"
+
+
+@app.route(CAMPAIGN, methods=["GET"])
+def console_dashboard(slug: str) -> Response:
+    return _serve(lambda: console_campaign.dashboard(get_services(), slug, _request()))
+
+
+@app.route(f"{CAMPAIGN}/moderation", methods=["GET"])
+def console_moderation(slug: str) -> Response:
+    return _serve(lambda: console_campaign.moderation(get_services(), slug, _request()))
+
+
+@app.route(f"{CAMPAIGN}/moderation/{{share_id}}", methods=["POST"], content_types=FORM)
+def console_moderate(slug: str, share_id: str) -> Response:
+    return _serve(lambda: console_campaign.moderate(get_services(), slug, share_id, _request()))
+
+
+@app.route(f"{CAMPAIGN}/moderation/{{share_id}}/design.svg", methods=["GET"])
+def console_share_design(slug: str, share_id: str) -> Response:
+    return _serve(lambda: console_campaign.design(get_services(), slug, share_id, _request()))
+
+
+@app.route(f"{CAMPAIGN}/followups", methods=["GET"])
+def console_followups(slug: str) -> Response:
+    return _serve(lambda: console_campaign.followups(get_services(), slug, _request()))
+
+
+@app.route(f"{CAMPAIGN}/followups/retry", methods=["POST"], content_types=FORM)
+def console_retry_followups(slug: str) -> Response:
+    return _serve(lambda: console_campaign.retry(get_services(), slug, _request()))
+
+
+@app.route(f"{CAMPAIGN}/answers", methods=["GET"])
+def console_answers_page(slug: str) -> Response:
+    return _serve(lambda: console_answers.answers(get_services(), slug, _request()))
+
+
+@app.route(f"{CAMPAIGN}/answers/{{response_id}}", methods=["GET"])
+def console_answer(slug: str, response_id: str) -> Response:
+    return _serve(lambda: console_answers.answer(get_services(), slug, response_id, _request()))
+
+
+@app.route(f"{CAMPAIGN}/answers/{{response_id}}/reply", methods=["POST"], content_types=FORM)
+def console_reply(slug: str, response_id: str) -> Response:
+    return _serve(lambda: console_answers.reply(get_services(), slug, response_id, _request()))
+
+
+@app.route(f"{CAMPAIGN}/export", methods=["GET"])
+def console_export(slug: str) -> Response:
+    return _serve(lambda: console_answers.export(get_services(), slug, _request()))
+
+
+@app.route(f"{CAMPAIGN}/versions", methods=["GET"])
+def console_versions_page(slug: str) -> Response:
+    return _serve(lambda: console_versions.versions(get_services(), slug, _request()))
+
+
+@app.route(f"{CAMPAIGN}/versions/{{version}}/publish", methods=["GET"])
+def console_confirm_publish(slug: str, version: str) -> Response:
+    return _serve(
+        lambda: console_versions.confirm_publish(get_services(), slug, version, _request())
+    )
+
+
+@app.route(f"{CAMPAIGN}/versions/{{version}}/publish", methods=["POST"], content_types=FORM)
+def console_publish(slug: str, version: str) -> Response:
+    return _serve(lambda: console_versions.publish(get_services(), slug, version, _request()))
+
+
+@app.route(f"{CAMPAIGN}/rollback", methods=["GET"])
+def console_confirm_rollback(slug: str) -> Response:
+    return _serve(lambda: console_versions.confirm_rollback(get_services(), slug, _request()))
+
+
+@app.route(f"{CAMPAIGN}/rollback", methods=["POST"], content_types=FORM)
+def console_rollback(slug: str) -> Response:
+    return _serve(lambda: console_versions.rollback(get_services(), slug, _request()))

@@ -297,3 +297,10 @@ class AdminService:
             if job.status == "failed" and step in (None, job.step)
         ]
         return sum(self._jobs.reopen_failed(job, now) for job in failed)
+
+    def version_source(self, slug: str, version: int) -> str:
+        """The YAML a version was deployed from (VersionProblem for a version never deployed),
+        for the console's diff between versions."""
+        if not any(stored.version == version for stored in self._campaigns.versions(slug)):
+            raise VersionProblem(f"{slug} has no version {version}")
+        return self._campaigns.version(slug, version).source
