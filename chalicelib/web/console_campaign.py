@@ -20,7 +20,7 @@ from chalicelib.bootstrap import Services
 from chalicelib.errors import CampaignNotFound, DialogueProblem, InvalidCursor, VersionProblem
 from chalicelib.followups.model import FollowUpJob
 from chalicelib.web.charts import bars
-from chalicelib.web.console import _checked_form, signed_in
+from chalicelib.web.console import checked_form, signed_in
 from chalicelib.web.console_render import page
 from chalicelib.web.http import BadRequest, ErrorTable, WebRequest, WebResponse, answered
 
@@ -66,7 +66,7 @@ def posted(
     done); then ``action(principal, fields)``."""
 
     def view(who: Principal, token: str, cookies: tuple[str, ...]) -> WebResponse:
-        fields = _checked_form(services, request)
+        fields = checked_form(services, request)
         if fields is None:
             services.accounts.record(who.name, f"console.{needs}", "", "no csrf token")
             return page(
