@@ -13,9 +13,7 @@ from chalicelib.campaigns.theme import Theme
 LocalizedText = Mapping[str, str]
 """A marketer's text in every locale the campaign offers (the loader guarantees all are there)."""
 
-QuestionKind = Literal[
-    "choice",  # = single_choice (kept for older campaigns)
-    "text",  # = short_text if max_length <= 100, else long_text
+QuestionControl = Literal[
     "single_choice",
     "multi_choice",
     "dropdown",
@@ -27,6 +25,12 @@ QuestionKind = Literal[
     "date",
     "short_text",
     "long_text",
+]
+"""How a question is asked and answered (``questions.control`` of a question)."""
+QuestionKind = Literal[
+    QuestionControl,
+    "choice",  # = single_choice (kept for older campaigns)
+    "text",  # = short_text if max_length <= 100, else long_text
 ]
 ContactMode = Literal["none", "optional", "required"]
 

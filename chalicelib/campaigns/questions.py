@@ -7,23 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Literal
 
-from chalicelib.campaigns.model import Question, ShowIf
+from chalicelib.campaigns.model import Question, QuestionControl, ShowIf
 
-Control = Literal[
-    "single_choice",
-    "multi_choice",
-    "dropdown",
-    "rating",
-    "nps",
-    "scale",
-    "number",
-    "email",
-    "date",
-    "short_text",
-    "long_text",
-]
+Control = QuestionControl
 SHORT_TEXT_MAX = 100
 """A ``text`` question this long or shorter is one line (an input), longer a textarea."""
 CHOICES = frozenset({"single_choice", "multi_choice", "dropdown"})
@@ -125,7 +112,7 @@ def steps(questions: Sequence[Question]) -> list[tuple[Question, ...]]:
     """The questions in the steps a form takes without JavaScript: a new step starts at a
     question whose ``show_if`` depends on a question of the current step.
 
-    >>> from chalicelib.campaigns.model import Question, ShowIf
+    >>> from chalicelib.campaigns.model import Question, QuestionControl, ShowIf
     >>> a, b = Question("a", "rating", {}, True), Question("b", "text", {}, False)
     >>> c = Question("c", "text", {}, False, show_if=ShowIf("a", at_most=Decimal(2)))
     >>> [[q.id for q in step] for step in steps([a, b, c])]
