@@ -35,7 +35,8 @@ def rgb(colour: str) -> str:
 
 
 MEASURE = """() => {
-  const button = document.querySelector("button[type=submit][value=send]");
+  const button = document.querySelector(
+    "button[type=submit][value=send], button[type=submit][value=next]");
   const logo = document.querySelector("img.logo");
   const box = logo && logo.getBoundingClientRect();
   return {

@@ -82,6 +82,8 @@ def test_a_deploy_carries_a_new_logo_and_colour_to_the_page(
     text = re.sub(r"(?m)^locales: \[.*\]$", "locales: [en, hi]", text, count=1)
     (tmp_path / f"{CAR}.yaml").write_text(text.replace("#a4161a", "#0b5394"), encoding="utf-8")
     (tmp_path / "assets" / CAR).mkdir(parents=True)
+    for layer in (DEFINITIONS / "assets" / CAR).glob("*.svg"):  # the product's own drawing
+        (tmp_path / "assets" / CAR / layer.name).write_bytes(layer.read_bytes())
     (tmp_path / "assets" / CAR / "logo.svg").write_text(NEW_LOGO, encoding="utf-8")
 
     # The event attribute is refused before anything is stored.
