@@ -27,6 +27,7 @@ from chalicelib.web import (
     console,
     console_answers,
     console_campaign,
+    console_qr,
     console_versions,
     pages,
     referrals,
@@ -482,3 +483,13 @@ def console_confirm_rollback(slug: str) -> Response:
 @app.route(f"{CAMPAIGN}/rollback", methods=["POST"], content_types=FORM)
 def console_rollback(slug: str) -> Response:
     return _serve(lambda: console_versions.rollback(get_services(), slug, _request()))
+
+
+@app.route(f"{CAMPAIGN}/qr", methods=["GET"])
+def console_qr_codes(slug: str) -> Response:
+    return _serve(lambda: console_qr.codes(get_services(), slug, _request()))
+
+
+@app.route(f"{CAMPAIGN}/qr/{{name}}", methods=["GET"])
+def console_qr_image(slug: str, name: str) -> Response:
+    return _serve(lambda: console_qr.image(get_services(), slug, name, _request()))

@@ -2,7 +2,7 @@
 
 The link is ``{base}/{locale}/c/{slug}?src={source}``; the app counts the visits per ``src``
 (``chalicelib.web.pages.source_of``), so a poster, a flyer and a shop counter each get their own.
-An operator tool: segno is a development requirement, not part of the Lambda package.
+The link and the symbol are ``chalicelib.distribution.qr``'s, the same as the console's QR page.
 """
 
 from __future__ import annotations
@@ -13,43 +13,31 @@ import re
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
-
-import segno
+from urllib.parse import urlsplit
 
 from chalicelib.campaigns import Campaign
 from chalicelib.campaigns.loader import load_campaign_file
+from chalicelib.distribution.qr import (
+    BORDER,
+    ERROR_LEVEL,
+    SCALE,
+    BadSource,
+    campaign_url,
+    check_source,
+    make_symbol,
+)
 from chalicelib.errors import InvalidCampaignDefinition
-from chalicelib.web.pages import TOKEN_SOURCE, campaign_path
 from samvad_cli.campaigns import DEFINITIONS
+
+__all__ = ["BORDER", "ERROR_LEVEL", "SCALE", "campaign_url", "make_symbol", "qr", "register"]
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"  # the local stack (``make run``)
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")  # as in campaign.schema.json
-ERROR_LEVEL = "q"  # about 25% of the symbol may be damaged: posters get scuffed and folded
-BORDER = 4  # the quiet zone the QR standard asks for, in modules
-SCALE = 10  # pixels (PNG) or user units (SVG) per module: 4-Q is 410 px, fine for A4 print
 FORMATS = {"svg": ("svg",), "png": ("png",), "both": ("svg", "png")}
 
 
 class QrProblem(Exception):
     """Something the operator has to fix; printed as is, exit status 1."""
-
-
-def campaign_url(base_url: str, locale: str, slug: str, source: str) -> str:
-    return f"{base_url.rstrip('/')}{campaign_path(locale, slug)}?{urlencode({'src': source})}"
-
-
-def make_symbol(url: str) -> segno.QRCode:
-    """The QR code for ``url``: a full-size symbol (phones do not all read Micro QR)."""
-    return segno.make(url, error=ERROR_LEVEL, micro=False)
-
-
-def check_source(source: str) -> None:
-    if not TOKEN_SOURCE.match(source):
-        raise QrProblem(
-            f"source {source!r} is not a plain token: use 1 to 40 letters, digits or _ . : -"
-            " (the app counts any other ?src= as 'direct')"
-        )
 
 
 def check_base_url(base_url: str) -> None:
@@ -121,7 +109,10 @@ def default_base_url() -> str:
 def qr(args: argparse.Namespace) -> int:
     base_url = args.base_url or default_base_url()
     try:
-        check_source(args.source)
+        try:
+            check_source(args.source)
+        except BadSource as exc:
+            raise QrProblem(str(exc)) from exc
         check_base_url(base_url)
         campaign = find_campaign(Path(args.dir), args.slug)
         locales = chosen_locales(campaign, args.locale, args.all_locales)

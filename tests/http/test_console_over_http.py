@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import ADMIN_PASSWORD, RunningStack
 
 pytestmark = pytest.mark.http
-PAGES = ("", "/versions", "/answers", "/moderation", "/followups", "/export")
+PAGES = ("", "/versions", "/answers", "/moderation", "/followups", "/export", "/qr")
 HOSTILE = (
     "/console/c/no-such-campaign",
     "/console/c/no-such-campaign/answers",
@@ -27,6 +27,10 @@ HOSTILE = (
     "/console/c/wishlist/versions/x/publish",
     "/console/c/wishlist/versions/99/publish",
     "/console/c/wishlist/moderation/nothing/design.svg",
+    "/console/c/wishlist/qr?src=%3Cscript%3E",
+    "/console/c/wishlist/qr/%00.svg",
+    "/console/c/wishlist/qr/hi.svg?src=" + "x" * 500,
+    "/console/c/no-such-campaign/qr/hi.png",
 )
 
 
@@ -74,3 +78,18 @@ def test_a_form_without_its_token_changes_nothing(stack: RunningStack) -> None:
 
     assert refused.status_code == 403
     assert stack.get("/console/c/wishlist/versions", cookies=cookies).text == before
+
+
+def test_a_qr_code_downloads_as_a_file(stack: RunningStack) -> None:
+    cookies = signed_in(stack)
+
+    png = stack.get("/console/c/wishlist/qr/hi.png?src=poster-17", cookies=cookies)
+    svg = stack.get("/console/c/wishlist/qr/en.svg", cookies=cookies)
+
+    assert png.status_code == 200
+    assert png.content[:8] == b"\x89PNG\r\n\x1a\n"
+    assert png.headers["Content-Disposition"] == 'attachment; filename="wishlist-hi-poster-17.png"'
+    assert png.headers["Cache-Control"].startswith("private")
+    assert svg.status_code == 200
+    assert svg.headers["Content-Type"] == "image/svg+xml"
+    assert svg.content.startswith(b"<?xml") or svg.content.startswith(b"<svg")

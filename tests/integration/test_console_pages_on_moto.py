@@ -41,6 +41,7 @@ PAGES = {
     "/moderation": Action.READ_ANSWERS,
     "/followups": Action.READ_ANSWERS,
     "/export": Action.READ_ANSWERS,
+    "/qr": Action.READ_CAMPAIGNS,
 }
 
 

@@ -17,6 +17,7 @@ LAZY = {
     "resvg_py",  # PNG previews of designs
     "yaml",  # campaign definitions, on the first parse
     "moto",  # tests and the local stack only, never in Lambda
+    "segno",  # QR codes, the console's QR page only
 }
 
 

@@ -207,3 +207,13 @@ def test_definitions_from_another_dir(tmp_path: Path, capsys: pytest.CaptureFixt
     argv = ["qr", "wishlist", "--locale", "ur", "--source", "shop", "--dir", str(empty)]
     assert main(argv) == 1
     assert "unknown campaign" in capsys.readouterr().err
+
+
+def test_the_qr_source_check_is_the_campaign_pages_own() -> None:
+    from chalicelib.distribution.qr import SOURCE, BadSource, check_source
+    from chalicelib.web.pages import TOKEN_SOURCE
+
+    assert SOURCE.pattern == TOKEN_SOURCE.pattern
+    check_source("poster-17")
+    with pytest.raises(BadSource):
+        check_source("poster 17")

@@ -1,0 +1,1 @@
+"""Getting a campaign in front of customers: printable QR codes of its public links."""
