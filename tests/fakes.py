@@ -42,6 +42,8 @@ class FakeStore:
         self.counts: Counter[tuple[str, str, str, str]] = Counter()
         self.variant_counts: Counter[tuple[str, str, str]] = Counter()
         """(slug, variant, what): the A/B variants' dimension of the same counters."""
+        self.daily: Counter[tuple[str, str, str]] = Counter()
+        """(slug, day, what): the counts per day in the campaign's time zone."""
         self.contacts: dict[str, Contact] = {}
         self.marketing: dict[str, tuple[str, int]] = {}
         self.budgets: Counter[tuple[str, str]] = Counter()
@@ -58,6 +60,7 @@ class FakeStore:
         jobs: Sequence[FollowUpJob],
         limits: Sequence[Limit] = (),
         counts: Sequence[Count] = (),
+        day: str | None = None,
     ) -> Response | None:
         with self._lock:
             if response.id in self.responses:
@@ -79,6 +82,7 @@ class FakeStore:
                 response.locale,
                 response.source,
                 variant=response.variant,
+                day=day,
             )
             self._add_counts([answered, *counts])
             return None
@@ -188,9 +192,13 @@ class FakeStore:
         source: str,
         by: int = 1,
         variant: str | None = None,
+        day: str | None = None,
     ) -> None:
         self.writes.append((what, slug, locale, source, by))
-        self._add_counts([Count(what, slug, locale, source, by, variant)])
+        self._add_counts([Count(what, slug, locale, source, by, variant, day)])
+
+    def day_counts(self, slug: str, day: str) -> dict[str, int]:
+        return {w: n for (s, d, w), n in self.daily.items() if (s, d) == (slug, day)}
 
     def stats(self, slug: str) -> list[tuple[str, str, str, int]]:
         return sorted(
@@ -220,6 +228,8 @@ class FakeStore:
             self.counts[(count.what, count.slug, count.locale, count.source)] += count.by
             if count.variant is not None:
                 self.variant_counts[(count.slug, count.variant, count.what)] += count.by
+            if count.day is not None:
+                self.daily[(count.slug, count.day, count.what)] += count.by
 
     def _remember(self, contact_id: str, response_id: str) -> None:
         contact = self.contacts.get(contact_id) or Contact(contact_id, None, frozenset())

@@ -13,6 +13,7 @@ from chalicelib.admin.ports import AnswerReader, JobDesk
 from chalicelib.admin.question_stats import summarize
 from chalicelib.campaigns import Campaign
 from chalicelib.campaigns.deployment import deploy_text
+from chalicelib.campaigns.funnel import local_day
 from chalicelib.campaigns.ports import CampaignStore
 from chalicelib.campaigns.registry import CampaignRegistry
 from chalicelib.consent.links import Links
@@ -200,6 +201,11 @@ class AdminService:
         totals["questions"] = self.question_stats(slug)
         totals["variants"] = self._variants(slug)
         return totals
+
+    def today(self, slug: str, timezone: str) -> dict[str, int]:
+        """The campaign's views and answers today, the day in ``timezone`` (the campaign's)."""
+        counts = self._answers.day_counts(slug, local_day(self._clock(), timezone))
+        return {"views": counts.get("views", 0), "responses": counts.get("responses", 0)}
 
     def question_stats(self, slug: str) -> list[dict[str, Any]]:
         """A summary per question of the published version (``admin.question_stats``).

@@ -22,6 +22,11 @@ class AnswerReader(Protocol):
         """(what, locale, source, count) for each funnel counter of the campaign."""
         ...
 
+    def day_counts(self, slug: str, day: str) -> dict[str, int]:
+        """The campaign's counts (``views``, ``responses``) on ``day`` (``YYYY-MM-DD`` in its
+        time zone); a count with nothing that day is absent."""
+        ...
+
 
 class JobDesk(Protocol):
     def campaign_jobs(self, slug: str) -> list[FollowUpJob]: ...

@@ -19,9 +19,11 @@ class ResponseStore(Protocol):
         jobs: Sequence[FollowUpJob],
         limits: Sequence[Limit] = (),
         counts: Sequence[Count] = (),
+        day: str | None = None,
     ) -> Response | None:
-        """Write the response, its jobs, the funnel's ``responses`` count and ``counts`` at
-        once, counting ``limits`` (RateLimited when one is full, and nothing is written);
+        """Write the response, its jobs, the funnel's ``responses`` count (and, with ``day``,
+        the campaign's count of answers that day) and ``counts`` at once, counting
+        ``limits`` (RateLimited when one is full, and nothing is written);
         None if written, else the stored twin (then nothing is counted)."""
         ...
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.campaigns import Campaign
-from chalicelib.campaigns.funnel import Count
+from chalicelib.campaigns.funnel import Count, local_day
 from chalicelib.consent.links import Links
 from chalicelib.errors import CampaignClosed, IdempotencyConflict
 from chalicelib.followups.planning import plan_jobs
@@ -87,7 +87,8 @@ class ResponseService:
         jobs = plan_jobs(campaign, response, now, self._links)
         limits = self._limits(client, fields, campaign.phone_region, now)
         counts = [Count("referred", campaign.slug, locale, "share")] if referred_by else []
-        existing = self._store.create_response(response, jobs, limits, counts)
+        day = local_day(now, campaign.timezone)
+        existing = self._store.create_response(response, jobs, limits, counts, day)
         if existing is not None:
             if existing.request_hash != response.request_hash:
                 raise IdempotencyConflict(response.id)

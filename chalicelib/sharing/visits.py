@@ -10,8 +10,16 @@ from chalicelib.sharing.service import SharingService
 
 
 class CountView(Protocol):
-    def __call__(self, slug: str, locale: str, source: str, variant: str | None = None) -> None:
-        """One more view (in the A/B ``variant`` the visitor sees, if any)."""
+    def __call__(
+        self,
+        slug: str,
+        locale: str,
+        source: str,
+        variant: str | None = None,
+        timezone: str | None = None,
+    ) -> None:
+        """One more view (in the A/B ``variant`` the visitor sees, if any), counted on the
+        day in the campaign's ``timezone`` too."""
 
 
 class PageVisits:
@@ -31,10 +39,8 @@ class PageVisits:
         visit too. Returns the visitor id the browser keeps (a new one when it had none), or
         None when the page was not opened through a share. A campaign in one of its variants'
         texts (``Campaign.shown_variant``) counts the view in that variant."""
-        if campaign.shown_variant is None:
-            self._count_view(campaign.slug, locale, source)
-        else:
-            self._count_view(campaign.slug, locale, source, campaign.shown_variant)
+        tz = campaign.timezone
+        self._count_view(campaign.slug, locale, source, campaign.shown_variant, tz)
         if share_id is None:
             return None
         return self._sharing.count_visit(campaign, share_id, visitor)

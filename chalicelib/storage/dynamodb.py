@@ -25,6 +25,7 @@ from chalicelib.storage.items import (
     Item,
     contact_updates,
     count_update,
+    count_writes,
     due_shard,
     dump_item,
     job_from_item,
@@ -68,9 +69,11 @@ class DynamoStore:
         jobs: Sequence[FollowUpJob],
         limits: Sequence[Limit] = (),
         counts: Sequence[Count] = (),
+        day: str | None = None,
     ) -> Response | None:
-        """The answer, its follow-up jobs, the contact's link to it, the funnel counts and the
-        rate-limit counters in one transaction: one write request, all or nothing.
+        """The answer, its follow-up jobs, the contact's link to it, the funnel counts (the
+        answer's ``day`` count too, when given) and the rate-limit counters in one
+        transaction: one write request, all or nothing.
 
         None if written; the stored twin if this id was written before (an idempotent repeat,
         never rate limited); RateLimited if a counter is full (nothing is written)."""
@@ -87,8 +90,8 @@ class DynamoStore:
         ]
         writes.extend(contact_updates(self._table, jobs))
         r = response
-        answered = Count("responses", r.campaign, r.locale, r.source, variant=r.variant)
-        writes.extend(count_update(self._table, count) for count in (answered, *counts))
+        answered = Count("responses", r.campaign, r.locale, r.source, variant=r.variant, day=day)
+        writes.extend(count_writes(self._table, [answered, *counts]))
         first_limit = len(writes)
         writes.extend(self._limit_write(limit) for limit in limits)
         for attempt in range(CONFLICT_ATTEMPTS):
@@ -141,9 +144,16 @@ class DynamoStore:
         source: str,
         by: int = 1,
         variant: str | None = None,
+        day: str | None = None,
     ) -> None:
-        """``by`` more of ``what`` (views, shares, referred, rewards) for the funnel."""
-        update = count_update(self._table, Count(what, slug, locale, source, by, variant))["Update"]
+        """``by`` more of ``what`` (views, shares, referred, rewards) for the funnel; with a
+        ``day``, the day's count too, in the same (transactional) write request."""
+        count = Count(what, slug, locale, source, by, variant, day)
+        if day is not None:
+            with aws_failures():
+                self._client.transact_write_items(TransactItems=count_writes(self._table, [count]))
+            return
+        update = count_update(self._table, count)["Update"]
         with aws_failures():
             self._client.update_item(
                 TableName=update["TableName"],
@@ -169,6 +179,14 @@ class DynamoStore:
         for what, locale, source, _, count in self._counters(slug):
             rows[(what, locale, source)] += count
         return sorted((*key, count) for key, count in rows.items())
+
+    def day_counts(self, slug: str, day: str) -> dict[str, int]:
+        """The campaign's counts on ``day`` (views, responses), in one Query."""
+        items = self._query(
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :s)",
+            ExpressionAttributeValues=dump_item({":pk": f"CAMPAIGN#{slug}", ":s": f"DAY#{day}#"}),
+        )
+        return {item["sk"].split("#", 2)[2]: int(item["count"]) for item in items}
 
     def variant_stats(self, slug: str) -> list[tuple[str, str, int]]:
         """(variant, what, count) of the counters of the campaign's A/B variants."""

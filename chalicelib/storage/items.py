@@ -206,6 +206,34 @@ def count_update(table: str, count: Count) -> TransactWriteItemTypeDef:
     }
 
 
+def day_update(table: str, count: Count) -> TransactWriteItemTypeDef:
+    """The update of a campaign's count of ``count.what`` on ``count.day`` (one item per
+    campaign, day and what, all locales and sources together), as a transaction item."""
+    return {
+        "Update": {
+            "TableName": table,
+            "Key": dump_item(
+                {"pk": f"CAMPAIGN#{count.slug}", "sk": f"DAY#{count.day}#{count.what}"}
+            ),
+            "UpdateExpression": "ADD #n :one",
+            "ExpressionAttributeNames": {"#n": "count"},
+            "ExpressionAttributeValues": dump_item({":one": count.by}),
+        }
+    }
+
+
+def count_writes(table: str, counts: Sequence[Count]) -> list[TransactWriteItemTypeDef]:
+    """The counters' updates, each count's day counter too when it has a day. Raises
+    ValueError if two counts name the same day counter: one transaction may not touch an
+    item twice."""
+    writes = [count_update(table, count) for count in counts]
+    days = [(c.slug, c.day, c.what) for c in counts if c.day is not None]
+    if len(set(days)) != len(days):
+        raise ValueError(f"two counts of the same day counter in one write: {days}")
+    writes.extend(day_update(table, count) for count in counts if count.day is not None)
+    return writes
+
+
 def new_job_put(table: str, job: FollowUpJob) -> TransactWriteItemTypeDef:
     """A new job's Put (the transaction is refused if it exists: then nothing is written)."""
     return {

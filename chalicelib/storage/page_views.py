@@ -10,6 +10,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from chalicelib.campaigns.funnel import local_day
+
 
 class CountStore(Protocol):
     def count(
@@ -20,6 +22,7 @@ class CountStore(Protocol):
         source: str,
         by: int = 1,
         variant: str | None = None,
+        day: str | None = None,
     ) -> None: ...
 
 
@@ -31,13 +34,22 @@ class ViewCounter:
         self._clock = clock
         self._every = every
         self._most = most
-        self._pending: Counter[tuple[str, str, str, str | None]] = Counter()
+        self._pending: Counter[tuple[str, str, str, str | None, str | None]] = Counter()
         self._since = clock()
         self._lock = threading.Lock()
 
-    def view(self, slug: str, locale: str, source: str, variant: str | None = None) -> None:
+    def view(
+        self,
+        slug: str,
+        locale: str,
+        source: str,
+        variant: str | None = None,
+        timezone: str | None = None,
+    ) -> None:
+        """One more view; with the campaign's ``timezone``, counted on its day there too."""
+        day = local_day(self._clock(), timezone) if timezone else None
         with self._lock:
-            self._pending[(slug, locale, source, variant)] += 1
+            self._pending[(slug, locale, source, variant, day)] += 1
             due = (
                 self._clock() - self._since >= self._every
                 or sum(self._pending.values()) >= self._most
@@ -49,8 +61,10 @@ class ViewCounter:
         with self._lock:
             pending, self._pending = self._pending, Counter()
             self._since = self._clock()
-        for (slug, locale, source, variant), views in pending.items():
-            if variant is None:
+        for (slug, locale, source, variant, day), views in pending.items():
+            if day is not None:
+                self._store.count("views", slug, locale, source, views, variant, day)
+            elif variant is None:
                 self._store.count("views", slug, locale, source, views)
             else:
                 self._store.count("views", slug, locale, source, views, variant)

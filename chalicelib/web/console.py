@@ -134,6 +134,7 @@ def _campaign_rows(services: Services) -> list[dict[str, Any]]:
                 "ends_at": live.ends_at if live is not None else None,
                 "views": stats["views"],
                 "responses": stats["responses"],
+                "today": services.admin.today(slug, live.timezone) if live is not None else None,
             }
         )
     return rows

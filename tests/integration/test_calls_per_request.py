@@ -96,3 +96,15 @@ def test_a_warm_page_view_makes_no_aws_call(client: Any, calls: Counter[str]) ->
     for locale in ("hi", "en", "ur", "hi"):
         assert client.http.get(f"/{locale}/c/wishlist").status_code == 200
     assert calls == {}
+
+
+def test_a_flush_writes_each_batch_of_views_with_its_days_count_in_one_request(
+    client: Any, calls: Counter[str]
+) -> None:
+    from chalicelib.bootstrap import get_services
+
+    for locale in ("hi", "en", "ur", "hi"):
+        assert client.http.get(f"/{locale}/c/wishlist").status_code == 200
+    calls.clear()
+    get_services().views.flush()
+    assert calls == {"dynamodb.TransactWriteItems": 3}  # hi, en, ur: total and day at once

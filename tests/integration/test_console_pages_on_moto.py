@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from chalicelib.accounts.model import Principal
 from chalicelib.accounts.roles import Action, Role
+from chalicelib.campaigns.funnel import local_day
 from tests.conftest import ADMIN_KEY, CSRF_COOKIE_VALUE, csrf_token
 from tests.integration.test_accounts_on_moto import MAY  # who may, by the words
 from tests.samples import DRESS_DESIGN, inline_text
@@ -286,3 +287,24 @@ def test_a_campaign_never_published_has_no_dashboard_yet_but_its_versions(
     assert dashboard.status_code == 409
     assert "not published yet" in dashboard.body.decode()
     assert versions.status_code == 200
+
+
+def test_the_campaign_list_shows_todays_views_and_answers_beside_the_totals(
+    chalice_client: Any, aws: Any
+) -> None:
+    campaign = aws.campaign(DRESS)
+    yesterday = local_day(aws.clock() - timedelta(days=1), campaign.timezone)
+    store = aws.adapters.store
+    store.count("views", DRESS, "hi", "direct", 5, None, yesterday)
+    store.count("responses", DRESS, "hi", "direct", 7, None, yesterday)
+    for _ in range(2):
+        assert chalice_client.http.get(f"/hi/c/{DRESS}").status_code == 200
+    dress_with_a_held_share(chalice_client)  # one answer today
+    aws.views.flush()
+
+    page = get(chalice_client, "/console", session(aws, Role.VIEWER)).body.decode()
+
+    row = re.search(rf'<tr>\s*<th scope="row"><a href="{C}">.*?</tr>', page, re.S)
+    assert row is not None, page
+    cells = [re.sub(r"\s+", " ", c).strip() for c in re.findall(r"<td>(.*?)</td>", row[0], re.S)]
+    assert cells[-2:] == ["7<br>today: 2", "8<br>today: 1"]

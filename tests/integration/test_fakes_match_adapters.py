@@ -81,6 +81,28 @@ def test_an_answer_is_written_once_with_its_counts_and_limits(stores: tuple[Any,
     ]
 
 
+def test_answers_and_views_are_counted_per_day_with_their_totals(stores: tuple[Any, Any]) -> None:
+    store, _ = stores
+    referred = [Count("referred", SLUG, "hi", "share", day="2026-11-24")]
+    assert store.create_response(answer(1), [], [], referred, "2026-11-24") is None
+    assert store.create_response(answer(2), [], [], [], "2026-11-25") is None
+    assert store.create_response(answer(1), [], [], [], "2026-11-25") == answer(1)  # a repeat
+    store.count("views", SLUG, "hi", "poster", 3, None, "2026-11-25")
+    store.count("views", SLUG, "en", "direct", 1, "b", "2026-11-25")
+    store.count("views", SLUG, "en", "direct")  # no day: the total only
+
+    assert store.day_counts(SLUG, "2026-11-24") == {"referred": 1, "responses": 1}
+    assert store.day_counts(SLUG, "2026-11-25") == {"responses": 1, "views": 4}
+    assert store.day_counts(SLUG, "2026-11-2") == {}  # a day is not a prefix of another
+    assert store.day_counts("other", "2026-11-25") == {}
+    assert dict(((w, loc, src), n) for w, loc, src, n in store.stats(SLUG)) == {
+        ("referred", "hi", "share"): 1,
+        ("responses", "hi", "direct"): 2,
+        ("views", "en", "direct"): 2,
+        ("views", "hi", "poster"): 3,
+    }
+
+
 def test_an_opt_out_cancels_that_contacts_pending_jobs_only(stores: tuple[Any, Any]) -> None:
     store, _ = stores
     mine, theirs = answer(1), answer(2)

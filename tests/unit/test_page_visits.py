@@ -15,7 +15,7 @@ __all__ = ["campaign", "sharing", "store"]  # fixtures
 def test_a_view_is_counted_and_a_share_visited_once_per_visitor(
     campaign: Campaign, store: FakeStore, sharing: SharingService
 ) -> None:
-    views: list[tuple[str, str, str]] = []
+    views: list[tuple[str, ...]] = []
     visits = PageVisits(count_view=lambda *view: views.append(view), sharing=sharing)
     sharer = stored(store, campaign, answer(campaign, 1))
     share = sharing.create(campaign, sharer, "Dekho!")
@@ -30,9 +30,9 @@ def test_a_view_is_counted_and_a_share_visited_once_per_visitor(
     assert other not in (None, first, "not a visitor id!")
 
     assert views == [
-        (campaign.slug, "hi", "poster-7"),
-        (campaign.slug, "hi", "share"),
-        (campaign.slug, "hi", "share"),
-        (campaign.slug, "en", "share"),
+        (campaign.slug, "hi", "poster-7", None, campaign.timezone),
+        (campaign.slug, "hi", "share", None, campaign.timezone),
+        (campaign.slug, "hi", "share", None, campaign.timezone),
+        (campaign.slug, "en", "share", None, campaign.timezone),
     ]
     assert shares.shares[share.id].visits == 2  # two visitors, however often they came
