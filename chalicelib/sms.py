@@ -157,3 +157,36 @@ def _compiled(registered: str) -> re.Pattern[str]:
     if not "".join(literal).strip():
         raise DltTemplateError("DLT template has no literal text")
     return re.compile(r"\A" + "".join(pieces) + r"\Z")
+
+
+# What one SMS segment costs, in USD, by country (AWS End User Messaging list prices, 2026;
+# `samvad validate --price-per-segment` takes your own contract's).
+PRICE_PER_SEGMENT: dict[str, float] = {"IN": 0.00278}
+DEFAULT_PRICE = 0.0075
+"""USD per segment for a country not in ``PRICE_PER_SEGMENT``."""
+
+
+def price_per_segment(region: str | None) -> float:
+    """USD per segment to a number of ``region`` (ISO 3166 code), the list price.
+
+    >>> price_per_segment("IN"), price_per_segment("US")
+    (0.00278, 0.0075)
+    """
+    return PRICE_PER_SEGMENT.get((region or "").upper(), DEFAULT_PRICE)
+
+
+def region_of(phone_number: str | None, fallback: str) -> str:
+    """The country of an E.164 number (``+9198…`` → ``IN``), else ``fallback``.
+
+    >>> region_of("+919876543210", "US"), region_of(None, "IN")
+    ('IN', 'IN')
+    """
+    if not phone_number:
+        return fallback
+    import phonenumbers  # on first use: most pages never see a number
+
+    try:
+        region = phonenumbers.region_code_for_number(phonenumbers.parse(phone_number, None))
+    except phonenumbers.NumberParseException:
+        return fallback
+    return region if region and region != "ZZ" else fallback

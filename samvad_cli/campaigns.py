@@ -18,6 +18,7 @@ from chalicelib.campaigns.loader import load_campaign_file, load_campaigns, sms_
 from chalicelib.campaigns.theme import describe
 from chalicelib.config import PACKAGE_DIR
 from chalicelib.errors import DefinitionProblem, InvalidCampaignDefinition
+from chalicelib.sms import price_per_segment
 from chalicelib.variants.texts import in_variant, variant_of
 from samvad_cli.audited import AuditedBackend
 from samvad_cli.backend import ApiBackend, Backend, CommandFailed, LocalBackend
@@ -27,10 +28,6 @@ from samvad_cli.sms_report import language_lines
 from samvad_cli.stats_report import funnel_lines, variant_lines
 
 DEFINITIONS = PACKAGE_DIR / "campaigns" / "definitions"
-# What one SMS segment costs, in USD, by country (AWS End User Messaging list prices, 2026;
-# pass --price-per-segment for your own contract).
-PRICE_PER_SEGMENT = {"IN": 0.00278}
-DEFAULT_PRICE = 0.0075
 
 
 def load_paths(paths: list[str]) -> list[Campaign]:
@@ -72,9 +69,7 @@ def validate(args: argparse.Namespace) -> int:
         print(line, file=sys.stderr)
     for campaign in campaigns:
         print(f"{campaign.slug}: {'ERROR' if _window_problems(campaign, now) else 'OK'}")
-        price = args.price_per_segment or PRICE_PER_SEGMENT.get(
-            campaign.phone_region, DEFAULT_PRICE
-        )
+        price = args.price_per_segment or price_per_segment(campaign.phone_region)
         for line in _sms_lines(campaign, price):
             print(line)
         for line in language_lines(campaign, price):

@@ -18,10 +18,11 @@ from chalicelib.accounts.model import Principal
 from chalicelib.accounts.roles import Action
 from chalicelib.bootstrap import Services
 from chalicelib.errors import CampaignNotFound, DialogueProblem, InvalidCursor, VersionProblem
+from chalicelib.followups.costs import sms_cost
 from chalicelib.followups.model import FollowUpJob
 from chalicelib.web.charts import bars
 from chalicelib.web.console import checked_form, signed_in
-from chalicelib.web.console_render import page
+from chalicelib.web.console_render import console_locale, page
 from chalicelib.web.http import BadRequest, ErrorTable, WebRequest, WebResponse, answered
 
 STEPS = ("views", "responses", "shares", "verified", "rewards")
@@ -99,6 +100,30 @@ def _sms(jobs: Iterable[FollowUpJob]) -> dict[str, int]:
     return {"sent": counts["sent"], "failed": counts["failed"], "pending": counts["pending"]}
 
 
+def usd(value: float, locale: str) -> str:
+    """A cost in USD in the console's locale, to a hundredth of a cent (one segment in India
+    costs $0.00278: two digits would show most campaigns' texts as $0.00)."""
+    from decimal import Decimal
+
+    from babel.numbers import format_currency
+
+    from chalicelib.i18n.tags import babel_id
+
+    amount = Decimal(str(value)).quantize(Decimal("0.0001"))
+    return format_currency(amount, "USD", locale=babel_id(locale), decimal_quantization=False)
+
+
+def _sms_costs(
+    services: Services, slug: str, jobs: list[FollowUpJob], locale: str
+) -> dict[str, Any]:
+    cost = sms_cost(jobs, services.campaign(slug))
+    return {
+        "sent_cost": usd(cost.sent, locale),
+        "waiting_cost": usd(cost.waiting, locale),
+        "estimated": cost.estimated,
+    }
+
+
 def _breakdown(funnels: Mapping[str, Mapping[str, int]]) -> list[dict[str, Any]]:
     return [{"name": name, **funnel} for name, funnel in sorted(funnels.items())]
 
@@ -110,6 +135,7 @@ def dashboard(services: Services, slug: str, request: WebRequest) -> WebResponse
             return page(request, "problem.html", 409, cookies, problem="unpublished", **extra)
         stats = services.admin.stats(slug)
         _, rows = services.admin.all_responses(slug)
+        jobs = services.admin.followups(slug)
         days = _per_day(rows)
         by_locale, by_source = _breakdown(stats["by_locale"]), _breakdown(stats["by_source"])
         context = {
@@ -125,7 +151,8 @@ def dashboard(services: Services, slug: str, request: WebRequest) -> WebResponse
             "days": days,
             "day_chart": bars(days),
             "questions": [_question(q) for q in stats["questions"]],
-            "sms": _sms(services.admin.followups(slug)),
+            "sms": _sms(jobs),
+            "sms_cost": _sms_costs(services, slug, jobs, console_locale(request)),
         }
         return page(request, "dashboard.html", 200, cookies, who=who, form_token=token, **context)
 

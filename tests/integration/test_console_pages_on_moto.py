@@ -308,3 +308,35 @@ def test_the_campaign_list_shows_todays_views_and_answers_beside_the_totals(
     assert row is not None, page
     cells = [re.sub(r"\s+", " ", c).strip() for c in re.findall(r"<td>(.*?)</td>", row[0], re.S)]
     assert cells[-2:] == ["7<br>today: 2", "8<br>today: 1"]
+
+
+def _rewrite(aws: Any, job: Any, **changes: Any) -> Any:
+    """``job`` as the runner would leave it, with ``changes`` (claimed, then saved)."""
+    store = aws.adapters.store
+    claimed = store.claim(job, aws.clock() + timedelta(minutes=5), "console-cost-lease")
+    assert claimed is not None
+    assert store.save_job(replace(claimed, **changes))
+    return next(j for j in store.campaign_jobs(DRESS) if j.key == job.key)
+
+
+def test_the_dashboard_shows_what_the_texts_cost(chalice_client: Any, aws: Any) -> None:
+    dress_with_a_held_share(chalice_client)  # a Hindi customer with an Indian number
+    jobs = [j for j in aws.adapters.store.campaign_jobs(DRESS) if j.channel == "sms"]
+    for other in (j for j in jobs if j.step != "thank_you_sms"):
+        _rewrite(aws, other, status="cancelled")
+    thanks = next(j for j in jobs if j.step == "thank_you_sms")
+    thanks = _rewrite(aws, thanks, status="pending", message="", message_id=None, sent_at=None)
+    viewer = session(aws, Role.VIEWER)
+    waiting = get(chalice_client, C, viewer).body.decode()
+    english = "Thank you! " * 9 + "X"  # 100 GSM-7 characters: one segment, $0.00278 in India
+    _rewrite(aws, thanks, status="sent", message=english, message_id="m-1")
+    sent = get(chalice_client, C, viewer).body.decode()
+    hindi = get(chalice_client, f"{C}?lang=hi", viewer).body.decode()
+
+    # The step's Hindi text is UCS-2 and longer than 70 units: 2 segments × $0.00278
+    assert "Estimated cost of the texts waiting</th><td>$0.0056</td>" in waiting
+    assert "Estimated cost of the texts sent</th><td>$0.00</td>" in waiting
+    assert "Estimated cost of the texts sent</th><td>$0.0028</td>" in sent
+    assert "Estimated cost of the texts waiting</th><td>$0.00</td>" in sent
+    assert "price per segment in the country of the number" in sent
+    assert "भेजे गए संदेशों की अनुमानित लागत</th><td>$0.0028</td>" in hindi
