@@ -17,6 +17,7 @@ STEPS = (
     ("rewards", "rewards"),
 )
 NAME_WIDTH = 22
+VARIANT_STEPS = ("views", "responses", "shares", "verified", "rewards")  # per A/B variant
 
 
 def _percent(part: int, whole: int) -> str:
@@ -45,13 +46,15 @@ def funnel_lines(found: Mapping[str, Any]) -> Iterator[str]:
 
 
 def variant_lines(variants: Mapping[str, Any] | None) -> Iterator[str]:
-    """Each A/B variant's views, answers and conversion, and its z-test against the first
-    (or why there is no figure yet); nothing for a campaign without variants."""
+    """Each A/B variant's views, answers, shares, verified friends, rewards (the last three
+    counted under the variant of the sharer's answer) and conversion, and its z-test against
+    the first (or why there is no figure yet); nothing for a campaign without variants."""
     items = (variants or {}).get("items", [])
     if not items:
         return
     yield "A/B variants (two-proportion z-test against the first, two-sided p-value):"
-    yield f"  {'variant':<{NAME_WIDTH}}{'views':>11}{'answers':>11}{'conversion':>11}  vs first"
+    titles = [dict(STEPS)[key] for key in VARIANT_STEPS] + ["conversion"]
+    yield f"  {'variant':<{NAME_WIDTH}}" + "".join(f"{t:>11}" for t in titles) + "  vs first"
     for i, item in enumerate(items):
         conversion = _percent(item["responses"], item["views"])
         if i == 0:
@@ -61,7 +64,8 @@ def variant_lines(variants: Mapping[str, Any] | None) -> Iterator[str]:
         else:
             test = item["vs_first"]
             against = f"z = {test['z']:+.2f}, p = {test['p_value']:.4f}"
-        numbers = f"{item['views']:>11}{item['responses']:>11}{conversion:>11}"
+        numbers = "".join(f"{item.get(key, 0):>11}" for key in VARIANT_STEPS)
+        numbers += f"{conversion:>11}"
         yield f"  {item['id']:<{NAME_WIDTH}}{numbers}  {against}"
     assert variants is not None
     yield f"  (the rule: {variants['rule']})"

@@ -128,7 +128,9 @@ class SharingService:
             sharer_contact=self._links.contact_id(response.phone) if response.phone else None,
             created_at=self._clock(),
         )
-        shares = Count("shares", campaign.slug, response.locale, response.source)
+        shares = Count(
+            "shares", campaign.slug, response.locale, response.source, variant=response.variant
+        )
         self._shares.create(share, [shares])
         event(
             "share.created",
@@ -185,12 +187,15 @@ class SharingService:
         them to the sender."""
         if friend.referred_by is None or friend.phone is None:
             return Referral(counted=False, rewarded=False)  # only a phone tells friends apart
+        share = self._shares.get(friend.referred_by)
+        sharer = self._answers.get_response(share.response_id) if share else None
+        variant = sharer.variant if sharer else None  # the sharer's answer's A/B variant
         total = self._shares.count_referral(
             friend.referred_by,
             self._links.contact_id(friend.phone),
             friend.id,
             campaign.slug,
-            counts=[Count("verified", campaign.slug, friend.locale, "share")],
+            counts=[Count("verified", campaign.slug, friend.locale, "share", variant=variant)],
         )
         if total is None:
             return Referral(counted=False, rewarded=False)
@@ -198,14 +203,12 @@ class SharingService:
         if sharing is None or sharing.reward_threshold is None or total < sharing.reward_threshold:
             return Referral(counted=True, rewarded=False)
         now = self._clock()
-        share = self._shares.get(friend.referred_by)
-        sharer = self._answers.get_response(share.response_id) if share else None
         jobs = plan_event_jobs(campaign, sharer, "reward", now, self._links) if sharer else []
         granted = self._shares.grant_reward(
             friend.referred_by,
             sharing.reward_threshold,
             now,
-            counts=[Count("rewards", campaign.slug, friend.locale, "share")],
+            counts=[Count("rewards", campaign.slug, friend.locale, "share", variant=variant)],
             jobs=jobs,
         )
         if not granted:

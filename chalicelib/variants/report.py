@@ -1,4 +1,6 @@
-"""Views, answers and conversion per variant, each compared with the first variant."""
+"""Views, answers and conversion per variant, each compared with the first variant; and the
+rest of the funnel (shares, verified friends, rewards), counted under the variant of the
+sharer's answer."""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from chalicelib.variants.significance import ENOUGH, Arm, compare
+
+SHARING_STEPS = ("shares", "verified", "rewards")  # after the answer, in the sharer's variant
 
 
 def variant_report(
@@ -28,6 +32,7 @@ def variant_report(
             "views": arm.views,
             "responses": arm.answers,
             "conversion": round(arm.conversion, 4) if arm.conversion is not None else None,
+            **{what: counts[(variant, what)] for what in SHARING_STEPS},
         }
         if variant != ids[0]:
             test = compare(arms[ids[0]], arm)

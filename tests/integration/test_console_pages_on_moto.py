@@ -340,3 +340,27 @@ def test_the_dashboard_shows_what_the_texts_cost(chalice_client: Any, aws: Any) 
     assert "Estimated cost of the texts waiting</th><td>$0.00</td>" in sent
     assert "price per segment in the country of the number" in sent
     assert "भेजे गए संदेशों की अनुमानित लागत</th><td>$0.0028</td>" in hindi
+
+
+def test_the_dashboard_shows_each_variants_whole_funnel(chalice_client: Any, aws: Any) -> None:
+    from tests.integration.test_variants_on_moto import AB_KITCHEN, COOKIE
+
+    aws.admin.deploy(AB_KITCHEN.read_text(encoding="utf-8"), "ab-kitchen.yaml", "test")
+    aws.admin.publish("ab-kitchen", 1)
+    fields = {"form_token": "console-variant-1", "product": "tawa"}
+    form = {**FORM, "Cookie": f"{COOKIE}=festive"}
+    sent = chalice_client.http.post("/hi/c/ab-kitchen", headers=form, body=urlencode(fields))
+    assert sent.status_code == 303
+    aws.adapters.store.count("shares", "ab-kitchen", "hi", "direct", 2, "festive")  # a sharer's
+    aws.adapters.store.count("verified", "ab-kitchen", "hi", "share", 1, "festive")
+
+    page = get(chalice_client, "/console/c/ab-kitchen", session(aws, Role.VIEWER)).body.decode()
+    by_variant = page[page.index('id="by-variant"') :]
+    head = re.search(r"<thead>.*?</thead>", by_variant, re.S).group(0)  # type: ignore[union-attr]
+    assert re.findall(r'<th scope="col">([^<]+)</th>', head) == [
+        "Variant", "Views", "Answers", "Shares", "Verified friends", "Rewards",
+        "Conversion", "z", "p",
+    ]  # fmt: skip
+    festive = re.search(r'<th scope="row">festive</th>(.*?)</tr>', by_variant, re.S)
+    assert festive is not None
+    assert re.findall(r"<td>([^<]*)</td>", festive.group(1))[1:5] == ["1", "2", "1", "0"]

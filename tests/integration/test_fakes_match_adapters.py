@@ -119,18 +119,18 @@ def test_an_opt_out_cancels_that_contacts_pending_jobs_only(stores: tuple[Any, A
 
 def test_friends_count_once_and_the_reward_is_granted_once(stores: tuple[Any, Any]) -> None:
     store, shares = stores
-    sharer = answer(1)
+    sharer = replace(answer(1), variant="b")  # its share, friends and reward count under b
     store.create_response(sharer, [])
     share = Share("share-0001", SLUG, sharer.id, "hi", "", "", "public", (), "c-1", NOW)
-    shares.create(share, [Count("shares", SLUG, "hi", "direct")])
-    verified = [Count("verified", SLUG, "hi", "share")]
+    shares.create(share, [Count("shares", SLUG, "hi", "direct", variant="b")])
+    verified = [Count("verified", SLUG, "hi", "share", variant="b")]
     assert shares.count_referral(share.id, "c-1", "f" * 32, SLUG, verified) is None  # sharer
     assert shares.count_referral(share.id, "c-2", "f" * 32, SLUG, verified) == 1
     assert shares.count_referral(share.id, "c-2", "f" * 32, SLUG, verified) is None  # again
     assert shares.count_referral(share.id, "c-3", "e" * 32, "other", verified) is None
     assert shares.count_referral(share.id, "c-3", "e" * 32, SLUG, verified) == 2
     reward = [sms(sharer, "reward", "c-1")]
-    rewards = [Count("rewards", SLUG, "hi", "share")]
+    rewards = [Count("rewards", SLUG, "hi", "share", variant="b")]
     assert shares.grant_reward(share.id, 3, NOW, rewards, reward) is False  # not yet
     assert shares.grant_reward(share.id, 2, NOW, rewards, reward) is True
     assert shares.grant_reward(share.id, 2, NOW, rewards, reward) is False  # once
@@ -141,7 +141,13 @@ def test_friends_count_once_and_the_reward_is_granted_once(stores: tuple[Any, An
         ("shares", "hi", "direct"): 1,
         ("verified", "hi", "share"): 2,
         ("rewards", "hi", "share"): 1,
-    }
+    }  # the variants added up
+    assert store.variant_stats(SLUG) == [
+        ("b", "responses", 1),
+        ("b", "rewards", 1),
+        ("b", "shares", 1),
+        ("b", "verified", 2),
+    ]
 
 
 @pytest.fixture(params=["fake", "dynamodb"])

@@ -20,6 +20,9 @@ VARIANTS = {
             "responses": 250,
             "conversion": 0.25,
             "vs_first": {"z": 2.677, "p_value": 0.0074},
+            "shares": 40,
+            "verified": 15,
+            "rewards": 2,
         },
         {"id": "bold", "views": 20, "responses": 1, "conversion": 0.05, "vs_first": None},
     ],
@@ -72,8 +75,22 @@ def test_variants_show_their_conversion_and_z_test_or_not_enough_data(
     lines = printed(monkeypatch, capsys, _Backend(VARIANTS))
 
     rows = {line.split()[0]: line for line in lines if line.startswith("  ") and line.split()}
-    assert rows["plain"].split() == ["plain", "1000", "200", "20.0%", "(the", "baseline)"]
-    assert rows["festive"].split()[1:4] == ["1000", "250", "25.0%"]
+    header = next(line for line in lines if line.split()[:1] == ["variant"])
+    assert header.split() == [
+        "variant", "views", "answers", "shares", "verified", "rewards", "conversion", "vs", "first",
+    ]  # fmt: skip
+    assert rows["plain"].split() == [
+        "plain",
+        "1000",
+        "200",
+        "0",
+        "0",
+        "0",
+        "20.0%",
+        "(the",
+        "baseline)",
+    ]
+    assert rows["festive"].split()[1:7] == ["1000", "250", "40", "15", "2", "25.0%"]
     assert rows["festive"].endswith("z = +2.68, p = 0.0074")
     assert rows["bold"].endswith("not enough data yet")
     assert lines[-1] == f"  (the rule: {VARIANTS['rule']})"

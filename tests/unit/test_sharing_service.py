@@ -3,6 +3,7 @@ of an answer is written with the write it belongs to."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from chalicelib.followups.planning import plan_jobs
 from chalicelib.responses.model import Consent, Response
 from chalicelib.responses.service import ResponseService
 from chalicelib.sharing.service import SharingService
+from chalicelib.variants.report import variant_report
 from tests.fakes import Clock, FakeEraser, FakePublisher, FakeShares, FakeStore, FakeThreads
 
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
@@ -97,6 +99,22 @@ def test_proven_friends_earn_the_reward_once_and_never_the_sharer_himself(
     assert store.counts[("rewards", SLUG, "hi", "share")] == 1
     reward_steps = [s.id for s in campaign.followups if s.trigger == "reward"]
     assert {step for (rid, step) in store.jobs if rid == sharer.id} >= set(reward_steps)
+
+
+def test_a_share_its_friends_and_reward_count_in_the_variant_of_the_sharers_answer(
+    campaign: Campaign, store: FakeStore, sharing: SharingService
+) -> None:
+    sharer = stored(store, campaign, replace(answer(campaign, 1), variant="b"))
+    share = sharing.create(campaign, sharer, "देखो")
+    for number in range(2, 7):  # the friends saw variant a: the share is still b's
+        friend = replace(answer(campaign, number, referred_by=share.id), variant="a")
+        sharing.verify_friend(campaign, stored(store, campaign, friend))
+
+    assert store.counts[("shares", SLUG, "hi", "direct")] == 1  # the funnel adds variants up
+    assert store.counts[("rewards", SLUG, "hi", "share")] == 1
+    rows = {r["id"]: r for r in variant_report(["a", "b"], store.variant_stats(SLUG))["items"]}
+    assert [rows["b"][k] for k in ("responses", "shares", "verified", "rewards")] == [1, 1, 5, 1]
+    assert [rows["a"][k] for k in ("responses", "shares", "verified", "rewards")] == [5, 0, 0, 0]
 
 
 def test_a_referred_answer_is_counted_in_its_own_write_and_a_repeat_is_not(

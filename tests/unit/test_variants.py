@@ -159,18 +159,31 @@ def test_the_report_compares_each_variant_with_the_first() -> None:
         ("plain", "views", 400),  # rows of one variant add up (per locale and source)
         ("plain", "responses", 200),
         ("old", "views", 10),
+        ("festive", "shares", 40),  # the sharing steps, in the variant of the sharer's answer
+        ("festive", "verified", 12),
+        ("festive", "verified", 3),
+        ("festive", "rewards", 2),
     ]
     report = variant_report(["plain", "festive"], counted)
     plain, festive, old = report["items"]
-    assert plain == {"id": "plain", "views": 1000, "responses": 200, "conversion": 0.2}
+    nothing_shared = {"shares": 0, "verified": 0, "rewards": 0}
+    assert plain == {
+        "id": "plain",
+        "views": 1000,
+        "responses": 200,
+        "conversion": 0.2,
+        **nothing_shared,
+    }
     assert festive["conversion"] == 0.25
-    assert festive["vs_first"] == {"z": 2.677, "p_value": 0.0074}
+    assert (festive["shares"], festive["verified"], festive["rewards"]) == (40, 15, 2)
+    assert festive["vs_first"] == {"z": 2.677, "p_value": 0.0074}  # still answers per view
     assert old == {
         "id": "old",
         "views": 10,
         "responses": 0,
         "conversion": 0.0,
         "vs_first": None,
+        **nothing_shared,
     }  # counted under an older version, not enough data
     assert str(MIN_VIEWS) in report["rule"]
     assert str(MIN_ANSWERS) in report["rule"]
