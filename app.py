@@ -27,6 +27,7 @@ from chalicelib.web import (
     console,
     console_answers,
     console_campaign,
+    console_preview,
     console_qr,
     console_versions,
     pages,
@@ -461,6 +462,11 @@ def console_export(slug: str) -> Response:
 @app.route(f"{CAMPAIGN}/versions", methods=["GET"])
 def console_versions_page(slug: str) -> Response:
     return _serve(lambda: console_versions.versions(get_services(), slug, _request()))
+
+
+@app.route(f"{CAMPAIGN}/versions/{{version}}/preview", methods=["GET"])
+def console_version_preview(slug: str, version: str) -> Response:
+    return _serve(lambda: console_preview.preview(get_services(), slug, version, _request()))
 
 
 @app.route(f"{CAMPAIGN}/versions/{{version}}/publish", methods=["GET"])

@@ -310,3 +310,9 @@ class AdminService:
         if not any(stored.version == version for stored in self._campaigns.versions(slug)):
             raise VersionProblem(f"{slug} has no version {version}")
         return self._campaigns.version(slug, version).source
+
+    def version_campaign(self, slug: str, version: int) -> Campaign:
+        """The campaign of one version, published or not (VersionProblem for a version never
+        deployed), built from the data validated when it was deployed: the console's preview."""
+        self.version_source(slug, version)
+        return self._registry.version(slug, version)

@@ -38,6 +38,7 @@ POSTS = {
 PAGES = {
     "": Action.READ_CAMPAIGNS,
     "/versions": Action.READ_CAMPAIGNS,
+    "/versions/1/preview": Action.READ_CAMPAIGNS,
     "/answers": Action.READ_ANSWERS,
     "/moderation": Action.READ_ANSWERS,
     "/followups": Action.READ_ANSWERS,
@@ -364,3 +365,65 @@ def test_the_dashboard_shows_each_variants_whole_funnel(chalice_client: Any, aws
     festive = re.search(r'<th scope="row">festive</th>(.*?)</tr>', by_variant, re.S)
     assert festive is not None
     assert re.findall(r"<td>([^<]*)</td>", festive.group(1))[1:5] == ["1", "2", "1", "0"]
+
+
+NEW_TITLES = {
+    "en": ("What should we make for your kitchen next?", "Pick our next kitchen thing!"),
+    "hi": ("हम आपकी रसोई के लिए आगे क्या बनाएँ?", "अगली रसोई की चीज़ आप चुनिए!"),
+    "ur": ("ہم آپ کے باورچی خانے کے لیے آگے کیا بنائیں؟", "باورچی خانے کی اگلی چیز آپ چنیے!"),
+}
+
+
+def section(page: str, locale: str) -> str:
+    """The preview's section of ``locale`` (its opening tag and everything up to its end)."""
+    found = re.search(
+        rf'<section class="locale-preview" lang="{locale}" dir="(ltr|rtl)".*?</section>', page, re.S
+    )
+    assert found, f"no section for {locale}"
+    return found.group(0)
+
+
+def test_a_viewer_previews_an_unpublished_version_in_every_language(
+    chalice_client: Any, aws: Any
+) -> None:
+    text = inline_text("wishlist")
+    for old, new in NEW_TITLES.values():
+        assert old in text
+        text = text.replace(old, new)
+    deployed = chalice_client.http.post(
+        "/admin/api/v1/campaigns",
+        headers=KEY,
+        body=json.dumps({"file": "wishlist.yaml", "source": text}),
+    )
+    assert deployed.status_code == 201, deployed.body
+    viewer = session(aws, Role.VIEWER)
+    w = "/console/c/wishlist"
+
+    versions = get(chalice_client, f"{w}/versions", viewer).body.decode()
+    shown = get(chalice_client, f"{w}/versions/2/preview", viewer)
+    live = get(chalice_client, f"{w}/versions/1/preview", viewer).body.decode()
+    unknown = get(chalice_client, f"{w}/versions/7/preview", viewer)
+    garbled = get(chalice_client, f"{w}/versions/x7/preview", viewer)
+    no_campaign = get(chalice_client, "/console/c/no-such-campaign/versions/1/preview", viewer)
+    stranger = chalice_client.raw.http.get(f"{w}/versions/2/preview")
+    page = shown.body.decode()
+
+    assert f'href="{w}/versions/2/preview"' in versions
+    assert shown.status_code == 200
+    for locale, (old, new) in NEW_TITLES.items():
+        mine = section(page, locale)
+        assert new in mine
+        assert old not in mine
+        assert f'dir="{"rtl" if locale == "ur" else "ltr"}"' in mine
+        assert f'href="/{locale}/c/wishlist"' not in mine  # not live: no link to the real page
+        assert f'href="/{locale}/c/wishlist"' in section(live, locale)
+        assert old in section(live, locale)
+    assert "<iframe" not in page
+    assert "style=" not in page
+    assert chalice_client.http.get("/en/c/wishlist").body.decode().count(NEW_TITLES["en"][1]) == 0
+    assert unknown.status_code == 409
+    assert "Something went wrong" in unknown.body.decode()
+    assert garbled.status_code == 409
+    assert no_campaign.status_code in (404, 409)
+    assert stranger.status_code == 303
+    assert "/console/sign-in" in str(stranger.headers["Location"])
