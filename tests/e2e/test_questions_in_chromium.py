@@ -68,8 +68,8 @@ def test_the_feedback_steps_with_the_keyboard_and_without_javascript(
         "heard=friends",
     ]
     page.get_by_role("button", name="Next").focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # not only the page already loaded: the next one
+        page.keyboard.press("Enter")
 
     assert "Step 2 of 3" in page.locator("main").inner_text()
     accessible(page, "step 2")
@@ -82,8 +82,8 @@ def test_the_feedback_steps_with_the_keyboard_and_without_javascript(
     assert checked(page, "went_wrong") == ["went_wrong.other=yes"]
     assert checked(page, "favourites") == ["favourites.kaju-katli=yes"]
     page.get_by_role("button", name="Next").focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # not only the page already loaded: the next one
+        page.keyboard.press("Enter")
 
     assert "Step 3 of 3" in page.locator("main").inner_text()
     accessible(page, "step 3")
@@ -96,8 +96,8 @@ def test_the_feedback_steps_with_the_keyboard_and_without_javascript(
     page.get_by_label("Your neighbourhood").focus()
     page.keyboard.type("Boring Road")
     assert page.locator("#area").evaluate("e => e.tagName") == "INPUT"  # 60 characters: a line
-    page.keyboard.press("Enter")  # implicit submission: the first button, "Send my answer"
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # implicit submission: the first button, "Send my answer"
 
     number = page.get_by_label("How many boxes did you buy?")
     assert number.get_attribute("aria-invalid") == "true"
