@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from chalicelib.accounts.model import Principal
 from chalicelib.accounts.roles import Action
 from chalicelib.bootstrap import Services
-from chalicelib.web.console_campaign import back_to, campaign_view, posted
+from chalicelib.web.console_campaign import View, back_to, campaign_view, posted
 from chalicelib.web.console_render import page
 from chalicelib.web.http import BadRequest, WebRequest, WebResponse
 
@@ -76,13 +76,20 @@ def versions(services: Services, slug: str, request: WebRequest) -> WebResponse:
     return campaign_view(services, request, Action.READ_CAMPAIGNS, view)
 
 
-def confirm_publish(
-    services: Services, slug: str, version: str, request: WebRequest
-) -> WebResponse:
+def _confirmation(
+    services: Services,
+    slug: str,
+    request: WebRequest,
+    what: str,
+    version: int | None,
+    action: str,
+) -> View:
+    """The page asking a marketer to confirm ``what`` (publish or rollback) before it posts."""
+
     def view(who: Principal, token: str, cookies: tuple[str, ...]) -> WebResponse:
-        number = _number(version)
         shown = services.admin.show_campaign(slug)
-        services.admin.version_source(slug, number)  # VersionProblem for an unknown version
+        if version is not None:
+            services.admin.version_source(slug, version)  # VersionProblem for an unknown one
         return page(
             request,
             "confirm.html",
@@ -91,11 +98,23 @@ def confirm_publish(
             who=who,
             form_token=token,
             slug=slug,
-            what="publish",
-            version=number,
+            what=what,
+            version=version,
             published=shown["published"],
-            action=f"/console/c/{slug}/versions/{number}/publish",
+            action=action,
         )
+
+    return view
+
+
+def confirm_publish(
+    services: Services, slug: str, version: str, request: WebRequest
+) -> WebResponse:
+    def view(who: Principal, token: str, cookies: tuple[str, ...]) -> WebResponse:
+        number = _number(version)
+        action = f"/console/c/{slug}/versions/{number}/publish"
+        confirm = _confirmation(services, slug, request, "publish", number, action)
+        return confirm(who, token, cookies)
 
     return campaign_view(services, request, Action.PUBLISH, view)
 
@@ -111,22 +130,8 @@ def publish(services: Services, slug: str, version: str, request: WebRequest) ->
 
 
 def confirm_rollback(services: Services, slug: str, request: WebRequest) -> WebResponse:
-    def view(who: Principal, token: str, cookies: tuple[str, ...]) -> WebResponse:
-        shown = services.admin.show_campaign(slug)
-        return page(
-            request,
-            "confirm.html",
-            200,
-            cookies,
-            who=who,
-            form_token=token,
-            slug=slug,
-            what="rollback",
-            version=None,
-            published=shown["published"],
-            action=f"/console/c/{slug}/rollback",
-        )
-
+    action = f"/console/c/{slug}/rollback"
+    view = _confirmation(services, slug, request, "rollback", None, action)
     return campaign_view(services, request, Action.ROLLBACK, view)
 
 
